@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Telemetry commands (/dsmip/...) readable with dpdk-telemetry.py. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_telemetry.h>
+#include <rte_version.h>
+
+#include "cp_telemetry.h"
+#include "ha_addr.h"
+#include "ha_app.h"
+#include "ha_version.h"
+
+/*
+ * Telemetry callbacks run on DPDK's telemetry thread and take no user argument. They read
+ * the app under this lock, which teardown takes before freeing what they read. The lock is
+ * never taken on the data path.
+ */
+static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ha_app *tel_app;
+static bool tel_registered;
+
+static struct rte_tel_data *
+port_info(const struct dp_port *p)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	const struct cfg_port *c = p->cfg;
+	struct rte_eth_link link;
+	char buf[HA_PREFIX_STRLEN];
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "device", c->device);
+	rte_tel_data_add_dict_int(d, "port_id", p->port_id);
+	rte_tel_data_add_dict_string(d, "driver", p->driver);
+	rte_tel_data_add_dict_string(d, "role", cfg_role_name(c->role));
+	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+	rte_tel_data_add_dict_string(d, "mac", mac);
+	if (c->has_ip4)
+		rte_tel_data_add_dict_string(d, "ipv4", ha_prefix4_str(&c->ip4, buf, sizeof(buf)));
+	if (c->has_ip6)
+		rte_tel_data_add_dict_string(d, "ipv6", ha_prefix6_str(&c->ip6, buf, sizeof(buf)));
+	rte_tel_data_add_dict_int(d, "mtu", p->mtu);
+	rte_tel_data_add_dict_int(d, "rx_queues", p->n_rxq);
+	rte_tel_data_add_dict_int(d, "tx_queues", p->n_txq);
+	rte_tel_data_add_dict_string(d, "control_tx",
+				     p->ctl_txq == DP_NO_CTL_TXQ ? "via worker" : "own queue");
+	if (rte_eth_link_get_nowait(p->port_id, &link) == 0)
+		rte_tel_data_add_dict_string(d, "link", link.link_status ? "up" : "down");
+	return d;
+}
+
+static int
+tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct rte_tel_data *ports, *workers, *ha;
+	char buf[HA_ADDR_STRLEN];
+	struct ha_app *app;
+	unsigned int i;
+	int rc = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	app = tel_app;
+	if (app == NULL) {
+		rc = -1;
+		goto out;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", HA_VERSION);
+	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
+	rte_tel_data_add_dict_string(d, "config", app->cfg->path);
+	rte_tel_data_add_dict_u64(d, "uptime_s", (uint64_t)time(NULL) - app->start_time);
+	rte_tel_data_add_dict_int(d, "main_lcore", (int)app->main_lcore);
+	workers = rte_tel_data_alloc();
+	if (workers != NULL) {
+		rte_tel_data_start_array(workers, RTE_TEL_INT_VAL);
+		for (i = 0; i < app->n_workers; i++)
+			rte_tel_data_add_array_int(workers, (int)app->workers[i].lcore_id);
+		rte_tel_data_add_dict_container(d, "worker_lcores", workers, 0);
+	}
+	/* DPDK 22.11 telemetry nests dicts in dicts but not arrays of dicts: key by name. */
+	ports = rte_tel_data_alloc();
+	if (ports != NULL) {
+		rte_tel_data_start_dict(ports);
+		for (i = 0; i < app->n_ports; i++) {
+			struct rte_tel_data *p = port_info(&app->ports[i]);
+
+			if (p != NULL)
+				rte_tel_data_add_dict_container(ports, app->ports[i].cfg->name, p,
+								0);
+		}
+		rte_tel_data_add_dict_container(d, "ports", ports, 0);
+	}
+	ha = rte_tel_data_alloc();
+	if (ha != NULL) {
+		rte_tel_data_start_dict(ha);
+		rte_tel_data_add_dict_string(ha, "address6",
+					     ha_addr6_str(&app->cfg->ha.addr6, buf, sizeof(buf)));
+		if (app->cfg->ha.has_addr4)
+			rte_tel_data_add_dict_string(ha, "address4",
+						     ha_addr4_str(app->cfg->ha.addr4, buf,
+								  sizeof(buf)));
+		rte_tel_data_add_dict_int(ha, "mobile_nodes", (int)app->cfg->n_mns);
+		rte_tel_data_add_dict_container(d, "home_agent", ha, 0);
+	}
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return rc;
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct rte_tel_data *ports, *drops;
+	struct ha_app *app;
+	unsigned int i, w;
+	int rc = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	app = tel_app;
+	if (app == NULL) {
+		rc = -1;
+		goto out;
+	}
+	rte_tel_data_start_dict(d);
+	ports = rte_tel_data_alloc();
+	if (ports != NULL) {
+		rte_tel_data_start_dict(ports);
+		for (i = 0; i < app->n_ports; i++) {
+			struct rte_tel_data *p = rte_tel_data_alloc();
+			uint64_t rx = 0, rxb = 0, tx = 0, txb = 0;
+
+			if (p == NULL)
+				continue;
+			for (w = 0; w < app->n_workers; w++) {
+				const struct dp_stats *s = &app->workers[w].stats;
+
+				rx += s->rx_pkts[i];
+				rxb += s->rx_bytes[i];
+				tx += s->tx_pkts[i];
+				txb += s->tx_bytes[i];
+			}
+			rte_tel_data_start_dict(p);
+			rte_tel_data_add_dict_u64(p, "rx_packets", rx);
+			rte_tel_data_add_dict_u64(p, "rx_bytes", rxb);
+			rte_tel_data_add_dict_u64(p, "tx_packets", tx);
+			rte_tel_data_add_dict_u64(p, "tx_bytes", txb);
+			rte_tel_data_add_dict_container(ports, app->ports[i].cfg->name, p, 0);
+		}
+		rte_tel_data_add_dict_container(d, "ports", ports, 0);
+	}
+	drops = rte_tel_data_alloc();
+	if (drops != NULL) {
+		rte_tel_data_start_dict(drops);
+		for (i = 0; i < HA_DROP_MAX; i++) {
+			uint64_t sum = 0;
+
+			for (w = 0; w < app->n_workers; w++)
+				sum += app->workers[w].stats.drops[i];
+			rte_tel_data_add_dict_u64(drops, ha_drop_names[i], sum);
+		}
+		rte_tel_data_add_dict_container(d, "drops", drops, 0);
+	}
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return rc;
+}
+
+int
+cp_telemetry_init(struct ha_app *app)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	tel_app = app;
+	pthread_mutex_unlock(&tel_lock);
+	if (tel_registered)
+		return 0;
+	rc |= rte_telemetry_register_cmd("/dsmip/info", tel_info,
+		"Home agent version, lcores, ports with roles and addresses, config path");
+	rc |= rte_telemetry_register_cmd("/dsmip/stats", tel_stats,
+		"Packet counters per port and drops by reason, summed over workers");
+	tel_registered = rc == 0;
+	return rc;
+}
+
+void
+cp_telemetry_fini(void)
+{
+	pthread_mutex_lock(&tel_lock);
+	tel_app = NULL;
+	pthread_mutex_unlock(&tel_lock);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The running home agent: configuration, ports, workers; owned by the main (control) lcore. */
+#ifndef HA_APP_H
+#define HA_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "dp_lcore.h"
+#include "dp_port.h"
+#include "ha_opts.h"
+
+struct rte_mempool;
+
+struct ha_app {
+	struct ha_opts opts;
+	struct ha_cfg *cfg;
+	struct rte_mempool *pool;
+	unsigned int n_ports;
+	struct dp_port ports[CFG_MAX_PORTS];
+	unsigned int main_lcore;
+	unsigned int n_workers;
+	struct dp_lcore *workers;     /**< n_workers entries, cache aligned */
+	uint64_t start_time;          /**< seconds since the epoch */
+	volatile bool quit;           /**< set by SIGINT/SIGTERM */
+};
+
+#endif /* HA_APP_H */

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dsmip-ha: the home agent process. EAL options, "--", application options; the main lcore
+ * runs the control plane and every other lcore a data-plane worker.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_version.h>
+
+#include "cfg.h"
+#include "cp_telemetry.h"
+#include "dp_lcore.h"
+#include "dp_port.h"
+#include "ha_app.h"
+#include "ha_log.h"
+#include "ha_opts.h"
+#include "ha_version.h"
+
+#define HA_MBUF_CACHE 256
+#define HA_MBUF_PRIV 64  /* room for a punted packet's arrival context */
+#define HA_CTL_POLL_US 200
+
+static struct ha_app app;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	/* Only an async-signal-safe store here; every loop polls the flag. */
+	__atomic_store_n(&app.quit, true, __ATOMIC_RELAXED);
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* Enough mbufs to fill every RX ring and TX ring, plus the per-lcore caches and bursts. */
+static unsigned int
+mbuf_count(const struct ha_cfg *cfg, unsigned int n_workers)
+{
+	unsigned int n;
+
+	if (cfg->dp.mbufs != 0)
+		return cfg->dp.mbufs;
+	n = cfg->n_ports * (n_workers * cfg->dp.rx_desc + (n_workers + 1) * cfg->dp.tx_desc);
+	n += (n_workers + 1) * (HA_MBUF_CACHE + 2 * cfg->dp.burst * CFG_MAX_PORTS);
+	n += cfg->dp.punt_ring * n_workers;
+	return RTE_MAX(n, 8192u);
+}
+
+static int
+workers_init(struct ha_app *a)
+{
+	unsigned int lcore, w = 0;
+
+	a->main_lcore = rte_get_main_lcore();
+	a->n_workers = rte_lcore_count() - 1;
+	if (a->n_workers == 0) {
+		DP_LOG(ERR, "no worker lcore: give at least two lcores (for example -l 0-1); "
+		       "the main lcore runs the control plane");
+		return -EINVAL;
+	}
+	a->workers = rte_zmalloc("ha_workers", sizeof(*a->workers) * a->n_workers,
+				 RTE_CACHE_LINE_SIZE);
+	if (a->workers == NULL)
+		return -ENOMEM;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct dp_lcore *lc = &a->workers[w];
+
+		lc->lcore_id = lcore;
+		lc->worker = (uint16_t)w;
+		lc->queue = (uint16_t)w;
+		lc->burst = a->cfg->dp.burst;
+		lc->quit = &a->quit;
+		w++;
+	}
+	return 0;
+}
+
+static int
+ports_init(struct ha_app *a)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < a->cfg->n_ports; i++) {
+		rc = dp_port_open(&a->ports[i], &a->cfg->ports[i]);
+		if (rc != 0)
+			return rc;
+		a->n_ports++;
+	}
+	for (i = 0; i < a->n_ports; i++) {
+		rc = dp_port_start(&a->ports[i], (uint16_t)a->n_workers, a->cfg->dp.rx_desc,
+				   a->cfg->dp.tx_desc, a->pool);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void
+ports_fini(struct ha_app *a)
+{
+	unsigned int i;
+
+	for (i = a->n_ports; i > 0; i--)
+		dp_port_close(&a->ports[i - 1]);
+	a->n_ports = 0;
+}
+
+/* The control plane's loop on the main lcore; signalling arrives with the control-plane issue. */
+static void
+control_loop(struct ha_app *a)
+{
+	while (!__atomic_load_n(&a->quit, __ATOMIC_RELAXED))
+		rte_delay_us_sleep(HA_CTL_POLL_US);
+}
+
+static int
+load_config(struct ha_app *a)
+{
+	struct cfg_status *st = calloc(1, sizeof(*st));
+
+	if (st == NULL)
+		return -ENOMEM;
+	a->cfg = cfg_load_file(a->opts.config, st);
+	if (a->cfg == NULL) {
+		cfg_status_print(st, stderr);
+		fprintf(stderr, "%s: %u error%s, not started\n", a->opts.config, st->n_errors,
+			st->n_errors == 1 ? "" : "s");
+		free(st);
+		return -EINVAL;
+	}
+	free(st);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[256];
+	unsigned int w;
+	int rc, ret = HA_EXIT_INIT;
+
+	if (ha_opts_parse(argc, argv, &app.opts, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", argv[0], err);
+		ha_opts_usage(argv[0], stderr);
+		return HA_EXIT_USAGE;
+	}
+	if (app.opts.help) {
+		ha_opts_usage(argv[0], stdout);
+		return HA_EXIT_OK;
+	}
+	if (app.opts.version) {
+		printf("dsmip-ha %s (%s)\n", HA_VERSION, rte_version());
+		return HA_EXIT_OK;
+	}
+	/* The configuration is checked before EAL so that a bad file costs no hugepages. */
+	if (load_config(&app) < 0)
+		return HA_EXIT_CONFIG;
+	if (app.opts.check_config) {
+		printf("%s: OK (%u ports, %u routes, %u mobile nodes)\n", app.cfg->path,
+		       app.cfg->n_ports, app.cfg->n_routes, app.cfg->n_mns);
+		cfg_free(app.cfg);
+		return HA_EXIT_OK;
+	}
+
+	rc = rte_eal_init(app.opts.eal_argc, argv);
+	if (rc < 0) {
+		fprintf(stderr, "%s: EAL initialisation failed: %s\n", argv[0],
+			rte_strerror(rte_errno));
+		cfg_free(app.cfg);
+		return HA_EXIT_INIT;
+	}
+	app.start_time = (uint64_t)time(NULL);
+	if (install_signals() != 0)
+		goto out_eal;
+	if (workers_init(&app) != 0)
+		goto out_workers;
+	app.pool = rte_pktmbuf_pool_create("ha_mbuf", mbuf_count(app.cfg, app.n_workers),
+					   HA_MBUF_CACHE, HA_MBUF_PRIV,
+					   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (app.pool == NULL) {
+		DP_LOG(ERR, "mbuf pool of %u: %s (more memory: -m or --socket-mem)",
+		       mbuf_count(app.cfg, app.n_workers), rte_strerror(rte_errno));
+		goto out_workers;
+	}
+	if (ports_init(&app) != 0)
+		goto out_ports;
+	/* Each worker polls its queue on every port. */
+	for (w = 0; w < app.n_workers; w++) {
+		unsigned int i;
+
+		app.workers[w].n_ports = (uint16_t)app.n_ports;
+		for (i = 0; i < app.n_ports; i++)
+			app.workers[w].port_ids[i] = app.ports[i].port_id;
+	}
+	if (cp_telemetry_init(&app) != 0)
+		DP_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
+
+	for (w = 0; w < app.n_workers; w++) {
+		rc = rte_eal_remote_launch(dp_worker_main, &app.workers[w],
+					   app.workers[w].lcore_id);
+		if (rc != 0) {
+			DP_LOG(ERR, "launch worker on lcore %u: %s", app.workers[w].lcore_id,
+			       strerror(-rc));
+			__atomic_store_n(&app.quit, true, __ATOMIC_RELAXED);
+			break;
+		}
+	}
+	CP_LOG(INFO, "dsmip-ha %s running: %u ports, %u workers, config %s", HA_VERSION,
+	       app.n_ports, app.n_workers, app.cfg->path);
+	control_loop(&app);
+	CP_LOG(INFO, "stopping");
+	rte_eal_mp_wait_lcore();
+	ret = HA_EXIT_OK;
+
+	cp_telemetry_fini();
+out_ports:
+	ports_fini(&app);
+	rte_mempool_free(app.pool);
+out_workers:
+	rte_free(app.workers);
+out_eal:
+	cfg_free(app.cfg);
+	rte_eal_cleanup();
+	if (ret == HA_EXIT_OK)
+		printf("dsmip-ha: stopped\n");
+	return ret;
+}

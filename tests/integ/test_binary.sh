@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The dsmip-ha binary: command line, config errors, telemetry, clean stop on SIGTERM/SIGINT.
+set -u
+. "$(dirname "$0")/lib.sh"
+PREFIX=ha_integ_$$
+trap 'pkill -KILL -f -- "--file-prefix $PREFIX" 2>/dev/null; rm -rf /var/run/dpdk/$PREFIX' EXIT
+
+out=$("$HA_BIN" --version); rc=$?
+expect_eq "--version exit" "$rc" 0
+expect_contains "--version text" "$out" "dsmip-ha 0.1.0 (DPDK 22.11"
+
+out=$("$HA_BIN" --help); rc=$?
+expect_eq "--help exit" "$rc" 0
+expect_contains "--help text" "$out" "-c, --config FILE"
+
+out=$("$HA_BIN" -- 2>&1); rc=$?
+expect_eq "missing -c exit" "$rc" 2
+expect_contains "missing -c message" "$out" "missing -c FILE"
+
+out=$("$HA_BIN" -- -c "$TOP/config/dsmip-ha.conf.example" --check-config 2>&1); rc=$?
+expect_eq "--check-config example exit" "$rc" 0
+expect_contains "--check-config example text" "$out" "OK (2 ports, 2 routes, 2 mobile nodes)"
+
+cd "$TOP/tests/configs"
+out=$("$HA_BIN" --no-huge --no-pci -- -c broken.conf 2>&1); rc=$?
+expect_eq "broken.conf exit" "$rc" 1
+expect_contains "broken role" "$out" 'broken.conf:4: ports[1].role: "hom" is not one of access, home, both'
+expect_contains "broken roles" "$out" 'broken.conf:2: ports: no port has role home (or both)'
+expect_contains "broken pool" "$out" 'broken.conf:9: home_agent.ipv4_pool: "203.0.113.0/33" is not a valid IPv4 prefix'
+expect_contains "broken policy" "$out" 'broken.conf:11: policy.nat_detection: "sometimes" is not one of spi, heuristic'
+expect_contains "error count" "$out" "broken.conf: 4 errors, not started"
+cd - >/dev/null
+
+# A running HA on two net_null ports: telemetry answers, SIGTERM and SIGINT stop it cleanly.
+for sig in TERM INT; do
+    log=$(mktemp)
+    "$HA_BIN" -l 0-1 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" -- \
+        -c "$TOP/tests/configs/null.conf" >"$log" 2>&1 &
+    pid=$!
+    for i in $(seq 1 100); do
+        grep -q "running:" "$log" && [ -S /var/run/dpdk/$PREFIX/dpdk_telemetry.v2 ] && break
+        sleep 0.1
+    done
+    info=$(echo /dsmip/info | dpdk-telemetry.py -f "$PREFIX" | tail -n 1)
+    expect_eq "info version ($sig)" "$(json_get "$info" 'd["/dsmip/info"]["version"]')" 0.1.0
+    expect_eq "info workers ($sig)" "$(json_get "$info" 'd["/dsmip/info"]["worker_lcores"]')" "[1]"
+    expect_eq "info access driver ($sig)" \
+        "$(json_get "$info" 'd["/dsmip/info"]["ports"]["access"]["driver"]')" net_null
+    expect_eq "info home role ($sig)" \
+        "$(json_get "$info" 'd["/dsmip/info"]["ports"]["home"]["role"]')" home
+    expect_eq "info home ipv6 ($sig)" \
+        "$(json_get "$info" 'd["/dsmip/info"]["ports"]["home"]["ipv6"]')" 2001:db8:1::1/64
+    expect_eq "info control queue ($sig)" \
+        "$(json_get "$info" 'd["/dsmip/info"]["ports"]["access"]["control_tx"]')" "own queue"
+    stats=$(echo /dsmip/stats | dpdk-telemetry.py -f "$PREFIX" | tail -n 1)
+    rx=$(json_get "$stats" 'd["/dsmip/stats"]["ports"]["access"]["rx_packets"]')
+    if [ "$rx" -gt 0 ]; then pass "worker polls ($sig)"; else fail "worker rx $rx ($sig)"; fi
+    t0=$(date +%s%N)
+    kill -$sig $pid
+    wait $pid; rc=$?
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    expect_eq "exit status after SIG$sig" "$rc" 0
+    if [ $ms -lt 1000 ]; then pass "stopped in $ms ms"; else fail "SIG$sig stop took $ms ms"; fi
+    expect_contains "stop message ($sig)" "$(cat "$log")" "dsmip-ha: stopped"
+    rm -f "$log"
+    rm -rf /var/run/dpdk/$PREFIX
+done
+finish

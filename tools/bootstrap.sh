@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Installs every Debian 12 package the build, the tests and the demo need.
+# Idempotent and non-interactive: packages already present cost one dpkg-query.
+set -euo pipefail
+
+# Build: compiler, meson, DPDK 22.11, intel-ipsec-mb, libconfig, Criterion.
+PKGS_BUILD="gcc libc6-dev meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
+ libipsec-mb-dev libconfig-dev libcriterion-dev"
+# Tests and lab: tshark as independent decoder, scapy for packet building,
+# namespaces/veth/NAT, clang + compiler-rt for libFuzzer and sanitizers.
+PKGS_TEST="python3 python3-scapy tshark iproute2 nftables iptables conntrack
+ ethtool procps psmisc clang llvm libclang-rt-14-dev jq"
+# User-Mode Linux peer (kernel tunnels and ESP that this host kernel lacks).
+PKGS_UML="linux-source-6.1 bc flex bison make xz-utils libelf-dev"
+
+want="$PKGS_BUILD $PKGS_TEST $PKGS_UML"
+missing=()
+for p in $want; do
+	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+		missing+=("$p")
+	fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "bootstrap: all packages present"
+	exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "bootstrap: need root (or sudo) to install: ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+
+echo "bootstrap: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture; answer "no" ahead of time.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "bootstrap: done"

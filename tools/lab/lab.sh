@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The lab: network namespaces and veth pairs around a home agent on net_af_packet.
+# Source it (functions lab_up, lab_down, lab_ha_start, lab_ha_stop, lab_telemetry) or run it:
+#   tools/lab/lab.sh up | down
+# Every namespace is named dsmip-*, every process is tracked by pid; lab_down removes them all.
+# Addresses: documentation ranges only (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32).
+
+LAB_NS="dsmip-ha dsmip-inet dsmip-cn"
+LAB_PREFIX=${LAB_PREFIX:-dsmip-lab}          # EAL --file-prefix of the lab HA
+LAB_DIR=${LAB_DIR:-/tmp/dsmip-lab}
+LAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB_BUILD=${LAB_BUILD:-$LAB_TOP/build}
+
+lab_log() { echo "lab: $*" >&2; }
+
+# ns_exec NS CMD...: run a command inside a lab namespace.
+ns_exec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# An interface the HA reads through AF_PACKET: no kernel addresses or IPv6 autoconf, and no
+# checksum offload on its peer so that frames arrive with complete checksums.
+lab_ha_iface() {
+    local ns=$1 ifc=$2
+    ns_exec "$ns" sysctl -qw "net.ipv6.conf.$ifc.disable_ipv6=1"
+    ns_exec "$ns" ip link set "$ifc" up
+    ns_exec "$ns" ethtool -K "$ifc" tx off rx off >/dev/null 2>&1 || true
+}
+
+lab_peer_iface() {
+    local ns=$1 ifc=$2
+    ns_exec "$ns" ethtool -K "$ifc" tx off >/dev/null 2>&1 || true
+    ns_exec "$ns" sysctl -qw "net.ipv6.conf.$ifc.accept_dad=0"
+    ns_exec "$ns" ip link set "$ifc" up
+}
+
+lab_up() {
+    lab_down
+    mkdir -p "$LAB_DIR"
+    local ns
+    for ns in $LAB_NS; do
+        ip netns add "$ns"
+        ns_exec "$ns" ip link set lo up
+    done
+    # access link: HA <-> internet router
+    ip link add ha-acc netns dsmip-ha type veth peer name inet-ha netns dsmip-inet
+    lab_ha_iface dsmip-ha ha-acc
+    lab_peer_iface dsmip-inet inet-ha
+    ns_exec dsmip-inet ip addr add 198.51.100.254/24 dev inet-ha
+    ns_exec dsmip-inet ip -6 addr add 2001:db8:a::fe/64 dev inet-ha nodad
+    ns_exec dsmip-inet sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+    # home link: HA <-> correspondent
+    ip link add ha-home netns dsmip-ha type veth peer name cn-home netns dsmip-cn
+    lab_ha_iface dsmip-ha ha-home
+    lab_peer_iface dsmip-cn cn-home
+    ns_exec dsmip-cn ip addr add 192.0.2.10/24 dev cn-home
+    ns_exec dsmip-cn ip -6 addr add 2001:db8:1::10/64 dev cn-home nodad
+    ns_exec dsmip-cn ip route add default via 192.0.2.1
+    ns_exec dsmip-cn ip -6 route add default via 2001:db8:1::1
+    lab_log "namespaces up: $LAB_NS"
+}
+
+# lab_ha_start CONFIG [EXTRA EAL ARGS...]: start the HA in dsmip-ha; waits for telemetry.
+lab_ha_start() {
+    local conf=$1; shift
+    local bin=$LAB_BUILD/controlplane/dsmip-ha
+    [ -x "$bin" ] || { lab_log "no binary at $bin (build first)"; return 1; }
+    rm -rf "/var/run/dpdk/$LAB_PREFIX"
+    ip netns exec dsmip-ha "$bin" -l 0-1 --no-huge -m 1024 --no-pci \
+        --file-prefix "$LAB_PREFIX" --log-level 'user.ha.*:info' "$@" -- -c "$conf" \
+        >"$LAB_DIR/ha.log" 2>&1 &
+    echo $! >"$LAB_DIR/ha.pid"
+    local i
+    for i in $(seq 1 100); do   # at most 10 s
+        if [ -S "/var/run/dpdk/$LAB_PREFIX/dpdk_telemetry.v2" ] &&
+           grep -q "running:" "$LAB_DIR/ha.log"; then
+            lab_log "home agent running (pid $(cat "$LAB_DIR/ha.pid"))"
+            return 0
+        fi
+        if ! kill -0 "$(cat "$LAB_DIR/ha.pid")" 2>/dev/null; then
+            lab_log "home agent exited during start:"; cat "$LAB_DIR/ha.log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    lab_log "home agent did not come up in 10 s:"; cat "$LAB_DIR/ha.log" >&2
+    return 1
+}
+
+# lab_ha_stop: SIGTERM, then wait at most 5 s; prints the exit status and the stop time in ms.
+lab_ha_stop() {
+    local pid rc t0 t1
+    [ -f "$LAB_DIR/ha.pid" ] || return 0
+    pid=$(cat "$LAB_DIR/ha.pid")
+    rm -f "$LAB_DIR/ha.pid"
+    kill -0 "$pid" 2>/dev/null || return 0
+    t0=$(date +%s%N)
+    kill -TERM "$pid"
+    rc=0
+    local i
+    for i in $(seq 1 250); do            # 20 ms steps, at most 5 s
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.02
+    done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; rc=124; fi
+    local w=0
+    wait "$pid" 2>/dev/null || w=$?     # only a child of this shell reports its status
+    [ $rc -eq 0 ] && rc=$w
+    t1=$(date +%s%N)
+    LAB_HA_STOP_MS=$(( (t1 - t0) / 1000000 ))
+    LAB_HA_EXIT=$rc
+    lab_log "home agent stopped: exit $rc in ${LAB_HA_STOP_MS} ms"
+    return 0
+}
+
+# lab_telemetry CMD: one telemetry command, JSON on stdout.
+lab_telemetry() {
+    echo "$1" | dpdk-telemetry.py -f "$LAB_PREFIX" 2>/dev/null | tail -n 1
+}
+
+lab_down() {
+    local ns pid
+    lab_ha_stop
+    for ns in $LAB_NS; do
+        if ip netns list | grep -qw "$ns"; then
+            # any process left in the namespace (by pid) goes first
+            for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+            ip netns del "$ns"
+        fi
+    done
+    rm -rf "/var/run/dpdk/$LAB_PREFIX"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    set -euo pipefail
+    case "${1:-}" in
+    up) lab_up ;;
+    down) lab_down ;;
+    *) echo "usage: $0 up|down" >&2; exit 2 ;;
+    esac
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The test command: install what is missing, build with -Werror, run every test suite, then
+# run the unit and EAL tiers again under AddressSanitizer + UBSan.
+#   tools/test.sh            everything (needs root for the lab suites)
+#   tools/test.sh --quick    skip the sanitizer build
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+"$top/tools/bootstrap.sh"
+
+echo "== build (-Werror)"
+BUILD_DIR=$top/build-test "$top/tools/build.sh" -Dwerror=true -Dbuildtype=debugoptimized
+echo "== tests"
+meson test -C "$top/build-test" --print-errorlogs --num-processes 2
+
+if [ $quick -eq 0 ]; then
+    echo "== sanitizer build (address, undefined)"
+    BUILD_DIR=$top/build-asan "$top/tools/build.sh" -Dwerror=true -Dbuildtype=debug \
+        -Db_sanitize=address,undefined -Db_lundef=false
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C "$top/build-asan" --print-errorlogs --suite unit --suite eal --num-processes 2
+fi
+echo "== all tests passed"
