@@ -19,9 +19,9 @@ lab_up
 lab_ha_start "$top/config/lab.conf"
 
 echo "== /dsmip/info"
-lab_telemetry /dsmip/info | python3 -m json.tool
+lab_telemetry /dsmip/info | /usr/bin/python3 -m json.tool
 echo "== /dsmip/stats"
-lab_telemetry /dsmip/stats | python3 -m json.tool
+lab_telemetry /dsmip/stats | /usr/bin/python3 -m json.tool
 
 if [ $keep -eq 1 ]; then
     echo "lab left running; telemetry: dpdk-telemetry.py -f $LAB_PREFIX; stop: $top/tools/lab/lab.sh down"

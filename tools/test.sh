@@ -3,7 +3,8 @@
 # The test command: install what is missing, build with -Werror, run every test suite, then
 # run the unit and EAL tiers again under AddressSanitizer + UBSan.
 #   tools/test.sh            everything (needs root for the lab suites)
-#   tools/test.sh --quick    skip the sanitizer build
+#   tools/test.sh --quick    skip the sanitizer build and the fuzzers
+# FUZZ_SECONDS (default 60) bounds each libFuzzer target.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
@@ -23,4 +24,10 @@ if [ $quick -eq 0 ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C "$top/build-asan" --print-errorlogs --suite unit --suite eal --num-processes 2
 fi
+if [ $quick -eq 0 ]; then
+    echo "== fuzzers (${FUZZ_SECONDS:-60}s each)"
+    "$top/tools/fuzz.sh" "${FUZZ_SECONDS:-60}"
+fi
+echo "== wire micro-benchmark (numbers only, no thresholds)"
+"$top/build-test/tools/wire-bench" 1000000
 echo "== all tests passed"

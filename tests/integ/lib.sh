@@ -15,7 +15,7 @@ expect_contains() {
     if printf '%s' "$2" | grep -qF -- "$3"; then pass "$1"; else fail "$1: '$3' not in: $2"; fi
 }
 # json_get JSON PYTHON-EXPR (d is the parsed document)
-json_get() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1"; }
+json_get() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1"; }
 
 finish() {
     if [ "$FAILS" -ne 0 ]; then echo "$FAILS failure(s)" >&2; exit 1; fi

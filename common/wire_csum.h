@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internet checksum (RFC 1071) and incremental updates (RFC 1624), on byte buffers (pure).
+ * Sums are kept in host order over big-endian 16-bit words, folded at the end.
+ */
+#ifndef WIRE_CSUM_H
+#define WIRE_CSUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
+
+/** Add len bytes at p to a running 32-bit sum (odd final byte padded with zero). */
+static inline uint32_t
+wire_csum_add(uint32_t sum, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint64_t s = sum;
+	size_t i = 0;
+
+	for (; i + 4 <= len; i += 4)
+		s += ((uint32_t)b[i] << 8 | b[i + 1]) + ((uint32_t)b[i + 2] << 8 | b[i + 3]);
+	for (; i + 2 <= len; i += 2)
+		s += (uint32_t)b[i] << 8 | b[i + 1];
+	if (i < len)
+		s += (uint32_t)b[i] << 8;
+	while (s >> 32)
+		s = (s & 0xffffffff) + (s >> 32);
+	return (uint32_t)s;
+}
+
+/** Fold to 16 bits and complement: the value to store (host order). */
+static inline uint16_t
+wire_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/** Sum of the IPv6 pseudo-header (RFC 8200 §8.1): addresses, 32-bit length, next header. */
+static inline uint32_t
+wire_csum_pseudo6(const struct in6_addr *src, const struct in6_addr *dst, uint32_t len,
+		  uint8_t nh)
+{
+	uint32_t s = wire_csum_add(0, src, 16);
+
+	s = wire_csum_add(s, dst, 16);
+	s += (len >> 16) + (len & 0xffff) + nh;
+	return s;
+}
+
+/** Sum of the IPv4 pseudo-header (RFC 768); addresses in network order. */
+static inline uint32_t
+wire_csum_pseudo4(uint32_t src, uint32_t dst, uint16_t len, uint8_t proto)
+{
+	uint32_t s = wire_csum_add(0, &src, 4);
+
+	s = wire_csum_add(s, &dst, 4);
+	return s + len + proto;
+}
+
+/** The IPv4 header checksum of hlen bytes (with the checksum field as it is). */
+static inline uint16_t
+wire_csum_ip4(const void *hdr, size_t hlen)
+{
+	return wire_csum_fold(wire_csum_add(0, hdr, hlen));
+}
+
+/**
+ * RFC 1624 eqn. 3: new checksum after a 16-bit field changed from old to new.
+ * All values host order.
+ */
+static inline uint16_t
+wire_csum_update16(uint16_t csum, uint16_t old, uint16_t new)
+{
+	uint32_t s = (uint16_t)~csum + (uint16_t)~old + (uint32_t)new;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/** Read and write big-endian fields at any alignment. */
+static inline uint16_t
+wire_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+wire_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+wire_wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+wire_wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+#endif /* WIRE_CSUM_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Golden Mobility Header vectors from the protocol fact sheet §16 (checked by hand, by scapy
+ * and by tshark there). MH bytes only; the pseudo-header addresses are given with each.
+ */
+#ifndef MH_VECTORS_H
+#define MH_VECTORS_H
+
+#include <stdint.h>
+
+/* 2001:db8:1::100 and 2001:db8:1::1 */
+#define VEC_HOA { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00 }
+#define VEC_HA { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01 }
+
+/*
+ * BU 2001:db8:1::100 -> 2001:db8:1::1: A, H, K, F; seq 7; lifetime 100 (400 s); IPv4 HoA
+ * 0.0.0.0 with Prefix-len 32 and P; IPv4 CoA 10.0.0.5; PadN(4).
+ */
+static const uint8_t vec_bu[] = {
+	0x3b, 0x03, 0x05, 0x00, 0xc7, 0x60, 0x00, 0x07, 0xd1, 0x00, 0x00, 0x64, 0x1d, 0x06, 0x82,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 0x06, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x05, 0x01, 0x02,
+	0x00, 0x00,
+};
+
+/*
+ * BA 2001:db8:1::1 -> 2001:db8:1::100: status 0, K, seq 7, lifetime 100; IPv4 Ack status 0,
+ * Pref-len 24, 203.0.113.7; NAT Detection F=1, refresh 110; PadN(4).
+ */
+static const uint8_t vec_ba[] = {
+	0x3b, 0x03, 0x06, 0x00, 0x66, 0x10, 0x00, 0x80, 0x00, 0x07, 0x00, 0x64, 0x1e, 0x06, 0x00,
+	0x60, 0xcb, 0x00, 0x71, 0x07, 0x1f, 0x06, 0x80, 0x00, 0x00, 0x00, 0x00, 0x6e, 0x01, 0x02,
+	0x00, 0x00,
+};
+
+/* Rejected BA, same addresses: status 174, no flags, lifetime 0; IPv4 Ack 132, Pref-len 0,
+ * 0.0.0.0; NAT Detection F=0, refresh 0xffffffff. Only its checksum is given. */
+#define VEC_BA_REJECT_CSUM 0xf1c9
+
+#endif /* MH_VECTORS_H */
