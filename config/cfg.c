@@ -338,7 +338,7 @@ cfg_defaults(struct ha_cfg *cfg)
 	cfg->policy.icmp_error_rate = 100;
 	cfg->cap.bindings = 1000000;
 	cfg->cap.sas = 65536;
-	cfg->cap.prefixes = 65536;
+	cfg->cap.prefixes = 16384;
 	cfg->dp.burst = 32;
 	cfg->dp.mbufs = 0;
 	cfg->dp.rx_desc = 1024;
@@ -732,7 +732,8 @@ parse_capacity_dataplane(struct cfg_ctx *c, struct ha_cfg *cfg, const config_set
 		check_known(c, g, "capacity", cap_keys);
 		GET_UINT(c, g, "capacity", "bindings", 16, 100000000, cfg->cap.bindings);
 		GET_UINT(c, g, "capacity", "sas", 16, 16000000, cfg->cap.sas);
-		GET_UINT(c, g, "capacity", "prefixes", 16, 16000000, cfg->cap.prefixes);
+		/* rte_lpm6 keeps 21 bits of next hop */
+		GET_UINT(c, g, "capacity", "prefixes", 16, 2097151, cfg->cap.prefixes);
 	}
 	if (get_group(c, root, "", "dataplane", false, &g) == 0) {
 		check_known(c, g, "dataplane", dp_keys);

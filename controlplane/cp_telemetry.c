@@ -59,7 +59,7 @@ port_info(const struct dp_port *p)
 static int
 tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
-	struct rte_tel_data *ports, *workers, *ha;
+	struct rte_tel_data *ports, *workers, *ha, *bcd;
 	char buf[HA_ADDR_STRLEN];
 	struct ha_app *app;
 	unsigned int i;
@@ -108,6 +108,19 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 								  sizeof(buf)));
 		rte_tel_data_add_dict_int(ha, "mobile_nodes", (int)app->cfg->n_mns);
 		rte_tel_data_add_dict_container(d, "home_agent", ha, 0);
+	}
+	bcd = rte_tel_data_alloc();
+	if (bcd != NULL) {
+		struct bc_stats st;
+
+		/* plain 32/64-bit counters of the writer: a snapshot, never torn */
+		bc_stats_get(app->bc, &st);
+		rte_tel_data_start_dict(bcd);
+		rte_tel_data_add_dict_u64(bcd, "capacity", bc_capacity(app->bc));
+		rte_tel_data_add_dict_u64(bcd, "bindings", st.bindings);
+		rte_tel_data_add_dict_u64(bcd, "prefixes", st.prefixes);
+		rte_tel_data_add_dict_u64(bcd, "spis", st.spis);
+		rte_tel_data_add_dict_container(d, "binding_cache", bcd, 0);
 	}
 out:
 	pthread_mutex_unlock(&tel_lock);

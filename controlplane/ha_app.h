@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bc.h"
 #include "cfg.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
@@ -17,6 +18,7 @@ struct ha_app {
 	struct ha_opts opts;
 	struct ha_cfg *cfg;
 	struct rte_mempool *pool;
+	struct bc *bc;                /**< binding cache, prefix and SPI tables */
 	unsigned int n_ports;
 	struct dp_port ports[CFG_MAX_PORTS];
 	unsigned int main_lcore;

@@ -93,6 +93,7 @@ workers_init(struct ha_app *a)
 		lc->queue = (uint16_t)w;
 		lc->burst = a->cfg->dp.burst;
 		lc->quit = &a->quit;
+		lc->rcu_tid = w;
 		w++;
 	}
 	return 0;
@@ -206,6 +207,21 @@ main(int argc, char **argv)
 		       mbuf_count(app.cfg, app.n_workers), rte_strerror(rte_errno));
 		goto out_workers;
 	}
+	app.bc = bc_create(&(struct bc_params){
+		.name = "ha",
+		.capacity = app.cfg->cap.bindings,
+		.prefixes = app.cfg->cap.prefixes,
+		.spis = app.cfg->cap.sas,
+		/* every worker, the telemetry thread and one spare */
+		.max_readers = app.n_workers + 2,
+		.socket = (int)rte_socket_id(),
+	});
+	if (app.bc == NULL) {
+		CP_LOG(ERR, "binding cache for %u bindings, %u prefixes, %u SAs: %s "
+		       "(more memory: -m or --socket-mem)", app.cfg->cap.bindings,
+		       app.cfg->cap.prefixes, app.cfg->cap.sas, rte_strerror(rte_errno));
+		goto out_bc;
+	}
 	if (ports_init(&app) != 0)
 		goto out_ports;
 	/* Each worker polls its queue on every port. */
@@ -213,6 +229,7 @@ main(int argc, char **argv)
 		unsigned int i;
 
 		app.workers[w].n_ports = (uint16_t)app.n_ports;
+		app.workers[w].bc = app.bc;
 		for (i = 0; i < app.n_ports; i++)
 			app.workers[w].port_ids[i] = app.ports[i].port_id;
 	}
@@ -239,6 +256,8 @@ main(int argc, char **argv)
 	cp_telemetry_fini();
 out_ports:
 	ports_fini(&app);
+out_bc:
+	bc_free(app.bc);
 	rte_mempool_free(app.pool);
 out_workers:
 	rte_free(app.workers);

@@ -8,6 +8,7 @@
 
 #include <rte_common.h>
 
+#include "bc.h"
 #include "cfg.h"
 #include "ha_counters.h"
 
@@ -30,6 +31,8 @@ struct dp_lcore {
 	uint16_t burst;
 	uint16_t port_ids[CFG_MAX_PORTS];
 	const volatile bool *quit;     /**< set by the signal handler */
+	struct bc *bc;                 /**< shared tables; this worker is RCU reader rcu_tid */
+	unsigned int rcu_tid;
 	struct dp_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 

@@ -14,8 +14,13 @@ dp_worker_main(void *arg)
 	struct dp_lcore *lc = arg;
 	struct dp_stats *st = &lc->stats;
 	struct rte_mbuf *pkts[DP_BURST_MAX];
+	struct rte_rcu_qsbr *qsv = lc->bc != NULL ? bc_rcu(lc->bc) : NULL;
 	uint16_t i, j, n;
 
+	if (qsv != NULL && bc_reader_register(lc->bc, lc->rcu_tid) != 0) {
+		DP_LOG(ERR, "worker %u: cannot register as RCU reader %u", lc->worker, lc->rcu_tid);
+		return -1;
+	}
 	DP_LOG(INFO, "worker %u on lcore %u: queue %u on %u ports", lc->worker, lc->lcore_id,
 	       lc->queue, lc->n_ports);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
@@ -35,7 +40,12 @@ dp_worker_main(void *arg)
 		}
 		st->loops++;
 		st->busy_loops += busy;
+		/* loop boundary: no table pointer is held here (rcu_lib.rst) */
+		if (qsv != NULL)
+			bc_quiescent(qsv, lc->rcu_tid);
 	}
+	if (qsv != NULL)
+		bc_reader_unregister(lc->bc, lc->rcu_tid);
 	DP_LOG(INFO, "worker %u on lcore %u: stopped", lc->worker, lc->lcore_id);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define HA_EAL_FIXTURE_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,14 +21,22 @@ ha_eal_init_with(const char *const *extra)
 {
 	char prefix[64];
 	char *argv[32] = {
-		"ha_test", "-l", "0-1", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+		"ha_test", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
 		"--no-telemetry", "--log-level", "lib.*:error", "--file-prefix", prefix,
 	};
-	int argc = 13;
+	const char *const *x;
+	bool own_lcores = false;
+	int argc = 11;
 
 	snprintf(prefix, sizeof(prefix), "ha_test_%d", (int)getpid());
-	while (extra != NULL && *extra != NULL && argc < 31)
-		argv[argc++] = (char *)*extra++;
+	for (x = extra; x != NULL && *x != NULL && argc < 29; x++) {
+		own_lcores |= strncmp(*x, "--lcores", 8) == 0 || strcmp(*x, "-l") == 0;
+		argv[argc++] = (char *)*x;
+	}
+	if (!own_lcores) {
+		argv[argc++] = "-l";
+		argv[argc++] = "0-1";
+	}
 	argv[argc] = NULL;
 	cr_assert_geq(rte_eal_init(argc, argv), 0, "rte_eal_init failed");
 }

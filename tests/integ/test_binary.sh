@@ -53,6 +53,10 @@ for sig in TERM INT; do
         "$(json_get "$info" 'd["/dsmip/info"]["ports"]["home"]["ipv6"]')" 2001:db8:1::1/64
     expect_eq "info control queue ($sig)" \
         "$(json_get "$info" 'd["/dsmip/info"]["ports"]["access"]["control_tx"]')" "own queue"
+    expect_eq "binding cache capacity ($sig)" \
+        "$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["capacity"]')" 65536
+    expect_eq "binding cache empty ($sig)" \
+        "$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["bindings"]')" 0
     stats=$(echo /dsmip/stats | dpdk-telemetry.py -f "$PREFIX" | tail -n 1)
     rx=$(json_get "$stats" 'd["/dsmip/stats"]["ports"]["access"]["rx_packets"]')
     if [ "$rx" -gt 0 ]; then pass "worker polls ($sig)"; else fail "worker rx $rx ($sig)"; fi

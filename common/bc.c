@@ -1,0 +1,742 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Binding cache, prefix tables and SPI table: one writer, lock-free readers, RCU reclamation.
+ * See bc.h for the contract; architecture.md "Shared state" for the design.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_lpm.h>
+#include <rte_lpm6.h>
+#include <rte_malloc.h>
+
+#include "bc.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+/* Free entries are poisoned so that a reader touching one after reclaim is caught. */
+#define BC_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define BC_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define BC_POISON(p, n) do { (void)(p); (void)(n); } while (0)
+#define BC_UNPOISON(p, n) do { (void)(p); (void)(n); } while (0)
+#endif
+
+#define BC_LPM6_MAX_NEXT_HOP ((1u << 21) - 1)  /* rte_lpm6 keeps 21 bits of next hop */
+#define BC_DQ_SIZE 65536
+#define BC_DQ_RECLAIM_AT 64
+#define BC_DQ_RECLAIM_MAX 1024
+
+_Static_assert(sizeof(struct bc_entry) == 2 * RTE_CACHE_LINE_SIZE, "bc_entry: two cache lines");
+_Static_assert(offsetof(struct bc_entry, hoa6) == RTE_CACHE_LINE_SIZE, "line 0 holds the encap fields");
+
+/* What the defer queue holds: an object kind and its index. */
+enum bc_obj { BC_OBJ_ENTRY = 1, BC_OBJ_PFX, BC_OBJ_SPI };
+
+struct bc_retired {
+	uint32_t kind;
+	uint32_t idx;
+};
+
+/* A stack of free indexes; pushed and popped by the writer only. */
+struct bc_freelist {
+	uint32_t *idx;
+	uint32_t n;
+	uint32_t size;
+};
+
+struct bc {
+	/* read by the data plane */
+	struct rte_hash *h6;             /* IPv6 HoA -> struct bc_entry * */
+	struct rte_hash *h4;             /* IPv4 HoA (network order) -> struct bc_entry * */
+	struct bc_entry **slots;         /* mobile node index -> current entry */
+	struct rte_lpm *lpm4;            /* next hop: prefix slot */
+	struct rte_lpm6 *lpm6_active;    /* one of lpm6[], swapped by the writer */
+	uint32_t *pfx_mn;                /* prefix slot -> mobile node index */
+	struct rte_hash *spi_h;          /* SPI -> struct bc_spi_val * */
+	uint32_t capacity;
+	/* writer only */
+	struct rte_lpm6 *lpm6[2];
+	struct rte_rcu_qsbr *v;
+	struct rte_rcu_qsbr_dq *dq;
+	struct bc_entry *entries;
+	struct bc_spi_val *spi_vals;
+	struct bc_freelist free_entries;
+	struct bc_freelist free_pfx;
+	struct bc_freelist free_spi;
+	uint32_t n_bindings;
+	uint32_t n_prefixes;
+	uint32_t n_spis;
+	uint32_t retire_pending;
+	uint64_t publishes;
+	uint64_t retired;
+	uint32_t max_readers;
+	char name[24];
+};
+
+/* ------------------------------------------------------------------ helpers */
+
+static int
+freelist_init(struct bc_freelist *f, uint32_t size, int socket)
+{
+	uint32_t i;
+
+	f->idx = rte_malloc_socket(NULL, sizeof(uint32_t) * size, 0, socket);
+	if (f->idx == NULL)
+		return -ENOMEM;
+	/* pop order = ascending index, so low slots are used first */
+	for (i = 0; i < size; i++)
+		f->idx[i] = size - 1 - i;
+	f->n = size;
+	f->size = size;
+	return 0;
+}
+
+static void
+rcu_free_objs(void *p, void *e, unsigned int n)
+{
+	struct bc *bc = p;
+	struct bc_retired *r = e;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		switch (r[i].kind) {
+		case BC_OBJ_ENTRY:
+			BC_POISON(&bc->entries[r[i].idx], sizeof(struct bc_entry));
+			bc->free_entries.idx[bc->free_entries.n++] = r[i].idx;
+			break;
+		case BC_OBJ_PFX:
+			bc->free_pfx.idx[bc->free_pfx.n++] = r[i].idx;
+			break;
+		case BC_OBJ_SPI:
+			BC_POISON(&bc->spi_vals[r[i].idx], sizeof(struct bc_spi_val));
+			bc->free_spi.idx[bc->free_spi.n++] = r[i].idx;
+			break;
+		}
+		bc->retire_pending--;
+		bc->retired++;
+	}
+}
+
+/* Hand an object to the defer queue; when it is full, wait for a grace period. */
+static void
+retire(struct bc *bc, enum bc_obj kind, uint32_t idx)
+{
+	struct bc_retired r = { .kind = kind, .idx = idx };
+
+	bc->retire_pending++;
+	if (rte_rcu_qsbr_dq_enqueue(bc->dq, &r) == 0)
+		return;
+	rte_rcu_qsbr_synchronize(bc->v, RTE_QSBR_THRID_INVALID);
+	rte_rcu_qsbr_dq_reclaim(bc->dq, BC_DQ_SIZE, NULL, NULL, NULL);
+	if (rte_rcu_qsbr_dq_enqueue(bc->dq, &r) != 0) {
+		/* cannot happen after a full reclaim; free at once after the grace period */
+		rcu_free_objs(bc, &r, 1);
+	}
+}
+
+/* Pop a free index; reclaim, then wait for a grace period, before giving up. */
+static int
+freelist_pop(struct bc *bc, struct bc_freelist *f, uint32_t *idx)
+{
+	if (f->n == 0)
+		rte_rcu_qsbr_dq_reclaim(bc->dq, BC_DQ_SIZE, NULL, NULL, NULL);
+	if (f->n == 0 && bc->retire_pending > 0) {
+		rte_rcu_qsbr_synchronize(bc->v, RTE_QSBR_THRID_INVALID);
+		rte_rcu_qsbr_dq_reclaim(bc->dq, BC_DQ_SIZE, NULL, NULL, NULL);
+	}
+	if (f->n == 0)
+		return -ENOSPC;
+	*idx = f->idx[--f->n];
+	return 0;
+}
+
+/* ------------------------------------------------------------------ lifecycle */
+
+static struct rte_hash *
+hash_create(struct bc *bc, const char *suffix, uint32_t entries, uint32_t key_len, int socket)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = RTE_MAX(entries, 64u),
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.socket_id = socket,
+		/* lock-free readers; the extendable table guarantees inserts up to capacity */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	struct rte_hash_rcu_config rc = {
+		.v = bc->v,
+		.mode = RTE_HASH_QSBR_MODE_DQ,
+	};
+	struct rte_hash *h;
+
+	snprintf(name, sizeof(name), "%s_%s", bc->name, suffix);
+	h = rte_hash_create(&hp);
+	if (h == NULL)
+		return NULL;
+	/* Deleted key slots are reused only after a grace period. */
+	if (rte_hash_rcu_qsbr_add(h, &rc) != 0) {
+		rte_hash_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct bc *
+bc_create(const struct bc_params *p)
+{
+	char name[RTE_LPM_NAMESIZE];
+	struct bc *bc;
+	size_t sz;
+	int socket = p->socket;
+	uint32_t i, n_entries;
+
+	if (p->capacity == 0 || p->prefixes == 0 || p->prefixes > BC_LPM6_MAX_NEXT_HOP ||
+	    p->spis == 0 || p->max_readers == 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	bc = rte_zmalloc_socket("bc", sizeof(*bc), RTE_CACHE_LINE_SIZE, socket);
+	if (bc == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	snprintf(bc->name, sizeof(bc->name), "%s", p->name != NULL ? p->name : "bc");
+	bc->capacity = p->capacity;
+	bc->max_readers = p->max_readers;
+
+	sz = rte_rcu_qsbr_get_memsize(p->max_readers);
+	bc->v = rte_zmalloc_socket("bc_rcu", sz, RTE_CACHE_LINE_SIZE, socket);
+	if (bc->v == NULL || rte_rcu_qsbr_init(bc->v, p->max_readers) != 0)
+		goto fail;
+	snprintf(name, sizeof(name), "%s_dq", bc->name);
+	bc->dq = rte_rcu_qsbr_dq_create(&(struct rte_rcu_qsbr_dq_parameters){
+		.name = name,
+		.flags = RTE_RCU_QSBR_DQ_MT_UNSAFE,   /* the writer alone enqueues */
+		.size = BC_DQ_SIZE,
+		.esize = sizeof(struct bc_retired),
+		.trigger_reclaim_limit = BC_DQ_RECLAIM_AT,
+		.max_reclaim_size = BC_DQ_RECLAIM_MAX,
+		.free_fn = rcu_free_objs,
+		.p = bc,
+		.v = bc->v,
+	});
+	if (bc->dq == NULL)
+		goto fail;
+
+	/* Entries in flight: one per binding plus those waiting for a grace period. */
+	n_entries = p->capacity + BC_DQ_SIZE;
+	bc->entries = rte_zmalloc_socket("bc_entries", sizeof(struct bc_entry) * n_entries,
+					 RTE_CACHE_LINE_SIZE, socket);
+	bc->slots = rte_zmalloc_socket("bc_slots", sizeof(*bc->slots) * p->capacity,
+				       RTE_CACHE_LINE_SIZE, socket);
+	if (bc->entries == NULL || bc->slots == NULL ||
+	    freelist_init(&bc->free_entries, n_entries, socket) != 0)
+		goto fail;
+	for (i = 0; i < n_entries; i++)
+		BC_POISON(&bc->entries[i], sizeof(struct bc_entry));
+
+	/* Up to two keys per mobile node: the IPv6 and the IPv4 home address. */
+	bc->h6 = hash_create(bc, "hoa6", p->capacity, sizeof(struct in6_addr), socket);
+	bc->h4 = hash_create(bc, "hoa4", p->capacity, sizeof(uint32_t), socket);
+	if (bc->h6 == NULL || bc->h4 == NULL)
+		goto fail;
+
+	bc->pfx_mn = rte_zmalloc_socket("bc_pfx", sizeof(uint32_t) * p->prefixes, 0, socket);
+	if (bc->pfx_mn == NULL || freelist_init(&bc->free_pfx, p->prefixes, socket) != 0)
+		goto fail;
+	snprintf(name, sizeof(name), "%s_l4", bc->name);
+	bc->lpm4 = rte_lpm_create(name, socket, &(struct rte_lpm_config){
+		.max_rules = p->prefixes,
+		.number_tbl8s = RTE_MIN(p->prefixes, 65536u),
+	});
+	if (bc->lpm4 == NULL ||
+	    rte_lpm_rcu_qsbr_add(bc->lpm4, &(struct rte_lpm_rcu_config){
+		    .v = bc->v, .mode = RTE_LPM_QSBR_MODE_DQ }) != 0)
+		goto fail;
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "%s_l6%c", bc->name, 'a' + i);
+		/*
+		 * A prefix needs up to (len - 24) / 8 tbl8 groups of 1 KiB; prefixes from one
+		 * operator aggregate share the upper ones, so two per prefix on average.
+		 */
+		bc->lpm6[i] = rte_lpm6_create(name, socket, &(struct rte_lpm6_config){
+			.max_rules = p->prefixes,
+			.number_tbl8s = RTE_MAX(p->prefixes * 2, 1024u),
+		});
+		if (bc->lpm6[i] == NULL)
+			goto fail;
+	}
+	bc->lpm6_active = bc->lpm6[0];
+
+	bc->spi_h = hash_create(bc, "spi", p->spis, sizeof(uint32_t), socket);
+	bc->spi_vals = rte_zmalloc_socket("bc_spi", sizeof(struct bc_spi_val) * p->spis,
+					  RTE_CACHE_LINE_SIZE, socket);
+	if (bc->spi_h == NULL || bc->spi_vals == NULL ||
+	    freelist_init(&bc->free_spi, p->spis, socket) != 0)
+		goto fail;
+	return bc;
+fail:
+	bc_free(bc);
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void
+bc_free(struct bc *bc)
+{
+	if (bc == NULL)
+		return;
+	/* Tables first (their own RCU queues may still call back), then the defer queue. */
+	rte_hash_free(bc->spi_h);
+	rte_hash_free(bc->h4);
+	rte_hash_free(bc->h6);
+	rte_lpm_free(bc->lpm4);
+	rte_lpm6_free(bc->lpm6[0]);
+	rte_lpm6_free(bc->lpm6[1]);
+	if (bc->dq != NULL) {
+		rte_rcu_qsbr_dq_reclaim(bc->dq, BC_DQ_SIZE, NULL, NULL, NULL);
+		rte_rcu_qsbr_dq_delete(bc->dq);
+	}
+	if (bc->entries != NULL)
+		BC_UNPOISON(bc->entries, sizeof(struct bc_entry) * bc->free_entries.size);
+	if (bc->spi_vals != NULL)
+		BC_UNPOISON(bc->spi_vals, sizeof(struct bc_spi_val) * bc->free_spi.size);
+	rte_free(bc->spi_vals);
+	rte_free(bc->free_spi.idx);
+	rte_free(bc->pfx_mn);
+	rte_free(bc->free_pfx.idx);
+	rte_free(bc->slots);
+	rte_free(bc->entries);
+	rte_free(bc->free_entries.idx);
+	rte_free(bc->v);
+	rte_free(bc);
+}
+
+struct rte_rcu_qsbr *
+bc_rcu(struct bc *bc)
+{
+	return bc->v;
+}
+
+uint32_t
+bc_capacity(const struct bc *bc)
+{
+	return bc->capacity;
+}
+
+int
+bc_reader_register(struct bc *bc, unsigned int tid)
+{
+	int rc;
+
+	if (tid >= bc->max_readers)
+		return -EINVAL;
+	rc = rte_rcu_qsbr_thread_register(bc->v, tid);
+	if (rc != 0)
+		return rc;
+	rte_rcu_qsbr_thread_online(bc->v, tid);
+	return 0;
+}
+
+void
+bc_reader_unregister(struct bc *bc, unsigned int tid)
+{
+	rte_rcu_qsbr_thread_offline(bc->v, tid);
+	rte_rcu_qsbr_thread_unregister(bc->v, tid);
+}
+
+/* ------------------------------------------------------------------ readers */
+
+const struct bc_entry *
+bc_lookup6(const struct bc *bc, const struct in6_addr *a)
+{
+	void *d;
+
+	if (rte_hash_lookup_data(bc->h6, a, &d) < 0)
+		return NULL;
+	return d;
+}
+
+const struct bc_entry *
+bc_lookup4(const struct bc *bc, uint32_t a)
+{
+	void *d;
+
+	if (rte_hash_lookup_data(bc->h4, &a, &d) < 0)
+		return NULL;
+	return d;
+}
+
+static unsigned int
+lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
+	    const struct bc_entry **out)
+{
+	uint64_t hits = 0;
+	unsigned int i;
+	int nh;
+
+	nh = rte_hash_lookup_bulk_data(h, keys, n, &hits, (void **)out);
+	if (nh < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((hits & (1ull << i)) == 0)
+			out[i] = NULL;
+	return (unsigned int)nh;
+}
+
+unsigned int
+bc_lookup6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
+		const struct bc_entry **out)
+{
+	return lookup_bulk(bc->h6, (const void **)a, n, out);
+}
+
+unsigned int
+bc_lookup4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
+		const struct bc_entry **out)
+{
+	return lookup_bulk(bc->h4, (const void **)a, n, out);
+}
+
+const struct bc_entry *
+bc_get(const struct bc *bc, uint32_t mn)
+{
+	if (mn >= bc->capacity)
+		return NULL;
+	return __atomic_load_n(&bc->slots[mn], __ATOMIC_ACQUIRE);
+}
+
+const struct bc_entry *
+bc_lookup_prefix6(const struct bc *bc, const struct in6_addr *a)
+{
+	const struct rte_lpm6 *l = __atomic_load_n(&bc->lpm6_active, __ATOMIC_ACQUIRE);
+	uint32_t slot;
+
+	if (rte_lpm6_lookup(l, a->s6_addr, &slot) != 0)
+		return NULL;
+	return bc_get(bc, bc->pfx_mn[slot]);
+}
+
+const struct bc_entry *
+bc_lookup_prefix4(const struct bc *bc, uint32_t a)
+{
+	uint32_t slot;
+
+	if (rte_lpm_lookup(bc->lpm4, rte_be_to_cpu_32(a), &slot) != 0)
+		return NULL;
+	return bc_get(bc, bc->pfx_mn[slot]);
+}
+
+const struct bc_entry *
+bc_find6(const struct bc *bc, const struct in6_addr *a)
+{
+	const struct bc_entry *e = bc_lookup6(bc, a);
+
+	return e != NULL ? e : bc_lookup_prefix6(bc, a);
+}
+
+const struct bc_entry *
+bc_find4(const struct bc *bc, uint32_t a)
+{
+	const struct bc_entry *e = bc_lookup4(bc, a);
+
+	return e != NULL ? e : bc_lookup_prefix4(bc, a);
+}
+
+const struct bc_spi_val *
+bc_spi_lookup(const struct bc *bc, uint32_t spi)
+{
+	void *d;
+
+	if (rte_hash_lookup_data(bc->spi_h, &spi, &d) < 0)
+		return NULL;
+	return d;
+}
+
+/* ------------------------------------------------------------------ writer: bindings */
+
+struct bc_entry *
+bc_entry_new(struct bc *bc)
+{
+	struct bc_entry *e;
+	uint32_t idx;
+
+	if (freelist_pop(bc, &bc->free_entries, &idx) != 0) {
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	e = &bc->entries[idx];
+	BC_UNPOISON(e, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->idx = idx;
+	e->sa_out = BC_NO_SA;
+	return e;
+}
+
+struct bc_entry *
+bc_entry_clone(struct bc *bc, const struct bc_entry *old)
+{
+	struct bc_entry *e = bc_entry_new(bc);
+	uint32_t idx;
+
+	if (e == NULL)
+		return NULL;
+	idx = e->idx;
+	memcpy(e, old, sizeof(*e));
+	e->idx = idx;
+	return e;
+}
+
+void
+bc_entry_discard(struct bc *bc, struct bc_entry *e)
+{
+	/* never published: no reader can hold it */
+	BC_POISON(e, sizeof(*e));
+	bc->free_entries.idx[bc->free_entries.n++] = e->idx;
+}
+
+int
+bc_publish(struct bc *bc, struct bc_entry *e)
+{
+	struct bc_entry *old;
+	bool has4 = (e->flags & BC_F_HOA4) != 0, old_has4;
+	int rc;
+
+	if (e->mn >= bc->capacity)
+		return -EINVAL;
+	old = bc->slots[e->mn];
+	old_has4 = old != NULL && (old->flags & BC_F_HOA4) != 0;
+	/* The mobile node index and its IPv6 home address belong together. */
+	if (old != NULL && memcmp(&old->hoa6, &e->hoa6, 16) != 0)
+		return -EINVAL;
+	e->gen = old != NULL ? old->gen + 1 : 1;
+
+	/* Each key store is one atomic pointer swap: readers see old or e, never half. */
+	rc = rte_hash_add_key_data(bc->h6, &e->hoa6, e);
+	if (rc != 0)
+		return rc == -ENOSPC ? -ENOSPC : -EINVAL;
+	if (has4) {
+		rc = rte_hash_add_key_data(bc->h4, &e->hoa4, e);
+		if (rc != 0) {
+			if (old != NULL)   /* an existing key: restoring its data cannot fail */
+				rte_hash_add_key_data(bc->h6, &e->hoa6, old);
+			else
+				rte_hash_del_key(bc->h6, &e->hoa6);
+			return rc == -ENOSPC ? -ENOSPC : -EINVAL;
+		}
+	}
+	if (old_has4 && (!has4 || old->hoa4 != e->hoa4))
+		rte_hash_del_key(bc->h4, &old->hoa4);
+	__atomic_store_n(&bc->slots[e->mn], e, __ATOMIC_RELEASE);
+	bc->publishes++;
+	if (old != NULL)
+		retire(bc, BC_OBJ_ENTRY, old->idx);
+	else
+		bc->n_bindings++;
+	return 0;
+}
+
+int
+bc_remove(struct bc *bc, uint32_t mn)
+{
+	struct bc_entry *old;
+
+	if (mn >= bc->capacity || bc->slots[mn] == NULL)
+		return -ENOENT;
+	old = bc->slots[mn];
+	rte_hash_del_key(bc->h6, &old->hoa6);
+	if (old->flags & BC_F_HOA4)
+		rte_hash_del_key(bc->h4, &old->hoa4);
+	__atomic_store_n(&bc->slots[mn], NULL, __ATOMIC_RELEASE);
+	retire(bc, BC_OBJ_ENTRY, old->idx);
+	bc->n_bindings--;
+	return 0;
+}
+
+uint32_t
+bc_walk(const struct bc *bc, uint32_t *pos, bc_walk_fn fn, void *arg)
+{
+	uint32_t n = 0, i;
+
+	for (i = *pos; i < bc->capacity; i++) {
+		const struct bc_entry *e = bc_get(bc, i);
+
+		if (e == NULL)
+			continue;
+		n++;
+		if (fn(e, arg) != 0) {
+			i++;
+			break;
+		}
+	}
+	*pos = i;
+	return n;
+}
+
+void
+bc_reclaim(struct bc *bc)
+{
+	rte_rcu_qsbr_dq_reclaim(bc->dq, BC_DQ_SIZE, NULL, NULL, NULL);
+}
+
+void
+bc_stats_get(const struct bc *bc, struct bc_stats *st)
+{
+	st->bindings = bc->n_bindings;
+	st->prefixes = bc->n_prefixes;
+	st->spis = bc->n_spis;
+	st->entries_free = bc->free_entries.n;
+	st->retire_pending = bc->retire_pending;
+	st->publishes = bc->publishes;
+	st->retired = bc->retired;
+}
+
+/* ------------------------------------------------------------------ writer: prefixes */
+
+int
+bc_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len, uint32_t mn)
+{
+	uint32_t host = rte_be_to_cpu_32(prefix), slot;
+	int rc;
+
+	if (len == 0 || len > 32 || mn >= bc->capacity)
+		return -EINVAL;
+	if (rte_lpm_is_rule_present(bc->lpm4, host, len, &slot) == 1)
+		return -EEXIST;
+	if (freelist_pop(bc, &bc->free_pfx, &slot) != 0)
+		return -ENOSPC;
+	bc->pfx_mn[slot] = mn;
+	rc = rte_lpm_add(bc->lpm4, host, len, slot);
+	if (rc != 0) {
+		bc->free_pfx.idx[bc->free_pfx.n++] = slot;
+		return -ENOSPC;
+	}
+	bc->n_prefixes++;
+	return 0;
+}
+
+int
+bc_prefix4_del(struct bc *bc, uint32_t prefix, uint8_t len)
+{
+	uint32_t host = rte_be_to_cpu_32(prefix), slot;
+
+	if (len == 0 || len > 32 || rte_lpm_is_rule_present(bc->lpm4, host, len, &slot) != 1)
+		return -ENOENT;
+	rte_lpm_delete(bc->lpm4, host, len);
+	retire(bc, BC_OBJ_PFX, slot);   /* a reader may still resolve the slot */
+	bc->n_prefixes--;
+	return 0;
+}
+
+/*
+ * rte_lpm6 has no RCU integration in DPDK 22.11: change the idle copy, publish it with one
+ * pointer swap, wait for a grace period so that no reader uses the other copy, then make the
+ * same change there.
+ */
+static void
+lpm6_swap(struct bc *bc)
+{
+	struct rte_lpm6 *idle = bc->lpm6_active == bc->lpm6[0] ? bc->lpm6[1] : bc->lpm6[0];
+
+	__atomic_store_n(&bc->lpm6_active, idle, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(bc->v, RTE_QSBR_THRID_INVALID);
+}
+
+static struct rte_lpm6 *
+lpm6_idle(struct bc *bc)
+{
+	return bc->lpm6_active == bc->lpm6[0] ? bc->lpm6[1] : bc->lpm6[0];
+}
+
+int
+bc_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len, uint32_t mn)
+{
+	uint32_t slot;
+
+	if (len == 0 || len > 128 || mn >= bc->capacity)
+		return -EINVAL;
+	if (rte_lpm6_is_rule_present(bc->lpm6_active, prefix->s6_addr, len, &slot) == 1)
+		return -EEXIST;
+	if (freelist_pop(bc, &bc->free_pfx, &slot) != 0)
+		return -ENOSPC;
+	bc->pfx_mn[slot] = mn;
+	if (rte_lpm6_add(lpm6_idle(bc), prefix->s6_addr, len, slot) != 0) {
+		bc->free_pfx.idx[bc->free_pfx.n++] = slot;
+		return -ENOSPC;
+	}
+	lpm6_swap(bc);
+	if (rte_lpm6_add(lpm6_idle(bc), prefix->s6_addr, len, slot) != 0) {
+		/* the copies must not diverge: undo on the active one the same way */
+		rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
+		lpm6_swap(bc);
+		rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
+		retire(bc, BC_OBJ_PFX, slot);
+		return -ENOSPC;
+	}
+	bc->n_prefixes++;
+	return 0;
+}
+
+int
+bc_prefix6_del(struct bc *bc, const struct in6_addr *prefix, uint8_t len)
+{
+	uint32_t slot;
+
+	if (len == 0 || len > 128 ||
+	    rte_lpm6_is_rule_present(bc->lpm6_active, prefix->s6_addr, len, &slot) != 1)
+		return -ENOENT;
+	rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
+	lpm6_swap(bc);
+	rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
+	retire(bc, BC_OBJ_PFX, slot);
+	bc->n_prefixes--;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ writer: SPIs */
+
+int
+bc_spi_add(struct bc *bc, const struct bc_spi_val *v)
+{
+	struct bc_spi_val *obj;
+	uint32_t idx;
+	int rc;
+
+	if (rte_hash_lookup(bc->spi_h, &v->spi) >= 0)
+		return -EEXIST;
+	if (freelist_pop(bc, &bc->free_spi, &idx) != 0)
+		return -ENOSPC;
+	obj = &bc->spi_vals[idx];
+	BC_UNPOISON(obj, sizeof(*obj));
+	*obj = *v;
+	rc = rte_hash_add_key_data(bc->spi_h, &v->spi, obj);
+	if (rc != 0) {
+		BC_POISON(obj, sizeof(*obj));
+		bc->free_spi.idx[bc->free_spi.n++] = idx;
+		return -ENOSPC;
+	}
+	bc->n_spis++;
+	return 0;
+}
+
+int
+bc_spi_del(struct bc *bc, uint32_t spi)
+{
+	void *d;
+
+	if (rte_hash_lookup_data(bc->spi_h, &spi, &d) < 0)
+		return -ENOENT;
+	rte_hash_del_key(bc->spi_h, &spi);
+	retire(bc, BC_OBJ_SPI, (uint32_t)((struct bc_spi_val *)d - bc->spi_vals));
+	bc->n_spis--;
+	return 0;
+}
