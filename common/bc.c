@@ -499,9 +499,11 @@ bc_entry_clone(struct bc *bc, const struct bc_entry *old)
 void
 bc_entry_discard(struct bc *bc, struct bc_entry *e)
 {
+	uint32_t idx = e->idx;
+
 	/* never published: no reader can hold it */
 	BC_POISON(e, sizeof(*e));
-	bc->free_entries.idx[bc->free_entries.n++] = e->idx;
+	bc->free_entries.idx[bc->free_entries.n++] = idx;
 }
 
 int
