@@ -34,7 +34,8 @@ opt_rule(uint8_t type)
 {
 	static const struct opt_rule bra = { 2, 2, 0, 1 }, altcoa = { 16, 8, 6, 1 },
 		nonce = { 4, 2, 0, 1 }, auth = { -1, 8, 2, 1 }, mnp = { 18, 8, 4, WIRE_MH_MAX_MNP },
-		v4hoa = { 6, 4, 0, WIRE_MH_MAX_V4HOA }, v4 = { 6, 4, 0, 1 };
+		v4hoa = { 6, 4, 0, WIRE_MH_MAX_V4HOA }, v4ack = { 6, 4, 0, WIRE_MH_MAX_V4HOA },
+		v4 = { 6, 4, 0, 1 };
 
 	switch (type) {
 	case WIRE_MHOPT_BRA: return &bra;
@@ -43,7 +44,7 @@ opt_rule(uint8_t type)
 	case WIRE_MHOPT_AUTH: return &auth;
 	case WIRE_MHOPT_MNP: return &mnp;
 	case WIRE_MHOPT_V4HOA: return &v4hoa;
-	case WIRE_MHOPT_V4ACK:
+	case WIRE_MHOPT_V4ACK: return &v4ack;
 	case WIRE_MHOPT_NATD:
 	case WIRE_MHOPT_V4COA: return &v4;
 	default: return NULL;
@@ -90,9 +91,10 @@ opt_store(struct wire_mh_opts *o, uint8_t type, const uint8_t *d, uint8_t len, u
 		o->n_v4hoa++;
 		break;
 	case WIRE_MHOPT_V4ACK:
-		o->v4ack.status = d[0];
-		o->v4ack.plen = d[1] >> 2;
-		memcpy(&o->v4ack.addr, d + 2, 4);
+		o->v4ack[o->n_v4ack].status = d[0];
+		o->v4ack[o->n_v4ack].plen = d[1] >> 2;
+		memcpy(&o->v4ack[o->n_v4ack].addr, d + 2, 4);
+		o->n_v4ack++;
 		break;
 	case WIRE_MHOPT_NATD:
 		o->natd.f = (wire_rd16(d) & 0x8000) != 0;
@@ -302,19 +304,23 @@ wire_mh_ba_build(uint8_t *buf, size_t cap, const struct wire_ba_args *a,
 		 const struct in6_addr *src, const struct in6_addr *dst)
 {
 	struct mh_writer w;
+	unsigned int i;
 	uint8_t *d;
 
-	if (!w_start(&w, buf, cap, WIRE_MH_BA))
+	if (!w_start(&w, buf, cap, WIRE_MH_BA) || a->n_v4ack > WIRE_MH_MAX_V4HOA)
 		return -WIRE_E_NOSPACE;
 	buf[6] = a->status;
 	buf[7] = a->flags;
 	wire_wr16(buf + 8, a->seq);
 	wire_wr16(buf + 10, a->lifetime);
 	/* DSMIPv6 options are 4n (RFC 5555 §3.2); the fixed part ends at 12, so no padding. */
-	if (a->has_v4ack && (d = w_opt(&w, WIRE_MHOPT_V4ACK, 6, 4, 0)) != NULL) {
-		d[0] = a->v4ack.status;
-		d[1] = (uint8_t)((a->v4ack.plen & 0x3f) << 2);
-		memcpy(d + 2, &a->v4ack.addr, 4);
+	for (i = 0; i < a->n_v4ack; i++) {
+		d = w_opt(&w, WIRE_MHOPT_V4ACK, 6, 4, 0);
+		if (d == NULL)
+			break;
+		d[0] = a->v4ack[i].status;
+		d[1] = (uint8_t)((a->v4ack[i].plen & 0x3f) << 2);
+		memcpy(d + 2, &a->v4ack[i].addr, 4);
 	}
 	if (a->has_natd && (d = w_opt(&w, WIRE_MHOPT_NATD, 6, 4, 0)) != NULL) {
 		wire_wr16(d, a->natd.f ? 0x8000 : 0);

@@ -136,9 +136,10 @@ struct wire_mh_opts {
 	uint8_t n_mnp;
 	uint8_t n_v4hoa;
 	uint8_t n_unknown;            /**< unknown options skipped */
+	uint8_t n_v4ack;
 	uint32_t v4coa;               /**< IPv4 Care-of Address, network order */
 	struct in6_addr altcoa;
-	struct wire_v4ack v4ack;
+	struct wire_v4ack v4ack[WIRE_MH_MAX_V4HOA]; /**< one per IPv4 HoA option of the BU */
 	struct wire_natd natd;
 	struct wire_v4hoa v4hoa[WIRE_MH_MAX_V4HOA];
 	struct wire_mnp mnp[WIRE_MH_MAX_MNP];
@@ -192,11 +193,11 @@ struct wire_ba_args {
 	uint8_t flags;                /**< WIRE_BA_* */
 	uint16_t seq;
 	uint16_t lifetime;            /**< 4 s units */
-	bool has_v4ack;
+	uint8_t n_v4ack;              /**< one per IPv4 HoA option of the BU (RFC 5555 §4.5) */
 	bool has_natd;
 	bool has_bra;
 	uint16_t bra;
-	struct wire_v4ack v4ack;
+	struct wire_v4ack v4ack[WIRE_MH_MAX_V4HOA];
 	struct wire_natd natd;
 };
 
@@ -216,7 +217,7 @@ struct wire_bu_args {
 };
 
 /**
- * Build a BA: options in the order IPv4 Address Ack, NAT Detection, Binding Refresh Advice,
+ * Build a BA: options in the order IPv4 Address Ack(s), NAT Detection, Binding Refresh Advice,
  * each at its alignment, PadN to a multiple of 8, checksum over src/dst (dst: the HoA when an
  * RH2 carries it).
  * @return the MH length, or -WIRE_E_NOSPACE.

@@ -41,7 +41,7 @@ main(int argc, char **argv)
 	struct wire_bu_args bu = { .seq = 7, .flags = WIRE_BU_A | WIRE_BU_H | WIRE_BU_K,
 				   .lifetime = 100, .n_v4hoa = 1, .has_v4coa = true };
 	struct wire_ba_args ba = { .status = 0, .flags = WIRE_BA_K, .seq = 7, .lifetime = 100,
-				   .has_v4ack = true, .v4ack = { 0, 24, 0 }, .has_natd = true,
+				   .n_v4ack = 1, .v4ack = { { 0, 24, 0 } }, .has_natd = true,
 				   .natd = { false, 110 } };
 	struct wire_mh_carriage c = { .udp4 = true, .sport = 4191, .dport = 40000 };
 	uint8_t mh[256], frame[256] = { 0 };

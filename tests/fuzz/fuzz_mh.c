@@ -47,14 +47,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct wire_ba_args aa = {
 			.status = m.ba.status, .flags = m.ba.flags, .seq = m.ba.seq,
 			.lifetime = m.ba.lifetime,
-			.has_v4ack = (m.opts.present & WIRE_MHOPT_BIT(WIRE_MHOPT_V4ACK)) != 0,
-			.v4ack = m.opts.v4ack,
+			.n_v4ack = m.opts.n_v4ack,
 			.has_natd = (m.opts.present & WIRE_MHOPT_BIT(WIRE_MHOPT_NATD)) != 0,
 			.natd = m.opts.natd,
 			.has_bra = (m.opts.present & WIRE_MHOPT_BIT(WIRE_MHOPT_BRA)) != 0,
 			.bra = m.opts.bra,
 		};
 
+		memcpy(aa.v4ack, m.opts.v4ack, sizeof(aa.v4ack));
 		n = wire_mh_ba_build(buf, sizeof(buf), &aa, &a, &b);
 		if (n < 0 || wire_mh_parse(buf, (size_t)n, &a, &b, WIRE_MH_F_STRICT_ALIGN, &m2) !=
 		    WIRE_E_OK || m2.ba.status != m.ba.status || m2.opts.natd.refresh !=

@@ -140,10 +140,13 @@ add_ba(bool udp4, const struct wire_ba_args *a)
 	set(e, 4, "%u", (a->flags & WIRE_BA_T) != 0);
 	set(e, 5, "%u", a->seq);
 	set(e, 6, "%u", a->lifetime);
-	if (a->has_v4ack) {
-		set(e, 7, "%u", a->v4ack.status);
-		set(e, 8, "%u", a->v4ack.plen);
-		set(e, 9, "%s", inet_ntop(AF_INET, &a->v4ack.addr, buf, sizeof(buf)));
+	/* -E occurrence=l: tshark prints the last IPv4 Ack of a frame */
+	if (a->n_v4ack > 0) {
+		const struct wire_v4ack *k = &a->v4ack[a->n_v4ack - 1];
+
+		set(e, 7, "%u", k->status);
+		set(e, 8, "%u", k->plen);
+		set(e, 9, "%s", inet_ntop(AF_INET, &k->addr, buf, sizeof(buf)));
 	}
 	if (a->has_natd) {
 		set(e, 10, "%u", a->natd.f);
@@ -209,11 +212,22 @@ build_all(void)
 							  .lifetime = 100 };
 
 				if (k > 0) {
-					a.has_v4ack = true;
-					a.v4ack.status = ack_statuses[k - 1];
-					a.v4ack.plen = a.v4ack.status == 0 ? 24 + k % 9 : 0;
-					inet_pton(AF_INET, a.v4ack.status == 0 ? "192.0.2.130" :
-						  "0.0.0.0", &a.v4ack.addr);
+					struct wire_v4ack *ack = &a.v4ack[0];
+
+					a.n_v4ack = 1;
+					ack->status = ack_statuses[k - 1];
+					ack->plen = ack->status == 0 ? 24 + k % 9 : 0;
+					inet_pton(AF_INET, ack->status == 0 ? "192.0.2.130" :
+						  "0.0.0.0", &ack->addr);
+					/* with a second Ack for a delegated prefix */
+					if (nd % 2 == 1) {
+						a.n_v4ack = 2;
+						a.v4ack[1] = *ack;
+						a.v4ack[0].status = 0;
+						a.v4ack[0].plen = 32;
+						inet_pton(AF_INET, "192.0.2.131",
+							  &a.v4ack[0].addr);
+					}
 				}
 				if (nd > 0) {
 					a.has_natd = true;

@@ -61,7 +61,7 @@ Test(wire_mh, golden_ba_parses_and_rebuilds)
 {
 	struct wire_ba_args a = {
 		.status = 0, .flags = WIRE_BA_K, .seq = 7, .lifetime = 100,
-		.has_v4ack = true, .v4ack = { .status = 0, .plen = 24 },
+		.n_v4ack = 1, .v4ack = { { .status = 0, .plen = 24 } },
 		.has_natd = true, .natd = { .f = true, .refresh = 110 },
 	};
 	struct wire_mh m;
@@ -75,12 +75,13 @@ Test(wire_mh, golden_ba_parses_and_rebuilds)
 	cr_assert_eq(m.ba.flags, WIRE_BA_K);
 	cr_assert_eq(m.ba.seq, 7);
 	cr_assert_eq(m.ba.lifetime, 100);
-	cr_assert_eq(m.opts.v4ack.status, 0);
-	cr_assert_eq(m.opts.v4ack.plen, 24);
-	cr_assert_eq(m.opts.v4ack.addr, v4("203.0.113.7"));
+	cr_assert_eq(m.opts.n_v4ack, 1);
+	cr_assert_eq(m.opts.v4ack[0].status, 0);
+	cr_assert_eq(m.opts.v4ack[0].plen, 24);
+	cr_assert_eq(m.opts.v4ack[0].addr, v4("203.0.113.7"));
 	cr_assert(m.opts.natd.f);
 	cr_assert_eq(m.opts.natd.refresh, 110);
-	a.v4ack.addr = v4("203.0.113.7");
+	a.v4ack[0].addr = v4("203.0.113.7");
 	n = wire_mh_ba_build(buf, sizeof(buf), &a, &ha, &hoa);
 	cr_assert_eq(n, (int)sizeof(vec_ba));
 	cr_assert_arr_eq(buf, vec_ba, sizeof(vec_ba));
@@ -90,7 +91,7 @@ Test(wire_mh, golden_rejected_ba_checksum)
 {
 	struct wire_ba_args a = {
 		.status = WIRE_BA_INVALID_COA, .seq = 7, .lifetime = 0,
-		.has_v4ack = true, .v4ack = { .status = WIRE_V4ACK_NO_DYNAMIC },
+		.n_v4ack = 1, .v4ack = { { .status = WIRE_V4ACK_NO_DYNAMIC } },
 		.has_natd = true, .natd = { .f = false, .refresh = WIRE_NATD_NO_REFRESH },
 	};
 	uint8_t buf[64];
@@ -101,7 +102,7 @@ Test(wire_mh, golden_rejected_ba_checksum)
 	cr_assert_eq(buf[4] << 8 | buf[5], VEC_BA_REJECT_CSUM, "checksum %02x%02x", buf[4], buf[5]);
 	cr_assert_eq(wire_mh_parse(buf, n, &ha, &hoa, WIRE_MH_F_STRICT_ALIGN, &m), WIRE_E_OK);
 	cr_assert_eq(m.ba.status, 174);
-	cr_assert_eq(m.opts.v4ack.status, 132);
+	cr_assert_eq(m.opts.v4ack[0].status, 132);
 	cr_assert_eq(m.opts.natd.refresh, 0xffffffffu);
 }
 
@@ -109,7 +110,7 @@ Test(wire_mh, ba_with_every_option_is_aligned_and_padded)
 {
 	struct wire_ba_args a = {
 		.status = 0, .flags = WIRE_BA_K | WIRE_BA_R | WIRE_BA_T, .seq = 65535,
-		.lifetime = 65535, .has_v4ack = true, .v4ack = { 0, 32, 0 },
+		.lifetime = 65535, .n_v4ack = 2, .v4ack = { { 0, 32, 0 }, { 0, 28, 0 } },
 		.has_natd = true, .natd = { false, 110 }, .has_bra = true, .bra = 1000,
 	};
 	uint8_t buf[64];
@@ -117,10 +118,12 @@ Test(wire_mh, ba_with_every_option_is_aligned_and_padded)
 	int n = wire_mh_ba_build(buf, sizeof(buf), &a, &ha, &hoa);
 
 	cr_assert_eq(n % 8, 0);
-	cr_assert_eq(n, 32);                   /* 12 + 8 + 8 + 4: no padding needed */
+	cr_assert_eq(n, 40);                   /* 12 + 2 * 8 + 8 + 4: no padding needed */
 	cr_assert_eq(buf[1], n / 8 - 1);
 	cr_assert_eq(wire_mh_parse(buf, n, &ha, &hoa, WIRE_MH_F_STRICT_ALIGN, &m), WIRE_E_OK);
 	cr_assert_eq(m.ba.flags, 0xd0);
+	cr_assert_eq(m.opts.n_v4ack, 2);
+	cr_assert_eq(m.opts.v4ack[1].plen, 28);
 	cr_assert_eq(m.opts.bra, 1000);
 	cr_assert_eq(m.ba.seq, 65535);
 }
@@ -200,7 +203,7 @@ Test(wire_mh, binding_error_and_brr)
 
 Test(wire_mh, builders_refuse_short_buffers)
 {
-	struct wire_ba_args a = { .has_v4ack = true, .has_natd = true };
+	struct wire_ba_args a = { .n_v4ack = 1, .has_natd = true };
 	uint8_t buf[64];
 
 	cr_assert_eq(wire_mh_ba_build(buf, 31, &a, &ha, &hoa), -WIRE_E_NOSPACE);
@@ -322,8 +325,8 @@ static struct bad_mh bad_cases[] = {
 	     0x06, 0, 0, 10, 0, 0, 6, 1, 2, 0, 0),
 	CASE("duplicate_natd", OPT_DUPLICATE, BA_HDR(3), 0x1f, 0x06, 0, 0, 0, 0, 0, 0x6e, 0x1f,
 	     0x06, 0, 0, 0, 0, 0, 0x6e, 1, 2, 0, 0),
-	CASE("duplicate_v4ack", OPT_DUPLICATE, BA_HDR(3), 0x1e, 0x06, 0, 0x80, 0, 0, 0, 0, 0x1e,
-	     0x06, 0, 0x80, 0, 0, 0, 0, 1, 2, 0, 0),
+	CASE("three_v4ack", OPT_TOO_MANY, BA_HDR(4), 0x1e, 0x06, 0, 0x80, 0, 0, 0, 0, 0x1e,
+	     0x06, 0, 0x80, 0, 0, 0, 0, 0x1e, 0x06, 0, 0x80, 0, 0, 0, 0, 1, 2, 0, 0),
 	CASE("duplicate_bra", OPT_DUPLICATE, BA_HDR(2), 0x02, 0x02, 0, 1, 0x02, 0x02, 0, 2, 1, 2,
 	     0, 0),
 	CASE("three_v4hoa", OPT_TOO_MANY, BU_HDR(4), 0x1d, 0x06, 0x80, 0, 0, 0, 0, 0, 0x1d, 0x06,
