@@ -16,6 +16,15 @@ extern int ha_logtype_dp;  /**< user.ha.dp: data plane (setup; hot path uses HA_
 #define CP_LOG(level, fmt, ...) HA_LOG(level, cp, fmt, ##__VA_ARGS__)
 #define DP_LOG(level, fmt, ...) HA_LOG(level, dp, fmt, ##__VA_ARGS__)
 
+/*
+ * Audit lines of the control plane: the arguments (address formatting) are evaluated only
+ * when the line will be written.
+ */
+#define CP_AUDIT(fmt, ...) do {                                            \
+	if (rte_log_can_log(ha_logtype_cp, RTE_LOG_INFO))                  \
+		HA_LOG(INFO, cp, fmt, ##__VA_ARGS__);                     \
+} while (0)
+
 /* Hot path: compiled out above RTE_LOG_DP_LEVEL, as DPDK's RTE_LOG_DP. */
 #define HA_DP_LOG(level, fmt, ...) \
 	RTE_LOG_DP(level, USER1, "ha.dp: " fmt "\n", ##__VA_ARGS__)

@@ -347,6 +347,10 @@ wire_mh_bu_build(uint8_t *buf, size_t cap, const struct wire_bu_args *a,
 	wire_wr16(buf + 10, a->lifetime);
 	if (a->has_altcoa && (d = w_opt(&w, WIRE_MHOPT_ALTCOA, 16, 8, 6)) != NULL)
 		memcpy(d, &a->altcoa, 16);
+	if (a->has_nonce && (d = w_opt(&w, WIRE_MHOPT_NONCE, 4, 2, 0)) != NULL) {
+		wire_wr16(d, a->nonce_home);
+		wire_wr16(d + 2, a->nonce_coa);
+	}
 	for (i = 0; i < a->n_mnp; i++) {
 		d = w_opt(&w, WIRE_MHOPT_MNP, 18, 8, 4);
 		if (d == NULL)

@@ -208,6 +208,9 @@ struct wire_bu_args {
 	uint16_t lifetime;            /**< 4 s units */
 	bool has_altcoa;
 	bool has_v4coa;
+	bool has_nonce;               /**< correspondent registrations only; tests use it too */
+	uint16_t nonce_home;
+	uint16_t nonce_coa;
 	uint8_t n_mnp;
 	uint8_t n_v4hoa;
 	struct in6_addr altcoa;
@@ -225,7 +228,8 @@ struct wire_bu_args {
 int wire_mh_ba_build(uint8_t *buf, size_t cap, const struct wire_ba_args *a,
 		     const struct in6_addr *src, const struct in6_addr *dst);
 
-/** Build a BU: AltCoA, MNPs, IPv4 HoAs, IPv4 CoA. @return the MH length or -WIRE_E_NOSPACE. */
+/** Build a BU: AltCoA, Nonce Indices, MNPs, IPv4 HoAs, IPv4 CoA.
+ *  @return the MH length or -WIRE_E_NOSPACE. */
 int wire_mh_bu_build(uint8_t *buf, size_t cap, const struct wire_bu_args *a,
 		     const struct in6_addr *src, const struct in6_addr *dst);
 

@@ -130,7 +130,7 @@ out:
 static int
 tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
-	struct rte_tel_data *ports, *drops;
+	struct rte_tel_data *ports, *drops, *cpd;
 	struct ha_app *app;
 	unsigned int i, w;
 	int rc = 0;
@@ -179,6 +179,38 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 			rte_tel_data_add_dict_u64(drops, ha_drop_names[i], sum);
 		}
 		rte_tel_data_add_dict_container(d, "drops", drops, 0);
+	}
+	cpd = rte_tel_data_alloc();
+	if (cpd != NULL) {
+		/* 64-bit counters written by the control lcore: read as a snapshot */
+		const struct cp_stats *cs = cp_stats(app->cp);
+		struct rte_tel_data *disc = rte_tel_data_alloc();
+
+		rte_tel_data_start_dict(cpd);
+		rte_tel_data_add_dict_u64(cpd, "bindings", cp_bindings(app->cp));
+		rte_tel_data_add_dict_u64(cpd, "mh_rx", cs->mh_rx);
+		rte_tel_data_add_dict_u64(cpd, "bu_rx", cs->bu_rx);
+		rte_tel_data_add_dict_u64(cpd, "registered", cs->registered);
+		rte_tel_data_add_dict_u64(cpd, "refreshed", cs->refreshed);
+		rte_tel_data_add_dict_u64(cpd, "moved", cs->moved);
+		rte_tel_data_add_dict_u64(cpd, "deregistered", cs->deregistered);
+		rte_tel_data_add_dict_u64(cpd, "expired", cs->expired);
+		rte_tel_data_add_dict_u64(cpd, "ba_tx", cs->ba_tx);
+		rte_tel_data_add_dict_u64(cpd, "ba_refused", cs->ba_tx - cs->status[0]);
+		rte_tel_data_add_dict_u64(cpd, "be_tx", cs->be_tx);
+		rte_tel_data_add_dict_u64(cpd, "be_ratelimited", cs->be_ratelimited);
+		rte_tel_data_add_dict_u64(cpd, "dad_started", cs->dad_started);
+		rte_tel_data_add_dict_u64(cpd, "dad_conflicts", cs->dad_conflicts);
+		rte_tel_data_add_dict_u64(cpd, "stale_marked", cs->stale_marked);
+		rte_tel_data_add_dict_u64(cpd, "tx_errors", cs->tx_errors);
+		if (disc != NULL) {
+			rte_tel_data_start_dict(disc);
+			for (i = 0; i < CP_DISCARD_MAX; i++)
+				rte_tel_data_add_dict_u64(disc, cp_discard_names[i],
+							  cs->discards[i]);
+			rte_tel_data_add_dict_container(cpd, "discards", disc, 0);
+		}
+		rte_tel_data_add_dict_container(d, "control_plane", cpd, 0);
 	}
 out:
 	pthread_mutex_unlock(&tel_lock);

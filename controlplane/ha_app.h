@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "bc.h"
+#include "cp.h"
+#include "cp_bcw.h"
 #include "cfg.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
@@ -19,6 +21,10 @@ struct ha_app {
 	struct ha_cfg *cfg;
 	struct rte_mempool *pool;
 	struct bc *bc;                /**< binding cache, prefix and SPI tables */
+	struct cp *cp;                /**< the control plane (this lcore is its only writer) */
+	struct cp_bcw bcw;            /**< its writer side of bc */
+	uint64_t tsc_hz;
+	uint64_t start_tsc;
 	unsigned int n_ports;
 	struct dp_port ports[CFG_MAX_PORTS];
 	unsigned int main_lcore;

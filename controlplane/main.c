@@ -130,12 +130,40 @@ ports_fini(struct ha_app *a)
 	a->n_ports = 0;
 }
 
-/* The control plane's loop on the main lcore; signalling arrives with the control-plane issue. */
+/* The control plane's clock: milliseconds since start, from the TSC. */
+static uint64_t
+cp_now_ms(const struct ha_app *a)
+{
+	return (rte_get_timer_cycles() - a->start_tsc) * 1000 / a->tsc_hz;
+}
+
+/* Until the data plane hands packets to the control plane there is no way out. */
+static int
+cp_tx_unavailable(void *arg, const uint8_t *pkt, uint16_t len, const struct cp_tx_meta *meta)
+{
+	(void)arg; (void)pkt; (void)len; (void)meta;
+	return -ENOTSUP;
+}
+
+static int
+cp_init(struct ha_app *a)
+{
+	struct cp_ops ops = { .tx = cp_tx_unavailable };
+
+	cp_bcw_init(&a->bcw, a->bc, a->cfg, &ops);
+	a->cp = cp_create(a->cfg, &ops);
+	return a->cp != NULL ? 0 : -ENOMEM;
+}
+
+/* The control plane's loop on the main lcore: timers now, signalling from the punt path. */
 static void
 control_loop(struct ha_app *a)
 {
-	while (!__atomic_load_n(&a->quit, __ATOMIC_RELAXED))
+	while (!__atomic_load_n(&a->quit, __ATOMIC_RELAXED)) {
+		cp_tick(a->cp, cp_now_ms(a));
+		bc_reclaim(a->bc);
 		rte_delay_us_sleep(HA_CTL_POLL_US);
+	}
 }
 
 static int
@@ -195,6 +223,8 @@ main(int argc, char **argv)
 		return HA_EXIT_INIT;
 	}
 	app.start_time = (uint64_t)time(NULL);
+	app.tsc_hz = rte_get_timer_hz();
+	app.start_tsc = rte_get_timer_cycles();
 	if (install_signals() != 0)
 		goto out_eal;
 	if (workers_init(&app) != 0)
@@ -222,6 +252,8 @@ main(int argc, char **argv)
 		       app.cfg->cap.prefixes, app.cfg->cap.sas, rte_strerror(rte_errno));
 		goto out_bc;
 	}
+	if (cp_init(&app) != 0)
+		goto out_cp;
 	if (ports_init(&app) != 0)
 		goto out_ports;
 	/* Each worker polls its queue on every port. */
@@ -246,8 +278,9 @@ main(int argc, char **argv)
 			break;
 		}
 	}
-	CP_LOG(INFO, "dsmip-ha %s running: %u ports, %u workers, config %s", HA_VERSION,
-	       app.n_ports, app.n_workers, app.cfg->path);
+	CP_LOG(INFO, "dsmip-ha %s running: %u ports, %u workers, %u mobile nodes, config %s",
+	       HA_VERSION, app.n_ports, app.n_workers, cp_mndb_count(cp_mndb(app.cp)),
+	       app.cfg->path);
 	control_loop(&app);
 	CP_LOG(INFO, "stopping");
 	rte_eal_mp_wait_lcore();
@@ -256,6 +289,8 @@ main(int argc, char **argv)
 	cp_telemetry_fini();
 out_ports:
 	ports_fini(&app);
+out_cp:
+	cp_free(app.cp);
 out_bc:
 	bc_free(app.bc);
 	rte_mempool_free(app.pool);

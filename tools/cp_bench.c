@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control-plane benchmark (prints numbers, asserts nothing): BU bytes in, BA bytes out, on
+ * one core, through the real binding cache, without crypto.
+ *   1. N mobile nodes are added (the run-time path) and registered (new registrations);
+ *   2. with them registered, a random mix of new registrations (N/4 more nodes) and
+ *      refreshes (3N/4, a quarter of them moving to a new care-of address) is timed.
+ * Half the nodes register over IPv6, half over IPv4/UDP through a NAT with an IPv4 HoA.
+ *   cp-bench [EAL options] -- [N]        default N = 1000000
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "bc.h"
+#include "cp.h"
+#include "cp_bcw.h"
+
+#define MH_MAX 64
+
+struct job {
+	uint32_t mn;
+	uint16_t seq;
+	bool move;
+};
+
+static uint64_t tx_pkts, tx_bytes;
+
+static int
+count_tx(void *arg, const uint8_t *pkt, uint16_t len, const struct cp_tx_meta *meta)
+{
+	(void)arg; (void)pkt; (void)meta;
+	tx_pkts++;
+	tx_bytes += len;
+	return 0;
+}
+
+static void
+hoa6_of(uint32_t i, struct in6_addr *a)
+{
+	inet_pton(AF_INET6, "2001:db8:1::", a);
+	a->s6_addr32[2] = htonl(1);
+	a->s6_addr32[3] = htonl(i);
+}
+
+/* One BU of node i: built outside the timed loop. */
+static uint16_t
+build(uint32_t i, uint16_t seq, bool move, uint8_t *mh, struct cp_rx_ctx *ctx)
+{
+	struct in6_addr hoa, ha;
+	struct wire_bu_args a = { .seq = seq, .flags = WIRE_BU_A | WIRE_BU_H, .lifetime = 900 };
+
+	hoa6_of(i, &hoa);
+	inet_pton(AF_INET6, "2001:db8:1::1", &ha);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->dst6 = ha;
+	if (i % 2 == 0) {
+		ctx->has_hao = true;
+		ctx->hao = hoa;
+		inet_pton(AF_INET6, "2001:db8:b::", &ctx->src6);
+		ctx->src6.s6_addr32[2] = htonl(i);
+		ctx->src6.s6_addr32[3] = htonl(move ? 2 : 1);
+		a.has_altcoa = true;
+		a.altcoa = ctx->src6;
+	} else {
+		ctx->udp4 = true;
+		ctx->outer_known = true;
+		ctx->outer_src4 = htonl(0xcb007100u + (i % 200) + (move ? 1 : 0));
+		inet_pton(AF_INET, "198.51.100.1", &ctx->outer_dst4);
+		ctx->outer_sport = (uint16_t)(1024 + i % 60000);
+		ctx->src6 = hoa;
+		a.has_v4coa = true;
+		a.v4coa = htonl(0x64400000u + (i & 0xffff));    /* private side: NAT detected */
+		a.n_v4hoa = 1;
+		a.v4hoa[0].plen = 32;
+		a.v4hoa[0].addr = htonl(0x64400000u + i);
+	}
+	return (uint16_t)wire_mh_bu_build(mh, MH_MAX, &a, &hoa, &ha);
+}
+
+static double
+run(struct cp *cp, const struct job *jobs, uint32_t n, uint8_t *mh, struct cp_rx_ctx *ctx,
+    uint16_t *len, const char *label, uint32_t total_nodes)
+{
+	uint64_t t0, t1, ok0 = cp_stats(cp)->status[0], ba0 = cp_stats(cp)->ba_tx;
+	double rate;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		len[i] = build(jobs[i].mn, jobs[i].seq, jobs[i].move, mh + (size_t)i * MH_MAX,
+			       &ctx[i]);
+	t0 = rte_rdtsc();
+	for (i = 0; i < n; i++)
+		cp_rx_mh(cp, mh + (size_t)i * MH_MAX, len[i], &ctx[i], 1000);
+	t1 = rte_rdtsc();
+	rate = (double)n * (double)rte_get_tsc_hz() / (double)(t1 - t0);
+	printf("CPBENCH case=%s nodes=%u bus=%u bu_per_s=%.0f ns_per_bu=%.0f ba_ok=%lu "
+	       "ba_total=%lu bindings=%u\n", label, total_nodes, n, rate, 1e9 / rate,
+	       cp_stats(cp)->status[0] - ok0, cp_stats(cp)->ba_tx - ba0, cp_bindings(cp));
+	fflush(stdout);
+	return rate;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ha_cfg *cfg = calloc(1, sizeof(*cfg));
+	struct cp_ops ops = { .tx = count_tx };
+	uint32_t n, extra, total, i, k;
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	struct cp_rx_ctx *ctx;
+	struct cp_bcw w;
+	struct job *jobs;
+	uint16_t *len, *last_seq;
+	uint8_t *mh;
+	struct cp *cp;
+	struct bc *bc;
+	int rc;
+
+	rc = rte_eal_init(argc, argv);
+	if (rc < 0 || cfg == NULL)
+		return 1;
+	argc -= rc;
+	argv += rc;
+	n = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 1000000;
+	extra = n / 4;
+	total = n + extra;
+
+	cfg_defaults(cfg);
+	inet_pton(AF_INET6, "2001:db8:1::1", &cfg->ha.addr6);
+	inet_pton(AF_INET, "198.51.100.1", &cfg->ha.addr4);
+	cfg->ha.has_addr4 = true;
+	cfg->ha.n_prefixes6 = 1;
+	inet_pton(AF_INET6, "2001:db8:1::", &cfg->ha.prefixes6[0].addr);
+	cfg->ha.prefixes6[0].len = 64;
+	cfg->policy.require_ipsec = false;   /* "without crypto" */
+	cfg->policy.dad = false;
+	cfg->cap.bindings = total;
+
+	bc = bc_create(&(struct bc_params){ .name = "cpb", .capacity = total, .prefixes = 64,
+					    .spis = 64, .max_readers = 2,
+					    .socket = (int)rte_socket_id() });
+	if (bc == NULL) {
+		fprintf(stderr, "bc_create: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	cp_bcw_init(&w, bc, cfg, &ops);
+	cp = cp_create(cfg, &ops);
+	mh = malloc((size_t)total * MH_MAX);
+	ctx = malloc(sizeof(*ctx) * total);
+	len = malloc(sizeof(*len) * total);
+	jobs = malloc(sizeof(*jobs) * total);
+	if (cp == NULL || mh == NULL || ctx == NULL || len == NULL || jobs == NULL)
+		return 1;
+	for (i = 0; i < total; i++) {
+		struct cfg_mn m = { .hoa4_mode = i % 2 ? CFG_HOA4_STATIC : CFG_HOA4_NONE };
+
+		snprintf(m.id, sizeof(m.id), "mn%u", i);
+		hoa6_of(i, &m.hoa6);
+		m.hoa4 = htonl(0x64400000u + i);
+		if (cp_mn_add(cp, &m, NULL) != 0)
+			return 1;
+	}
+	printf("CPBENCH tsc_hz=%lu\n", (unsigned long)rte_get_tsc_hz());
+
+	/* 1. new registrations of n nodes, in random order */
+	for (i = 0; i < n; i++)
+		jobs[i] = (struct job){ .mn = i, .seq = 1 };
+	for (i = n - 1; i > 0; i--) {
+		struct job t;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		k = (uint32_t)(x % (i + 1));
+		t = jobs[i]; jobs[i] = jobs[k]; jobs[k] = t;
+	}
+	run(cp, jobs, n, mh, ctx, len, "new_registrations", total);
+
+	/* 2. with n registered: extra new ones and 3 * extra refreshes (a quarter moving) */
+	for (i = 0; i < extra; i++)
+		jobs[i] = (struct job){ .mn = n + i, .seq = 1 };
+	for (i = 0; i < 3 * extra; i++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		jobs[extra + i] = (struct job){ .mn = (uint32_t)(x % n),
+						.move = (x >> 40) % 4 == 0 };
+	}
+	for (i = 4 * extra - 1; i > 0; i--) {
+		struct job t;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		k = (uint32_t)(x % (i + 1));
+		t = jobs[i]; jobs[i] = jobs[k]; jobs[k] = t;
+	}
+	/* sequence numbers in processing order, as a mobile node would send them */
+	last_seq = calloc(total, sizeof(*last_seq));
+	if (last_seq == NULL)
+		return 1;
+	for (i = 0; i < 4 * extra; i++)
+		jobs[i].seq = ++last_seq[jobs[i].mn] + (jobs[i].mn < n ? 1 : 0);
+	run(cp, jobs, 4 * extra, mh, ctx, len, "mixed_new_and_refresh", total);
+	printf("CPBENCH ba_bytes_per_ba=%.1f\n", (double)tx_bytes / (double)tx_pkts);
+	cp_free(cp);
+	bc_free(bc);
+	rte_eal_cleanup();
+	return 0;
+}
