@@ -13,3 +13,9 @@ const char *const ha_drop_descr[HA_DROP_MAX] = {
 	HA_DROP_LIST(HA_DROP_DESCR)
 #undef HA_DROP_DESCR
 };
+
+const char *const ha_event_names[HA_EV_MAX] = {
+#define HA_EVENT_NAME(e, s, d) [HA_EV_ ## e] = s,
+	HA_EVENT_LIST(HA_EVENT_NAME)
+#undef HA_EVENT_NAME
+};

@@ -198,7 +198,7 @@ tx(struct cp *cp, const uint8_t *pkt, int len, const struct cp_rx_ctx *ctx, cons
 		.port = ctx->port,
 	};
 
-	if (len < 0 || cp->ops.tx(cp->ops.arg, pkt, (uint16_t)len, &meta) != 0)
+	if (len < 0 || cp->ops.tx(cp->ops.io_arg, pkt, (uint16_t)len, &meta) != 0)
 		cp->stats.tx_errors++;
 }
 
@@ -274,7 +274,7 @@ release_v4(struct cp *cp, struct cp_bind *b, bool addr, bool pfx, const struct c
 		struct ha_prefix4 p = { b->v4pfx, b->v4pfx_len };
 
 		if (cp->ops.prefix4_del != NULL)
-			cp->ops.prefix4_del(cp->ops.arg, m, &p);
+			cp->ops.prefix4_del(cp->ops.bc_arg, m, &p);
 		cp_pool_release(cp->pool, b->v4pfx, b->v4pfx_len);
 		b->has_v4pfx = false;
 	}
@@ -311,10 +311,10 @@ prefixes_del(struct cp *cp, const struct cp_mn *m, const struct cp_mn_prefixes *
 
 	for (i = 0; set != NULL && i < set->n6; i++)
 		if (!has6(keep, &set->p6[i]) && cp->ops.prefix6_del != NULL)
-			cp->ops.prefix6_del(cp->ops.arg, m, &set->p6[i]);
+			cp->ops.prefix6_del(cp->ops.bc_arg, m, &set->p6[i]);
 	for (i = 0; set != NULL && i < set->n4; i++)
 		if (!has4(keep, &set->p4[i]) && cp->ops.prefix4_del != NULL)
-			cp->ops.prefix4_del(cp->ops.arg, m, &set->p4[i]);
+			cp->ops.prefix4_del(cp->ops.bc_arg, m, &set->p4[i]);
 }
 
 /* Add the prefixes of want missing from have; all or none (R3963 §6.2). */
@@ -329,14 +329,14 @@ prefixes_add(struct cp *cp, const struct cp_mn *m, const struct cp_mn_prefixes *
 	for (i = 0; i < want->n6 && rc == 0; i++) {
 		if (has6(have, &want->p6[i]) || cp->ops.prefix6_add == NULL)
 			continue;
-		rc = cp->ops.prefix6_add(cp->ops.arg, m, &want->p6[i]);
+		rc = cp->ops.prefix6_add(cp->ops.bc_arg, m, &want->p6[i]);
 		if (rc == 0)
 			added.p6[added.n6++] = want->p6[i];
 	}
 	for (i = 0; i < want->n4 && rc == 0; i++) {
 		if (has4(have, &want->p4[i]) || cp->ops.prefix4_add == NULL)
 			continue;
-		rc = cp->ops.prefix4_add(cp->ops.arg, m, &want->p4[i]);
+		rc = cp->ops.prefix4_add(cp->ops.bc_arg, m, &want->p4[i]);
 		if (rc == 0)
 			added.p4[added.n4++] = want->p4[i];
 	}
@@ -352,7 +352,7 @@ binding_delete(struct cp *cp, struct cp_mn *m, const char *why, uint64_t now_ms,
 	char a[HA_ADDR_STRLEN], c[64];
 
 	if (b->state == CP_BIND_ACTIVE) {
-		cp->ops.remove(cp->ops.arg, m);
+		cp->ops.remove(cp->ops.bc_arg, m);
 		cp->n_bindings--;
 		CP_AUDIT( "binding deleted %s hoa %s coa %s (%s)", m->id,
 		       ha_addr6_str(&m->hoa6, a, sizeof(a)), coa_str(b, c, sizeof(c)), why);
@@ -435,7 +435,7 @@ apply_v4(struct cp *cp, const struct cp_bu_decision *d, struct cp_bind *b, const
 			}
 			p = (struct ha_prefix4){ a, v->plen };
 			if (cp->ops.prefix4_add != NULL &&
-			    cp->ops.prefix4_add(cp->ops.arg, m, &p) != 0) {
+			    cp->ops.prefix4_add(cp->ops.bc_arg, m, &p) != 0) {
 				cp_pool_release(cp->pool, a, v->plen);
 				*k = (struct wire_v4ack){ WIRE_V4ACK_UNSPECIFIED, 0, 0 };
 				break;
@@ -465,7 +465,7 @@ finish_register(struct cp *cp, struct cp_mn *m, struct cp_bind *b, const struct 
 {
 	char a[HA_ADDR_STRLEN], c1[64], c2[64];
 
-	if (cp->ops.publish(cp->ops.arg, m, b) != 0) {
+	if (cp->ops.publish(cp->ops.bc_arg, m, b) != 0) {
 		CP_AUDIT( "binding refused %s hoa %s status 130 (binding cache full)", m->id,
 		       ha_addr6_str(&m->hoa6, a, sizeof(a)));
 		binding_delete(cp, m, "tables full", now_ms, false);
@@ -481,7 +481,7 @@ finish_register(struct cp *cp, struct cp_mn *m, struct cp_bind *b, const struct 
 		       ha_addr6_str(&m->hoa6, a, sizeof(a)), coa_str(b, c1, sizeof(c1)),
 		       b->lifetime * 4u);
 		if (cp->ops.announce != NULL)
-			cp->ops.announce(cp->ops.arg, m, b);
+			cp->ops.announce(cp->ops.io_arg, m, b);
 	} else if (old->fmt != b->fmt || old->coa4 != b->coa4 || old->port != b->port ||
 		   memcmp(&old->coa6, &b->coa6, 16) != 0) {
 		cp->stats.moved++;
@@ -558,7 +558,7 @@ apply_register(struct cp *cp, struct cp_mn *m, const struct wire_mh *bu,
 				cp->dad[cp->n_dad++] = m->idx;
 				cp->stats.dad_started++;
 				if (cp->ops.dad_start != NULL)
-					cp->ops.dad_start(cp->ops.arg, &m->hoa6,
+					cp->ops.dad_start(cp->ops.io_arg, &m->hoa6,
 							  (bu->bu.flags & WIRE_BU_L) != 0);
 				p->deadline_ms = now_ms + cp->cfg->policy.dad_timeout_ms;
 			}

@@ -190,8 +190,8 @@ struct cp_tx_meta {
 
 /**
  * The control plane's outside world. publish/remove/prefix* write the binding cache (CP
- * writer); tx sends an IP packet; dad_start and announce act on the home link. Any may be
- * NULL except publish, remove and tx.
+ * writer) and get bc_arg; tx sends an IP packet, dad_start and announce act on the home link,
+ * and get io_arg. Any may be NULL except publish, remove and tx.
  */
 struct cp_ops {
 	/** Make b the binding of m. @return 0 or -ENOSPC (status 130). */
@@ -208,7 +208,8 @@ struct cp_ops {
 	void (*dad_start)(void *arg, const struct in6_addr *hoa, bool link_local);
 	/** Unsolicited proxy NA (RFC 6275 §10.4.1) and gratuitous ARP for a new binding. */
 	void (*announce)(void *arg, const struct cp_mn *m, const struct cp_bind *b);
-	void *arg;
+	void *bc_arg;
+	void *io_arg;
 };
 
 /* ------------------------------------------------------------------ the control plane */

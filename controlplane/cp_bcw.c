@@ -91,5 +91,5 @@ cp_bcw_init(struct cp_bcw *w, struct bc *bc, const struct ha_cfg *cfg, struct cp
 	ops->prefix6_del = bcw_prefix6_del;
 	ops->prefix4_add = bcw_prefix4_add;
 	ops->prefix4_del = bcw_prefix4_del;
-	ops->arg = w;
+	ops->bc_arg = w;
 }

@@ -12,6 +12,8 @@
 #include "cfg.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
+#include "dp_setup.h"
+#include "cp_io.h"
 #include "ha_opts.h"
 
 struct rte_mempool;
@@ -23,6 +25,8 @@ struct ha_app {
 	struct bc *bc;                /**< binding cache, prefix and SPI tables */
 	struct cp *cp;                /**< the control plane (this lcore is its only writer) */
 	struct cp_bcw bcw;            /**< its writer side of bc */
+	struct cp_io *io;             /**< its packet I/O */
+	struct dp_setup dps;          /**< the data plane's context and rings */
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
 	unsigned int n_ports;

@@ -22,13 +22,14 @@
 #include "cp_telemetry.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
+#include "dp_punt.h"
 #include "ha_app.h"
 #include "ha_log.h"
 #include "ha_opts.h"
 #include "ha_version.h"
 
 #define HA_MBUF_CACHE 256
-#define HA_MBUF_PRIV 64  /* room for a punted packet's arrival context */
+#define HA_MBUF_PRIV DP_MBUF_PRIV  /* a punted packet's arrival context */
 #define HA_CTL_POLL_US 200
 
 static struct ha_app app;
@@ -137,32 +138,39 @@ cp_now_ms(const struct ha_app *a)
 	return (rte_get_timer_cycles() - a->start_tsc) * 1000 / a->tsc_hz;
 }
 
-/* Until the data plane hands packets to the control plane there is no way out. */
-static int
-cp_tx_unavailable(void *arg, const uint8_t *pkt, uint16_t len, const struct cp_tx_meta *meta)
-{
-	(void)arg; (void)pkt; (void)len; (void)meta;
-	return -ENOTSUP;
-}
-
 static int
 cp_init(struct ha_app *a)
 {
-	struct cp_ops ops = { .tx = cp_tx_unavailable };
+	struct cp_ops ops = { 0 };
 
+	a->io = cp_io_create(&a->dps.ctx, a->ports, a->dps.punt, a->n_workers);
+	if (a->io == NULL)
+		return -ENOMEM;
 	cp_bcw_init(&a->bcw, a->bc, a->cfg, &ops);
+	cp_io_ops(a->io, &ops);
 	a->cp = cp_create(a->cfg, &ops);
-	return a->cp != NULL ? 0 : -ENOMEM;
+	if (a->cp == NULL)
+		return -ENOMEM;
+	cp_io_attach(a->io, a->cp);
+	return 0;
 }
 
-/* The control plane's loop on the main lcore: timers now, signalling from the punt path. */
+/*
+ * The control plane's loop on the main lcore: what the workers punted (signalling, neighbor
+ * work, events), then timers. It sleeps briefly when idle: signalling is not line rate.
+ */
 static void
 control_loop(struct ha_app *a)
 {
 	while (!__atomic_load_n(&a->quit, __ATOMIC_RELAXED)) {
-		cp_tick(a->cp, cp_now_ms(a));
+		uint64_t now = cp_now_ms(a);
+		uint64_t before = cp_io_stats(a->io)->punted;
+
+		cp_io_poll(a->io, now);
+		cp_tick(a->cp, now);
 		bc_reclaim(a->bc);
-		rte_delay_us_sleep(HA_CTL_POLL_US);
+		if (cp_io_stats(a->io)->punted == before)
+			rte_delay_us_sleep(HA_CTL_POLL_US);
 	}
 }
 
@@ -252,18 +260,14 @@ main(int argc, char **argv)
 		       app.cfg->cap.prefixes, app.cfg->cap.sas, rte_strerror(rte_errno));
 		goto out_bc;
 	}
-	if (cp_init(&app) != 0)
-		goto out_cp;
 	if (ports_init(&app) != 0)
 		goto out_ports;
-	/* Each worker polls its queue on every port. */
-	for (w = 0; w < app.n_workers; w++) {
-		unsigned int i;
-
-		app.workers[w].n_ports = (uint16_t)app.n_ports;
-		app.workers[w].bc = app.bc;
-		for (i = 0; i < app.n_ports; i++)
-			app.workers[w].port_ids[i] = app.ports[i].port_id;
+	if (dp_setup_init(&app.dps, app.cfg, app.ports, app.n_ports, app.bc, app.pool,
+			  app.workers, app.n_workers) != 0)
+		goto out_dps;
+	if (cp_init(&app) != 0) {
+		CP_LOG(ERR, "control plane: out of memory");
+		goto out_cp;
 	}
 	if (cp_telemetry_init(&app) != 0)
 		DP_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
@@ -287,10 +291,13 @@ main(int argc, char **argv)
 	ret = HA_EXIT_OK;
 
 	cp_telemetry_fini();
-out_ports:
-	ports_fini(&app);
 out_cp:
 	cp_free(app.cp);
+	cp_io_free(app.io);
+out_dps:
+	dp_setup_fini(&app.dps, app.workers);
+out_ports:
+	ports_fini(&app);
 out_bc:
 	bc_free(app.bc);
 	rte_mempool_free(app.pool);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Per-worker state: its queue on every port and its own counters (written by it alone). */
+/* Per-worker state: its queue on every port, TX buffers, rings and its own counters. */
 #ifndef DP_LCORE_H
 #define DP_LCORE_H
 
@@ -7,10 +7,14 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_ethdev.h>
 
 #include "bc.h"
 #include "cfg.h"
+#include "dp_ctx.h"
 #include "ha_counters.h"
+
+#define DP_BURST_MAX 64
 
 /** Counters of one worker, summed when telemetry reads them. */
 struct dp_stats {
@@ -19,8 +23,10 @@ struct dp_stats {
 	uint64_t tx_pkts[CFG_MAX_PORTS];
 	uint64_t tx_bytes[CFG_MAX_PORTS];
 	uint64_t drops[HA_DROP_MAX];
+	uint64_t events[HA_EV_MAX];
 	uint64_t loops;
 	uint64_t busy_loops;           /**< iterations that received at least one packet */
+	uint64_t busy_tsc;             /**< TSC spent in iterations that received packets */
 };
 
 struct dp_lcore {
@@ -33,10 +39,22 @@ struct dp_lcore {
 	const volatile bool *quit;     /**< set by the signal handler */
 	struct bc *bc;                 /**< shared tables; this worker is RCU reader rcu_tid */
 	unsigned int rcu_tid;
+	const struct dp_ctx *ctx;      /**< NULL: receive and count only (tests, benchmarks) */
+	struct rte_ring *punt;         /**< to the control plane */
+	struct rte_eth_dev_tx_buffer *txb[CFG_MAX_PORTS];
+	uint64_t icmp_tokens;          /**< thousandths of an ICMP error */
+	uint64_t icmp_last_tsc;
+	uint64_t tsc_hz;
+	uint32_t *seen_s;              /**< per mobile node: last SEEN report, seconds */
+	uint32_t seen_cap;
 	struct dp_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
 
 /** lcore entry point of a worker; arg is its struct dp_lcore. Returns 0 when *quit is set. */
 int dp_worker_main(void *arg);
+
+/** Allocate lc's TX buffers (one per port). @return 0 or -ENOMEM. */
+int dp_lcore_init_tx(struct dp_lcore *lc, int socket);
+void dp_lcore_fini(struct dp_lcore *lc);
 
 #endif /* DP_LCORE_H */

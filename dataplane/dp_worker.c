@@ -1,12 +1,459 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The worker lcore loop: RX burst on its queue of every port, process, TX. */
+/*
+ * The worker lcore loop (architecture.md "Worker path"): RX burst -> parse once -> classify
+ * -> per-class burst processing (local services, punt, decap with anti-spoof, forward with
+ * bulk binding lookups and encap) -> buffered TX; one RCU quiescent report per iteration.
+ */
+#include <string.h>
+
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
 
+#include "dp_classify.h"
+#include "dp_decap.h"
+#include "dp_encap.h"
+#include "dp_fib.h"
+#include "dp_home.h"
 #include "dp_lcore.h"
+#include "dp_out.h"
+#include "dp_pkt.h"
+#include "dp_punt.h"
 #include "ha_log.h"
+#include "wire_csum.h"
+#include "wire_nd.h"
+#include "wire_tun.h"
 
-#define DP_BURST_MAX 64
+#define PREFETCH_OFFSET 3
+#define SEEN_INTERVAL_S 10            /* NAT freshness reports, per binding, at most */
+
+static void
+drop(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_drop why)
+{
+	lc->stats.drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* A Mobility Header for the control plane, with how it came (clear or via UDP 4191). */
+static void
+punt_mh(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint16_t port,
+	const struct dp_inner *in, const struct wire_ip6_info *i6)
+{
+	struct dp_punt *meta = dp_punt_meta(m);
+
+	memset(meta, 0, sizeof(*meta));
+	meta->kind = DP_PUNT_MH;
+	meta->port = port;
+	if (in == NULL) {
+		meta->l3_off = w->l3_off;
+		meta->mh_off = w->l4_off;
+		meta->mh_len = w->l4_len;
+		meta->has_hao = w->ip6.has_hao;
+		meta->hao_off = (uint16_t)(w->l3_off + w->ip6.hao_off);
+	} else {
+		meta->l3_off = in->off;
+		meta->mh_off = (uint16_t)(in->off + i6->l4_off);
+		meta->mh_len = (uint16_t)(in->len - i6->l4_off);
+		meta->has_hao = i6->has_hao;
+		meta->hao_off = (uint16_t)(in->off + i6->hao_off);
+		meta->udp4 = w->l3 == WIRE_L3_IP4 && w->tun != WIRE_TUN_IPIP;
+		meta->udp6 = w->l3 == WIRE_L3_IP6 && w->tun != WIRE_TUN_IPIP;
+		meta->tlv = w->tun == WIRE_TUN_UDP_TLV;
+		if (w->l3 == WIRE_L3_IP4) {
+			meta->outer_src4 = w->ip4.src;
+			meta->outer_dst4 = w->ip4.dst;
+		}
+		meta->outer_sport = w->sport;
+	}
+	dp_out_punt(lc, m, HA_EV_PUNT_MH);
+}
+
+/* A small event for the control plane (no packet of its own). */
+static void
+punt_event(struct dp_lcore *lc, uint8_t kind, uint32_t mn, const struct wire_pkt *w)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->ctx->pool);
+	struct dp_punt *meta;
+
+	if (m == NULL) {
+		lc->stats.drops[HA_DROP_NO_MBUF]++;
+		return;
+	}
+	meta = dp_punt_meta(m);
+	memset(meta, 0, sizeof(*meta));
+	meta->kind = kind;
+	meta->mn = mn;
+	if (w->l3 == WIRE_L3_IP4)
+		meta->outer_src4 = w->ip4.src;
+	meta->outer_sport = w->sport;
+	dp_out_punt(lc, m, kind == DP_PUNT_NAT_PORT ? HA_EV_NAT_PORT_CHANGE : HA_EV_PUNT_OTHER);
+}
+
+static void
+seen(struct dp_lcore *lc, const struct bc_entry *e, const struct wire_pkt *w)
+{
+	uint32_t now_s = (uint32_t)(rte_rdtsc() / lc->tsc_hz);
+
+	if (e->mn >= lc->seen_cap || now_s - lc->seen_s[e->mn] < SEEN_INTERVAL_S)
+		return;
+	lc->seen_s[e->mn] = now_s;
+	punt_event(lc, DP_PUNT_SEEN, e->mn, w);
+}
+
+/* The inner packet is for the home agent itself: a BU over UDP/IPv4, or not served. */
+static bool
+inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint16_t port,
+	    const struct dp_inner *in)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip = f + in->off;
+	struct wire_ip6_info i6;
+
+	if (in->family == 4) {
+		if (!dp_local4(lc->ctx, *(const uint32_t *)(const void *)(ip + 16)))
+			return false;
+		drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
+		return true;
+	}
+	if (!dp_local6(lc->ctx, ip + 24))
+		return false;
+	if (wire_ip6_parse(ip, in->len, &i6) == WIRE_E_OK && i6.l4_proto == WIRE_PROTO_MH)
+		punt_mh(lc, m, w, port, in, &i6);
+	else
+		drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
+	return true;
+}
+
+/*
+ * Decapsulation with the reverse-tunnel checks: the binding owning the inner source (exact
+ * home address in bulk, then prefixes) must have this outer source as its care-of address.
+ */
+static uint16_t
+decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struct wire_pkt **ws,
+	    uint16_t n, struct rte_mbuf **fwd, uint16_t nf)
+{
+	const struct in6_addr *k6[DP_BURST_MAX];
+	const uint32_t *k4[DP_BURST_MAX];
+	const struct bc_entry *e6[DP_BURST_MAX], *e4[DP_BURST_MAX];
+	struct dp_inner in[DP_BURST_MAX];
+	uint8_t idx6[DP_BURST_MAX], idx4[DP_BURST_MAX];
+	const struct bc_entry *ent[DP_BURST_MAX];
+	uint16_t i, n6 = 0, n4 = 0;
+	enum ha_drop why;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *f = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+
+		ent[i] = NULL;
+		if (dp_inner_locate(ws[i], f, &in[i], &why) != 0) {
+			drop(lc, pkts[i], why);
+			pkts[i] = NULL;
+			continue;
+		}
+		if (inner_to_us(lc, pkts[i], ws[i], port, &in[i])) {
+			pkts[i] = NULL;
+			continue;
+		}
+		if (in[i].family == 6) {
+			k6[n6] = (const struct in6_addr *)(const void *)in[i].src;
+			idx6[n6++] = (uint8_t)i;
+		} else {
+			k4[n4] = (const uint32_t *)(const void *)in[i].src;
+			idx4[n4++] = (uint8_t)i;
+		}
+	}
+	if (n6 > 0)
+		bc_lookup6_bulk(lc->bc, k6, n6, e6);
+	if (n4 > 0)
+		bc_lookup4_bulk(lc->bc, k4, n4, e4);
+	for (i = 0; i < n6; i++)
+		ent[idx6[i]] = e6[i] != NULL ? e6[i] : bc_lookup_prefix6(lc->bc, k6[i]);
+	for (i = 0; i < n4; i++)
+		ent[idx4[i]] = e4[i] != NULL ? e4[i] : bc_lookup_prefix4(lc->bc, *k4[i]);
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct wire_pkt *w = ws[i];
+		struct dp_pkt p;
+
+		if (m == NULL)
+			continue;
+		if (dp_decap_check(ent[i], w, rte_pktmbuf_mtod(m, uint8_t *), &why) != 0) {
+			if (why == HA_DROP_PORT_MISMATCH)
+				punt_event(lc, DP_PUNT_NAT_PORT, ent[i]->mn, w);
+			drop(lc, m, why);
+			continue;
+		}
+		if (ent[i]->flags & BC_F_NAT)
+			seen(lc, ent[i], w);
+		lc->stats.events[w->l3 == WIRE_L3_IP6 ? HA_EV_DECAP_IP6 :
+				 w->tun == WIRE_TUN_IPIP ? HA_EV_DECAP_IP4 : HA_EV_DECAP_UDP]++;
+		dp_pkt_from_mbuf(&p, m);
+		dp_decap_strip(&p, &in[i]);
+		dp_pkt_to_mbuf(&p, m);
+		fwd[nf++] = m;
+	}
+	return nf;
+}
+
+static const enum ha_event encap_event[] = {
+	[BC_FMT_IP6] = HA_EV_ENCAP_IP6, [BC_FMT_IP4] = HA_EV_ENCAP_IP4,
+	[BC_FMT_UDP] = HA_EV_ENCAP_UDP, [BC_FMT_UDP_TLV] = HA_EV_ENCAP_UDP_TLV,
+};
+
+/* Tunnel m (data at L3) toward the care-of address of e. Consumes m. */
+static void
+encap_out(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uint16_t port)
+{
+	const struct dp_ctx *c = lc->ctx;
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t len = rte_pktmbuf_data_len(m), eport, mtu;
+	struct dp_pkt p;
+	int rc;
+
+	/* the egress MTU is that of the port toward the care-of address */
+	if (e->fmt == BC_FMT_IP6) {
+		struct in6_addr nh;
+
+		rc = dp_fib_lookup6(c->fib, &e->coa6, &eport, &nh);
+	} else {
+		uint32_t nh;
+
+		rc = dp_fib_lookup4(c->fib, e->coa4, &eport, &nh);
+	}
+	if (rc != 0) {
+		drop(lc, m, HA_DROP_NO_ROUTE);
+		return;
+	}
+	mtu = c->port[eport].mtu;
+	if (len + dp_encap_overhead(e) > mtu) {
+		/* the sender learns the tunnel's MTU: RFC 1191 / RFC 8201 */
+		if ((ip[0] >> 4) == 6)
+			dp_out_icmp_error(lc, ip, len, port, WIRE_ICMP6_TOO_BIG, 0,
+					  mtu - dp_encap_overhead(e));
+		else if (wire_rd16(ip + 6) & 0x4000)
+			dp_out_icmp_error(lc, ip, len, port, WIRE_ICMP_UNREACH,
+					  WIRE_ICMP_UNREACH_FRAG, mtu - dp_encap_overhead(e));
+		drop(lc, m, HA_DROP_TOO_BIG);
+		return;
+	}
+	dp_pkt_from_mbuf(&p, m);
+	if (dp_encap_one(&p, e) != DP_ENCAP_OK) {
+		drop(lc, m, HA_DROP_NO_HEADROOM);
+		return;
+	}
+	dp_pkt_to_mbuf(&p, m);
+	lc->stats.events[encap_event[e->fmt]]++;
+	dp_out_route(lc, m, port);
+}
+
+/*
+ * Forward: bindings first (exact home addresses in bulk, then prefixes), then the FIB.
+ * Every packet's data is at its IP header.
+ */
+static void
+fwd_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct in6_addr *k6[DP_BURST_MAX];
+	const uint32_t *k4[DP_BURST_MAX];
+	const struct bc_entry *e6[DP_BURST_MAX], *e4[DP_BURST_MAX], *ent[DP_BURST_MAX];
+	uint8_t idx6[DP_BURST_MAX], idx4[DP_BURST_MAX];
+	uint16_t i, n6 = 0, n4 = 0;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *ip = rte_pktmbuf_mtod(pkts[i], uint8_t *);
+
+		ent[i] = NULL;
+		if ((ip[0] >> 4) == 6) {
+			k6[n6] = (const struct in6_addr *)(void *)(ip + 24);
+			idx6[n6++] = (uint8_t)i;
+		} else {
+			k4[n4] = (const uint32_t *)(void *)(ip + 16);
+			idx4[n4++] = (uint8_t)i;
+		}
+	}
+	if (n6 > 0)
+		bc_lookup6_bulk(lc->bc, k6, n6, e6);
+	if (n4 > 0)
+		bc_lookup4_bulk(lc->bc, k4, n4, e4);
+	for (i = 0; i < n6; i++)
+		ent[idx6[i]] = e6[i] != NULL ? e6[i] : bc_lookup_prefix6(lc->bc, k6[i]);
+	for (i = 0; i < n4; i++)
+		ent[idx4[i]] = e4[i] != NULL ? e4[i] : bc_lookup_prefix4(lc->bc, *k4[i]);
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
+
+		if ((ip[0] >> 4) == 6 && ip[24] == 0xfe && (ip[25] & 0xc0) == 0x80) {
+			/* R6275 §10.4.2: never tunnel to a link-local address */
+			drop(lc, m, HA_DROP_LINK_LOCAL);
+			continue;
+		}
+		if (!dp_ttl_dec(ip)) {
+			/* RFC 1812 §5.3.1 / RFC 4443 §3.3 */
+			if ((ip[0] >> 4) == 6)
+				dp_out_icmp_error(lc, ip, rte_pktmbuf_data_len(m), port,
+						  WIRE_ICMP6_TIME_EXCEEDED, 0, 0);
+			else
+				dp_out_icmp_error(lc, ip, rte_pktmbuf_data_len(m), port,
+						  WIRE_ICMP_TIME_EXCEEDED, 0, 0);
+			drop(lc, m, HA_DROP_TTL);
+			continue;
+		}
+		if (ent[i] != NULL) {
+			encap_out(lc, m, ent[i], port);
+		} else {
+			lc->stats.events[HA_EV_FORWARDED]++;
+			dp_out_route(lc, m, port);
+		}
+	}
+}
+
+static void
+rx_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dp_ctx *c = lc->ctx;
+	struct wire_pkt w[DP_BURST_MAX], *dw[DP_BURST_MAX];
+	struct rte_mbuf *dec[DP_BURST_MAX], *fwd[2 * DP_BURST_MAX];
+	uint16_t i, nd = 0, nf = 0;
+
+	for (i = 0; i < PREFETCH_OFFSET && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+		enum ha_drop why = HA_DROP_MALFORMED;
+		enum wire_err e;
+
+		if (i + PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET], void *));
+		lc->stats.rx_bytes[port] += rte_pktmbuf_pkt_len(m);
+		if (m->nb_segs > 1) {
+			drop(lc, m, HA_DROP_MULTI_SEGMENT);
+			continue;
+		}
+		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m),
+				   (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) ?
+				   WIRE_PKT_F_NO_IP4_CSUM : 0, &w[i]);
+		switch (dp_classify(&w[i], e, f, c, port, &why)) {
+		case DP_C_DROP:
+			drop(lc, m, why);
+			break;
+		case DP_C_ARP:
+			dp_home_arp(lc, m, &w[i], port);
+			break;
+		case DP_C_ND:
+			dp_home_nd(lc, m, &w[i], port);
+			break;
+		case DP_C_ECHO:
+			dp_home_echo(lc, m, &w[i], port);
+			break;
+		case DP_C_MH:
+			punt_mh(lc, m, &w[i], port, NULL, NULL);
+			break;
+		case DP_C_HAO: {
+			struct in6_addr hoa;
+
+			memcpy(&hoa, f + w[i].l3_off + w[i].ip6.hao_off, 16);
+			if (bc_lookup6(lc->bc, &hoa) == NULL) {
+				struct dp_punt *meta = dp_punt_meta(m);
+
+				/* R6275 §9.3.1: no binding -> Binding Error status 1 */
+				memset(meta, 0, sizeof(*meta));
+				meta->kind = DP_PUNT_HAO;
+				meta->port = port;
+				meta->l3_off = w[i].l3_off;
+				meta->has_hao = 1;
+				meta->hao_off = (uint16_t)(w[i].l3_off + w[i].ip6.hao_off);
+				dp_out_punt(lc, m, HA_EV_PUNT_OTHER);
+			} else {
+				drop(lc, m, HA_DROP_HAO);
+			}
+			break;
+		}
+		case DP_C_DECAP:
+			dw[nd] = &w[i];
+			dec[nd++] = m;
+			break;
+		case DP_C_ESP:
+			drop(lc, m, HA_DROP_ESP);
+			break;
+		case DP_C_NATT_KA:
+			lc->stats.events[HA_EV_NAT_KEEPALIVE]++;
+			rte_pktmbuf_free(m);
+			break;
+		case DP_C_FWD:
+			/* keep only the IP packet: L2 is rewritten on the way out */
+			rte_pktmbuf_adj(m, w[i].l3_off);
+			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - w[i].ip_len));
+			fwd[nf++] = m;
+			break;
+		}
+	}
+	lc->stats.rx_pkts[port] += n;
+	if (nd > 0)
+		nf = decap_burst(lc, port, dec, dw, nd, fwd, nf);
+	if (nf > 0)
+		fwd_burst(lc, port, fwd, nf);
+}
+
+/* Worker 0 sends what the control plane queued for ports without a queue of their own. */
+static void
+drain_ctl_tx(struct dp_lcore *lc)
+{
+	struct rte_mbuf *m[DP_BURST_MAX];
+	uint16_t i, k;
+	unsigned int n;
+
+	for (i = 0; i < lc->n_ports; i++) {
+		const struct dp_port_info *pi = &lc->ctx->port[i];
+
+		if (pi->ctl_tx == NULL)
+			continue;
+		n = rte_ring_sc_dequeue_burst(pi->ctl_tx, (void **)m, DP_BURST_MAX, NULL);
+		for (k = 0; k < n; k++) {
+			lc->stats.tx_pkts[i]++;
+			lc->stats.tx_bytes[i] += rte_pktmbuf_pkt_len(m[k]);
+			rte_eth_tx_buffer(pi->port_id, lc->queue, lc->txb[i], m[k]);
+		}
+		lc->stats.events[HA_EV_CTL_TX] += n;
+	}
+}
+
+int
+dp_lcore_init_tx(struct dp_lcore *lc, int socket)
+{
+	uint16_t i;
+
+	lc->tsc_hz = rte_get_tsc_hz();
+	lc->icmp_last_tsc = rte_rdtsc();
+	for (i = 0; i < lc->n_ports; i++) {
+		lc->txb[i] = rte_zmalloc_socket("dp_txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST_MAX), 0,
+						socket);
+		if (lc->txb[i] == NULL)
+			return -ENOMEM;
+		rte_eth_tx_buffer_init(lc->txb[i], DP_BURST_MAX);
+		rte_eth_tx_buffer_set_err_callback(lc->txb[i], rte_eth_tx_buffer_count_callback,
+						   &lc->stats.drops[HA_DROP_TX_FULL]);
+	}
+	return 0;
+}
+
+void
+dp_lcore_fini(struct dp_lcore *lc)
+{
+	uint16_t i;
+
+	for (i = 0; i < CFG_MAX_PORTS; i++) {
+		rte_free(lc->txb[i]);
+		lc->txb[i] = NULL;
+	}
+	rte_free(lc->seen_s);
+	lc->seen_s = NULL;
+}
 
 int
 dp_worker_main(void *arg)
@@ -15,7 +462,7 @@ dp_worker_main(void *arg)
 	struct dp_stats *st = &lc->stats;
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	struct rte_rcu_qsbr *qsv = lc->bc != NULL ? bc_rcu(lc->bc) : NULL;
-	uint16_t i, j, n;
+	uint16_t i, n;
 
 	if (qsv != NULL && bc_reader_register(lc->bc, lc->rcu_tid) != 0) {
 		DP_LOG(ERR, "worker %u: cannot register as RCU reader %u", lc->worker, lc->rcu_tid);
@@ -24,6 +471,7 @@ dp_worker_main(void *arg)
 	DP_LOG(INFO, "worker %u on lcore %u: queue %u on %u ports", lc->worker, lc->lcore_id,
 	       lc->queue, lc->n_ports);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
+		uint64_t t0 = rte_rdtsc();
 		bool busy = false;
 
 		for (i = 0; i < lc->n_ports; i++) {
@@ -31,19 +479,35 @@ dp_worker_main(void *arg)
 			if (n == 0)
 				continue;
 			busy = true;
-			st->rx_pkts[i] += n;
-			for (j = 0; j < n; j++)
-				st->rx_bytes[i] += rte_pktmbuf_pkt_len(pkts[j]);
-			/* Classification and forwarding arrive with the data-plane issue. */
-			st->drops[HA_DROP_UNCLASSIFIED] += n;
-			rte_pktmbuf_free_bulk(pkts, n);
+			if (lc->ctx == NULL) {
+				uint16_t j;
+
+				/* counting only: no context to act on */
+				st->rx_pkts[i] += n;
+				for (j = 0; j < n; j++)
+					st->rx_bytes[i] += rte_pktmbuf_pkt_len(pkts[j]);
+				st->drops[HA_DROP_LOCAL_UNHANDLED] += n;
+				rte_pktmbuf_free_bulk(pkts, n);
+				continue;
+			}
+			rx_burst(lc, i, pkts, n);
+		}
+		if (lc->ctx != NULL) {
+			if (lc->worker == 0)
+				drain_ctl_tx(lc);
+			dp_out_flush(lc);
 		}
 		st->loops++;
-		st->busy_loops += busy;
+		if (busy) {
+			st->busy_loops++;
+			st->busy_tsc += rte_rdtsc() - t0;
+		}
 		/* loop boundary: no table pointer is held here (rcu_lib.rst) */
 		if (qsv != NULL)
 			bc_quiescent(qsv, lc->rcu_tid);
 	}
+	if (lc->ctx != NULL)
+		dp_out_flush(lc);
 	if (qsv != NULL)
 		bc_reader_unregister(lc->bc, lc->rcu_tid);
 	DP_LOG(INFO, "worker %u on lcore %u: stopped", lc->worker, lc->lcore_id);

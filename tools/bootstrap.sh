@@ -10,7 +10,7 @@ PKGS_BUILD="gcc libc6-dev meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
 # Tests and lab: tshark as independent decoder, scapy for packet building,
 # namespaces/veth/NAT, clang + compiler-rt for libFuzzer and sanitizers.
 PKGS_TEST="python3 python3-scapy tshark iproute2 nftables iptables conntrack
- ethtool procps psmisc clang llvm libclang-rt-14-dev jq"
+ ethtool procps psmisc iputils-ping clang llvm libclang-rt-14-dev jq"
 # User-Mode Linux peer (kernel tunnels and ESP that this host kernel lacks).
 PKGS_UML="linux-source-6.1 bc flex bison make xz-utils libelf-dev"
 

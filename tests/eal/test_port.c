@@ -127,7 +127,7 @@ Test(eal_worker, polls_every_port_and_stops_on_quit, .init = ha_eal_init, .fini 
 	cr_assert_gt(lc->stats.rx_pkts[0], 0);
 	cr_assert_gt(lc->stats.rx_pkts[1], 0);
 	cr_assert_eq(lc->stats.rx_bytes[0], lc->stats.rx_pkts[0] * 64);
-	cr_assert_eq(lc->stats.drops[HA_DROP_UNCLASSIFIED],
+	cr_assert_eq(lc->stats.drops[HA_DROP_LOCAL_UNHANDLED],
 		     lc->stats.rx_pkts[0] + lc->stats.rx_pkts[1]);
 	cr_assert_gt(lc->stats.loops, 0);
 	for (i = 1; i >= 0; i--)

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control plane's packet I/O on the control lcore: drains the workers' punt rings
+ * (signalling, neighbor work, events), owns neighbor resolution (ARP, ND, a bounded hold
+ * queue, ageing; the only writer of the neighbor table), and sends what the control plane
+ * builds (BAs, BEs, NS for DAD, unsolicited NA, gratuitous ARP) on its own TX queue or,
+ * where the device has none to spare, through worker 0.
+ */
+#ifndef CP_IO_H
+#define CP_IO_H
+
+#include <stdint.h>
+
+#include "cp.h"
+#include "dp_ctx.h"
+#include "dp_port.h"
+
+struct rte_ring;
+struct cp_io;
+
+struct cp_io_stats {
+	uint64_t punted;
+	uint64_t neigh_learned;
+	uint64_t neigh_expired;
+	uint64_t neigh_unresolved;    /**< held packets dropped: no answer */
+	uint64_t held;
+	uint64_t held_dropped;        /**< hold queue full */
+	uint64_t arp_sent;
+	uint64_t ns_sent;
+	uint64_t na_sent;
+	uint64_t nat_port_changes;
+	uint64_t tx;
+	uint64_t tx_errors;
+};
+
+/**
+ * Set up over the data plane's context and ports; punt[w] is worker w's ring.
+ * @return NULL on failure.
+ */
+struct cp_io *cp_io_create(const struct dp_ctx *ctx, const struct dp_port *ports,
+			   struct rte_ring *const *punt, unsigned int n_workers);
+void cp_io_free(struct cp_io *io);
+
+/** Bind the control plane (after cp_create, which needs the ops below). */
+void cp_io_attach(struct cp_io *io, struct cp *cp);
+
+/** Fill the output ops of the control plane (tx, dad_start, announce). */
+void cp_io_ops(struct cp_io *io, struct cp_ops *ops);
+
+/** Drain the punt rings and run neighbor timers. Control lcore only. */
+void cp_io_poll(struct cp_io *io, uint64_t now_ms);
+
+const struct cp_io_stats *cp_io_stats(const struct cp_io *io);
+
+#endif /* CP_IO_H */

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Classification of a parsed frame (architecture.md "Worker path", step 2). Pure: the frame,
+ * its parse and the read-only context in, a class out.
+ */
+#include <string.h>
+
+#include "dp_classify.h"
+#include "wire_nd.h"
+#include "wire_tun.h"
+
+static enum ha_drop
+parse_drop(enum wire_err e)
+{
+	switch (e) {
+	case WIRE_E_TRUNCATED: return HA_DROP_TRUNCATED;
+	case WIRE_E_BAD_CSUM: return HA_DROP_BAD_CSUM;
+	case WIRE_E_BAD_ESP: return HA_DROP_ESP;
+	default: return HA_DROP_MALFORMED;
+	}
+}
+
+static bool
+mac_is(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, 6) == 0;
+}
+
+/* What reaches the home agent itself (its addresses), by protocol. */
+static enum dp_class
+to_us(const struct wire_pkt *w, const uint8_t *frame, enum ha_drop *why)
+{
+	if (w->frag) {
+		*why = HA_DROP_FRAGMENT;
+		return DP_C_DROP;
+	}
+	switch (w->tun) {
+	case WIRE_TUN_IPIP:
+	case WIRE_TUN_UDP:
+	case WIRE_TUN_UDP_TLV:
+		return DP_C_DECAP;
+	case WIRE_TUN_ESP:
+	case WIRE_TUN_ESP_UDP:
+		return DP_C_ESP;
+	case WIRE_TUN_NATT_KEEPALIVE:
+		return DP_C_NATT_KA;
+	case WIRE_TUN_IKE:
+		*why = HA_DROP_IKE;
+		return DP_C_DROP;
+	default:
+		break;
+	}
+	if (w->l4_proto == WIRE_PROTO_MH)
+		return DP_C_MH;
+	if (w->l3 == WIRE_L3_IP6 && w->ip6.has_hao)
+		return DP_C_HAO;
+	if (w->l4_proto == WIRE_PROTO_ICMP && w->icmp_type == WIRE_ICMP_ECHO)
+		return DP_C_ECHO;
+	if (w->l4_proto == WIRE_PROTO_ICMPV6) {
+		if (w->icmp_type == WIRE_ICMP6_ECHO)
+			return DP_C_ECHO;
+		if (w->icmp_type == WIRE_ND_NS || w->icmp_type == WIRE_ND_NA)
+			return DP_C_ND;
+	}
+	(void)frame;
+	*why = HA_DROP_LOCAL_UNHANDLED;
+	return DP_C_DROP;
+}
+
+enum dp_class
+dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
+	    const struct dp_ctx *c, uint16_t port, enum ha_drop *why)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	bool mcast_mac = (frame[0] & 1) != 0;
+
+	if (perr != WIRE_E_OK) {
+		*why = parse_drop(perr);
+		return DP_C_DROP;
+	}
+	/* software MAC filter: the ports run promiscuous for proxy ND */
+	if (!mcast_mac && !mac_is(frame, c->port[port].mac)) {
+		*why = HA_DROP_NOT_FOR_US;
+		return DP_C_DROP;
+	}
+	switch (w->l3) {
+	case WIRE_L3_ARP:
+		return DP_C_ARP;
+	case WIRE_L3_IP4: {
+		uint32_t dst = w->ip4.dst;
+
+		if (dp_local4(c, dst))
+			return to_us(w, frame, why);
+		if (mcast_mac || mac_is(frame, bcast) || (ntohl(dst) >> 28) == 0xe ||
+		    dst == 0xffffffffu) {
+			*why = HA_DROP_MULTICAST;
+			return DP_C_DROP;
+		}
+		return DP_C_FWD;
+	}
+	case WIRE_L3_IP6: {
+		const uint8_t *dst = frame + w->l3_off + 24;
+
+		if (dst[0] == 0xff) {
+			/* NS to a solicited-node address, NA to all-nodes: neighbor discovery */
+			if (w->l4_proto == WIRE_PROTO_ICMPV6 &&
+			    (w->icmp_type == WIRE_ND_NS || w->icmp_type == WIRE_ND_NA))
+				return DP_C_ND;
+			*why = HA_DROP_MULTICAST;
+			return DP_C_DROP;
+		}
+		if (dp_local6(c, dst) || memcmp(dst, &c->port[port].ll6, 16) == 0)
+			return to_us(w, frame, why);
+		if (mcast_mac) {
+			*why = HA_DROP_MULTICAST;
+			return DP_C_DROP;
+		}
+		/* NS/NA unicast to another address (a proxied HoA) still is neighbor discovery */
+		if (w->l4_proto == WIRE_PROTO_ICMPV6 &&
+		    (w->icmp_type == WIRE_ND_NS || w->icmp_type == WIRE_ND_NA))
+			return DP_C_ND;
+		/* R6275 §10.4.2: never forward to a link-local destination */
+		if (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) {
+			*why = HA_DROP_LINK_LOCAL;
+			return DP_C_DROP;
+		}
+		return DP_C_FWD;
+	}
+	default:
+		*why = HA_DROP_ETHERTYPE;
+		return DP_C_DROP;
+	}
+}

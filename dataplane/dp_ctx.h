@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What every worker reads and nobody changes while they run: ports and their addresses, the
+ * home agent's local addresses, and the shared tables. Filled by the control lcore before
+ * the workers are launched (l3fwd's lcore_conf).
+ */
+#ifndef DP_CTX_H
+#define DP_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "cfg.h"
+
+#define DP_MAX_LOCAL (2 * CFG_MAX_PORTS + 2)
+
+struct bc;
+struct dp_fib;
+struct dp_neigh;
+struct rte_mempool;
+struct rte_ring;
+
+struct dp_port_info {
+	uint16_t port_id;             /**< ethdev port */
+	uint16_t mtu;
+	uint8_t role;                 /**< enum cfg_role bits */
+	bool has4;
+	bool has6;
+	uint8_t mac[6];
+	uint32_t ip4;                 /**< network order */
+	struct in6_addr ip6;
+	struct in6_addr ll6;          /**< link-local from the MAC */
+	struct rte_ring *ctl_tx;      /**< control plane -> worker 0, when no queue of its own */
+};
+
+struct dp_ctx {
+	uint16_t n_ports;
+	uint8_t n_local4;
+	uint8_t n_local6;
+	bool has_ha4;
+	uint32_t ha4;                 /**< network order */
+	struct in6_addr ha6;
+	uint32_t local4[DP_MAX_LOCAL];
+	struct in6_addr local6[DP_MAX_LOCAL];
+	uint32_t icmp_rate;           /**< ICMP errors per second per worker */
+	struct dp_port_info port[CFG_MAX_PORTS];
+	struct bc *bc;
+	struct dp_fib *fib;
+	struct dp_neigh *neigh;
+	struct rte_mempool *pool;
+};
+
+static inline bool
+dp_local4(const struct dp_ctx *c, uint32_t a)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_local4; i++)
+		if (c->local4[i] == a)
+			return true;
+	return false;
+}
+
+static inline bool
+dp_local6(const struct dp_ctx *c, const void *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_local6; i++)
+		if (memcmp(&c->local6[i], a, 16) == 0)
+			return true;
+	return false;
+}
+
+#endif /* DP_CTX_H */

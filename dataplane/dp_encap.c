@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Encapsulation from the binding's template (pure). */
+#include <string.h>
+
+#include "dp_encap.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
+#include "wire_tun.h"
+
+bool
+dp_ttl_dec(uint8_t *d)
+{
+	if ((d[0] >> 4) == 4) {
+		uint16_t old = (uint16_t)(d[8] << 8 | d[9]);
+
+		if (d[8] <= 1)
+			return false;
+		d[8]--;
+		wire_wr16(d + 10, wire_csum_update16(wire_rd16(d + 10), old,
+						     (uint16_t)(d[8] << 8 | d[9])));
+		return true;
+	}
+	if (d[7] <= 1)
+		return false;
+	d[7]--;
+	return true;
+}
+
+enum dp_encap_err
+dp_encap_one(struct dp_pkt *p, const struct bc_entry *e)
+{
+	uint16_t inner = p->len, hl = e->tmpl_len;
+	uint8_t v = p->data[0] >> 4, next, tos;
+	uint32_t s;
+	uint8_t *o;
+
+	if (v == 4) {
+		next = WIRE_PROTO_IPIP;
+		tos = p->data[1];
+	} else if (v == 6) {
+		next = WIRE_PROTO_IPV6;
+		tos = (uint8_t)(wire_rd16(p->data) >> 4);
+	} else {
+		return DP_ENCAP_INNER;
+	}
+	if (p->headroom < hl)
+		return DP_ENCAP_HEADROOM;
+	o = p->data - hl;
+	memcpy(o, e->tmpl, hl);
+	/* RFC 5555 §4.1.1 / RFC 2983: DSCP and ECN copied from the inner header */
+	switch (e->fmt) {
+	case BC_FMT_IP6:
+		wire_wr32(o, 0x60000000u | (uint32_t)tos << 20);
+		wire_wr16(o + 4, inner);
+		o[6] = next;
+		break;
+	case BC_FMT_IP4:
+		o[1] = tos;
+		wire_wr16(o + 2, (uint16_t)(inner + WIRE_IP4_HLEN));
+		o[9] = next;
+		s = e->tmpl_csum + (uint32_t)(inner + WIRE_IP4_HLEN) + next + tos;
+		wire_wr16(o + 10, wire_csum_fold(s));
+		break;
+	case BC_FMT_UDP:
+	case BC_FMT_UDP_TLV:
+		o[1] = tos;
+		wire_wr16(o + 2, (uint16_t)(inner + hl));
+		s = e->tmpl_csum + (uint32_t)(inner + hl) + WIRE_PROTO_UDP + tos;
+		wire_wr16(o + 10, wire_csum_fold(s));
+		wire_wr16(o + WIRE_IP4_HLEN + 4, (uint16_t)(inner + hl - WIRE_IP4_HLEN));
+		if (e->fmt == BC_FMT_UDP_TLV)
+			wire_tlv_build(o + WIRE_IP4_HLEN + WIRE_UDP_HLEN, next, inner);
+		break;
+	default:
+		return DP_ENCAP_INNER;
+	}
+	p->data = o;
+	p->len = (uint16_t)(inner + hl);
+	p->headroom = (uint16_t)(p->headroom - hl);
+	return DP_ENCAP_OK;
+}

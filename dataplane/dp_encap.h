@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Encapsulation toward the care-of address (RFC 2473, RFC 4213, RFC 5555 §4.1, RFC 5845
+ * §7.2) from the binding's precomputed template: copy, then fix lengths, protocol, DSCP/ECN
+ * and the IPv4 checksum. Pure.
+ */
+#ifndef DP_ENCAP_H
+#define DP_ENCAP_H
+
+#include <stdint.h>
+
+#include "bc_entry.h"
+#include "dp_pkt.h"
+
+enum dp_encap_err {
+	DP_ENCAP_OK = 0,
+	DP_ENCAP_HEADROOM,            /**< not enough room in front of the packet */
+	DP_ENCAP_INNER,               /**< the inner packet is not IPv4 or IPv6 */
+};
+
+/** Bytes the tunnel of e adds (the template, TLV included). */
+static inline uint16_t
+dp_encap_overhead(const struct bc_entry *e)
+{
+	return e->tmpl_len;
+}
+
+/**
+ * Prepend e's outer header to the IP packet at p->data (L2 already removed); p->len is
+ * the inner packet's length. The inner TTL / hop limit is left alone (the caller decremented
+ * it as a router does). @return DP_ENCAP_OK or an error; p is unchanged on error.
+ */
+enum dp_encap_err dp_encap_one(struct dp_pkt *p, const struct bc_entry *e);
+
+/**
+ * Decrement the TTL (IPv4, with an incremental checksum update, RFC 1624) or hop limit of the
+ * IP packet at data. @return false when it was already 1 or 0: the packet must not go on.
+ */
+bool dp_ttl_dec(uint8_t *data);
+
+#endif /* DP_ENCAP_H */

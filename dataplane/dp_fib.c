@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The forwarding table over rte_lpm / rte_lpm6. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_errno.h>
+#include <rte_lpm.h>
+#include <rte_lpm6.h>
+#include <rte_malloc.h>
+
+#include "cfg.h"
+#include "dp_fib.h"
+#include "ha_log.h"
+
+/* rte_lpm and rte_lpm6 take depths from 1: default routes are kept beside them. */
+#define NO_DEFAULT UINT32_MAX
+
+struct dp_fib {
+	struct rte_lpm *l4;
+	struct rte_lpm6 *l6;
+	uint32_t default4;
+	uint32_t default6;
+	uint32_t n_nh;
+	struct dp_nh nh[];
+};
+
+static int
+add4(struct dp_fib *f, const struct ha_prefix4 *p, const struct dp_nh *nh)
+{
+	uint32_t idx = f->n_nh++;
+
+	f->nh[idx] = *nh;
+	if (p->len == 0) {
+		f->default4 = idx;
+		return 0;
+	}
+	return rte_lpm_add(f->l4, rte_be_to_cpu_32(p->addr & ha_mask4(p->len)), p->len, idx);
+}
+
+static int
+add6(struct dp_fib *f, const struct ha_prefix6 *p, const struct dp_nh *nh)
+{
+	uint32_t idx = f->n_nh++;
+
+	f->nh[idx] = *nh;
+	if (p->len == 0) {
+		f->default6 = idx;
+		return 0;
+	}
+	return rte_lpm6_add(f->l6, p->addr.s6_addr, p->len, idx);
+}
+
+struct dp_fib *
+dp_fib_create(const struct ha_cfg *cfg, const char *name, int socket)
+{
+	uint32_t n = cfg->n_routes + 2 * cfg->n_ports + 1, i;
+	char nm[RTE_LPM_NAMESIZE];
+	struct dp_fib *f;
+	int rc = 0;
+
+	f = rte_zmalloc_socket("dp_fib", sizeof(*f) + n * sizeof(struct dp_nh), 0, socket);
+	if (f == NULL)
+		return NULL;
+	f->default4 = f->default6 = NO_DEFAULT;
+	snprintf(nm, sizeof(nm), "%s_4", name);
+	f->l4 = rte_lpm_create(nm, socket, &(struct rte_lpm_config){
+		.max_rules = n, .number_tbl8s = 256 });
+	snprintf(nm, sizeof(nm), "%s_6", name);
+	f->l6 = rte_lpm6_create(nm, socket, &(struct rte_lpm6_config){
+		.max_rules = n, .number_tbl8s = 1024 });
+	if (f->l4 == NULL || f->l6 == NULL)
+		goto fail;
+	/* connected subnets first; a static route of the same prefix replaces them */
+	for (i = 0; i < cfg->n_ports && rc == 0; i++) {
+		const struct cfg_port *p = &cfg->ports[i];
+		struct dp_nh nh = { .port = (uint16_t)i, .connected = true };
+
+		if (p->has_ip4)
+			rc = add4(f, &p->ip4, &nh);
+		if (rc == 0 && p->has_ip6) {
+			struct ha_prefix6 c = p->ip6;
+			unsigned int b;
+
+			for (b = c.len; b < 128; b++)
+				c.addr.s6_addr[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
+			rc = add6(f, &c, &nh);
+		}
+	}
+	for (i = 0; i < cfg->n_routes && rc == 0; i++) {
+		const struct cfg_route *r = &cfg->routes[i];
+		struct dp_nh nh = { .port = r->port, .gw4 = r->via4, .gw6 = r->via6 };
+
+		rc = r->family == AF_INET ? add4(f, &r->dst4, &nh) : add6(f, &r->dst6, &nh);
+	}
+	if (rc != 0) {
+		DP_LOG(ERR, "forwarding table: %s", strerror(-rc));
+		goto fail;
+	}
+	return f;
+fail:
+	dp_fib_free(f);
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void
+dp_fib_free(struct dp_fib *f)
+{
+	if (f == NULL)
+		return;
+	rte_lpm_free(f->l4);
+	rte_lpm6_free(f->l6);
+	rte_free(f);
+}
+
+int
+dp_fib_lookup4(const struct dp_fib *f, uint32_t dst, uint16_t *port, uint32_t *nh)
+{
+	const struct dp_nh *h;
+	uint32_t idx;
+
+	if (rte_lpm_lookup(f->l4, rte_be_to_cpu_32(dst), &idx) != 0) {
+		if (f->default4 == NO_DEFAULT)
+			return -ENOENT;
+		idx = f->default4;
+	}
+	h = &f->nh[idx];
+	*port = h->port;
+	*nh = h->connected ? dst : h->gw4;
+	return 0;
+}
+
+int
+dp_fib_lookup6(const struct dp_fib *f, const struct in6_addr *dst, uint16_t *port,
+	       struct in6_addr *nh)
+{
+	const struct dp_nh *h;
+	uint32_t idx;
+
+	if (rte_lpm6_lookup(f->l6, dst->s6_addr, &idx) != 0) {
+		if (f->default6 == NO_DEFAULT)
+			return -ENOENT;
+		idx = f->default6;
+	}
+	h = &f->nh[idx];
+	*port = h->port;
+	*nh = h->connected ? *dst : h->gw6;
+	return 0;
+}

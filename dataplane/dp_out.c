@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Route, resolve, write Ethernet and buffer; ICMP errors; punt to the control plane. */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_ring.h>
+
+#include "dp_fib.h"
+#include "dp_neigh.h"
+#include "dp_out.h"
+#include "dp_punt.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
+#include "wire_nd.h"
+#include "wire_pkt.h"
+
+void
+dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t *dst_mac,
+	  uint16_t ethertype)
+{
+	const struct dp_port_info *pi = &lc->ctx->port[port];
+	uint8_t *eth = (uint8_t *)rte_pktmbuf_prepend(m, WIRE_ETH_HLEN);
+
+	if (eth == NULL) {
+		lc->stats.drops[HA_DROP_NO_HEADROOM]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memcpy(eth, dst_mac, 6);
+	memcpy(eth + 6, pi->mac, 6);
+	wire_wr16(eth + 12, ethertype);
+	lc->stats.tx_pkts[port]++;
+	lc->stats.tx_bytes[port] += rte_pktmbuf_pkt_len(m);
+	rte_eth_tx_buffer(pi->port_id, lc->queue, lc->txb[port], m);
+}
+
+void
+dp_out_punt(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_event ev)
+{
+	if (lc->punt == NULL || rte_ring_sp_enqueue(lc->punt, m) != 0) {
+		lc->stats.drops[HA_DROP_PUNT_FULL]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	lc->stats.events[ev]++;
+}
+
+void
+dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct dp_ctx *c = lc->ctx;
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), mac[6];
+	uint16_t port, len = rte_pktmbuf_data_len(m);
+	struct dp_punt *meta;
+	int rc;
+
+	if ((ip[0] >> 4) == 4) {
+		uint32_t dst, nh;
+
+		memcpy(&dst, ip + 16, 4);
+		if (dp_fib_lookup4(c->fib, dst, &port, &nh) != 0)
+			goto no_route;
+		if (len > c->port[port].mtu) {
+			/* RFC 1191: tell the sender when DF forbids fragmenting (we never do) */
+			if (wire_rd16(ip + 6) & 0x4000)
+				dp_out_icmp_error(lc, ip, len, in_port, WIRE_ICMP_UNREACH,
+						  WIRE_ICMP_UNREACH_FRAG, c->port[port].mtu);
+			goto too_big;
+		}
+		rc = dp_neigh_lookup4(c->neigh, port, nh, mac);
+		if (rc == 0) {
+			dp_out_l2(lc, m, port, mac, WIRE_ETHERTYPE_IPV4);
+			return;
+		}
+		meta = dp_punt_meta(m);
+		memset(meta, 0, sizeof(*meta));
+		meta->family = 4;
+		memcpy(meta->nh, &nh, 4);
+	} else {
+		struct in6_addr dst, nh;
+
+		memcpy(&dst, ip + 24, 16);
+		if (dp_fib_lookup6(c->fib, &dst, &port, &nh) != 0)
+			goto no_route;
+		if (len > c->port[port].mtu) {
+			dp_out_icmp_error(lc, ip, len, in_port, WIRE_ICMP6_TOO_BIG, 0,
+					  c->port[port].mtu);
+			goto too_big;
+		}
+		rc = dp_neigh_lookup6(c->neigh, port, &nh, mac);
+		if (rc == 0) {
+			dp_out_l2(lc, m, port, mac, WIRE_ETHERTYPE_IPV6);
+			return;
+		}
+		meta = dp_punt_meta(m);
+		memset(meta, 0, sizeof(*meta));
+		meta->family = 6;
+		memcpy(meta->nh, &nh, 16);
+	}
+	/* the control plane resolves the next hop and sends what it held */
+	meta->kind = DP_PUNT_HOLD;
+	meta->port = port;
+	dp_out_punt(lc, m, HA_EV_PUNT_OTHER);
+	return;
+no_route:
+	lc->stats.drops[HA_DROP_NO_ROUTE]++;
+	rte_pktmbuf_free(m);
+	return;
+too_big:
+	lc->stats.drops[HA_DROP_TOO_BIG]++;
+	rte_pktmbuf_free(m);
+}
+
+/* Token bucket: icmp_rate errors per second, in thousandths. */
+static bool
+icmp_allowed(struct dp_lcore *lc)
+{
+	uint64_t now = rte_rdtsc(), rate = lc->ctx->icmp_rate, cap = rate * 1000;
+
+	if (rate == 0)
+		return false;
+	lc->icmp_tokens += (now - lc->icmp_last_tsc) * rate * 1000 / lc->tsc_hz;
+	if (lc->icmp_tokens > cap)
+		lc->icmp_tokens = cap;
+	lc->icmp_last_tsc = now;
+	if (lc->icmp_tokens < 1000)
+		return false;
+	lc->icmp_tokens -= 1000;
+	return true;
+}
+
+/* RFC 1812 §4.3.2.7 / RFC 4443 §2.4(e): never about an ICMP error or to a multicast group. */
+static bool
+icmp_error_may_answer(const uint8_t *ip, uint16_t len)
+{
+	if ((ip[0] >> 4) == 4) {
+		uint16_t hl = (uint16_t)((ip[0] & 0x0f) * 4);
+
+		if (ip[16] >= 0xe0)
+			return false;
+		return !(ip[9] == WIRE_PROTO_ICMP && len > hl && ip[hl] != WIRE_ICMP_ECHO &&
+			 ip[hl] != WIRE_ICMP_ECHO_REPLY);
+	}
+	if (ip[24] == 0xff)
+		return false;
+	/* ICMPv6 errors are the types below 128 */
+	return !(ip[6] == WIRE_PROTO_ICMPV6 && len > WIRE_IP6_HLEN && ip[40] < 128);
+}
+
+void
+dp_out_icmp_error(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t in_port,
+		  uint8_t type, uint8_t code, uint32_t param)
+{
+	const struct dp_ctx *c = lc->ctx;
+	const struct dp_port_info *pi = &c->port[in_port];
+	struct rte_mbuf *m;
+	uint8_t *p;
+	int n;
+
+	if (!icmp_error_may_answer(ip, len))
+		return;
+	if (!icmp_allowed(lc)) {
+		lc->stats.events[HA_EV_ICMP_LIMITED]++;
+		return;
+	}
+	m = rte_pktmbuf_alloc(c->pool);
+	if (m == NULL) {
+		lc->stats.drops[HA_DROP_NO_MBUF]++;
+		return;
+	}
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	if ((ip[0] >> 4) == 4)
+		n = wire_icmp4_error(p, rte_pktmbuf_tailroom(m),
+				     pi->has4 ? pi->ip4 : c->ha4, type, code, (uint16_t)param, ip,
+				     len);
+	else
+		n = wire_icmp6_error(p, rte_pktmbuf_tailroom(m), pi->has6 ? &pi->ip6 : &c->ha6,
+				     type, code, param, ip, len);
+	if (n < 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->data_len = m->pkt_len = (uint16_t)n;
+	lc->stats.events[HA_EV_ICMP_SENT]++;
+	dp_out_route(lc, m, in_port);
+}
+
+void
+dp_out_flush(struct dp_lcore *lc)
+{
+	uint16_t i;
+
+	for (i = 0; i < lc->n_ports; i++)
+		rte_eth_tx_buffer_flush(lc->ctx->port[i].port_id, lc->queue, lc->txb[i]);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Leaving the home agent: route, resolve the next hop, write Ethernet, buffer for TX. */
+#ifndef DP_OUT_H
+#define DP_OUT_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "dp_lcore.h"
+
+/**
+ * Route the IP packet m (data at the IP header) and send it: FIB, MTU, neighbor, Ethernet,
+ * this worker's TX buffer. An unresolved next hop hands m to the control plane, which holds
+ * it while it resolves. Always consumes m. DP only.
+ */
+void dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port);
+
+/** Prepend Ethernet and buffer m on port (index) for this worker's queue. Consumes m. */
+void dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t *dst_mac,
+	       uint16_t ethertype);
+
+/** Give m to the control plane with its metadata filled. Consumes m (dropped if full). */
+void dp_out_punt(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_event ev);
+
+/**
+ * An ICMP error about the IP packet at ip (len bytes) received on in_port: ICMPv4
+ * type/code (frag needed with mtu) or ICMPv6 type/code with param, rate limited per worker.
+ */
+void dp_out_icmp_error(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t in_port,
+		       uint8_t type, uint8_t code, uint32_t param);
+
+/** Send what is buffered. */
+void dp_out_flush(struct dp_lcore *lc);
+
+#endif /* DP_OUT_H */

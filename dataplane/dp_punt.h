@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What a worker hands to the control plane, in the private area of the mbuf: signalling
+ * with its arrival context, neighbor work, and events. One SP/SC ring per worker.
+ */
+#ifndef DP_PUNT_H
+#define DP_PUNT_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#define DP_MBUF_PRIV 64
+
+enum dp_punt_kind {
+	DP_PUNT_MH = 1,               /**< a Mobility Header to the home agent */
+	DP_PUNT_HAO,                  /**< a Home Address option without a binding: BE 1 */
+	DP_PUNT_ARP,                  /**< ARP to learn from */
+	DP_PUNT_ND,                   /**< NS/NA to learn from, or to check DAD against */
+	DP_PUNT_HOLD,                 /**< a packet (L3 first) waiting for its next hop's MAC */
+	DP_PUNT_SEEN,                 /**< traffic from a NATed binding: keeps it fresh */
+	DP_PUNT_NAT_PORT,             /**< a valid flow from a new NAT port: report */
+};
+
+struct dp_punt {
+	uint8_t kind;                 /**< enum dp_punt_kind */
+	uint8_t family;               /**< HOLD: 4 or 6 */
+	uint16_t port;                /**< port index it arrived on / leaves by */
+	uint16_t l3_off;              /**< MH: the IPv6 header carrying it */
+	uint16_t mh_off;
+	uint16_t mh_len;
+	uint8_t udp4;                 /**< arrived IPv4/UDP 4191 encapsulated */
+	uint8_t udp6;                 /**< arrived UDP 4191 over IPv6 */
+	uint8_t tlv;
+	uint8_t has_hao;
+	uint16_t hao_off;
+	uint16_t outer_sport;         /**< host order */
+	uint32_t outer_src4;          /**< network order */
+	uint32_t outer_dst4;
+	uint32_t mn;                  /**< SEEN, NAT_PORT */
+	uint8_t nh[16];               /**< HOLD: next hop (IPv4 in the first 4 bytes) */
+};
+
+_Static_assert(sizeof(struct dp_punt) <= DP_MBUF_PRIV, "punt metadata fits the mbuf area");
+
+static inline struct dp_punt *
+dp_punt_meta(struct rte_mbuf *m)
+{
+	return (struct dp_punt *)rte_mbuf_to_priv(m);
+}
+
+#endif /* DP_PUNT_H */

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Data-plane wiring before the workers are launched. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "bc.h"
+#include "dp_fib.h"
+#include "dp_neigh.h"
+#include "dp_setup.h"
+#include "ha_log.h"
+#include "wire_nd.h"
+
+#define CTL_TX_RING 1024
+#define NEIGH_CAPACITY 16384
+
+static void
+add_local4(struct dp_ctx *c, uint32_t a)
+{
+	if (!dp_local4(c, a) && c->n_local4 < DP_MAX_LOCAL)
+		c->local4[c->n_local4++] = a;
+}
+
+static void
+add_local6(struct dp_ctx *c, const struct in6_addr *a)
+{
+	if (!dp_local6(c, a) && c->n_local6 < DP_MAX_LOCAL)
+		c->local6[c->n_local6++] = *a;
+}
+
+int
+dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port *ports,
+	      unsigned int n_ports, struct bc *bc, struct rte_mempool *pool,
+	      struct dp_lcore *workers, unsigned int n_workers)
+{
+	struct dp_ctx *c = &s->ctx;
+	int socket = (int)rte_socket_id();
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i, w;
+
+	memset(s, 0, sizeof(*s));
+	s->n_workers = n_workers;
+	c->n_ports = (uint16_t)n_ports;
+	c->bc = bc;
+	c->pool = pool;
+	c->icmp_rate = cfg->policy.icmp_error_rate;
+	c->ha6 = cfg->ha.addr6;
+	c->has_ha4 = cfg->ha.has_addr4;
+	c->ha4 = cfg->ha.addr4;
+	add_local6(c, &cfg->ha.addr6);
+	if (cfg->ha.has_addr4)
+		add_local4(c, cfg->ha.addr4);
+	for (i = 0; i < n_ports; i++) {
+		struct dp_port_info *pi = &c->port[i];
+		const struct cfg_port *cp = ports[i].cfg;
+
+		pi->port_id = ports[i].port_id;
+		pi->mtu = ports[i].mtu;
+		pi->role = (uint8_t)cp->role;
+		memcpy(pi->mac, ports[i].mac.addr_bytes, 6);
+		wire_nd_link_local(pi->mac, &pi->ll6);
+		pi->has4 = cp->has_ip4;
+		pi->ip4 = cp->ip4.addr;
+		pi->has6 = cp->has_ip6;
+		pi->ip6 = cp->ip6.addr;
+		if (pi->has4)
+			add_local4(c, pi->ip4);
+		if (pi->has6)
+			add_local6(c, &pi->ip6);
+		if (ports[i].ctl_txq == DP_NO_CTL_TXQ) {
+			snprintf(name, sizeof(name), "ctltx%u", i);
+			pi->ctl_tx = rte_ring_create(name, CTL_TX_RING, socket,
+						     RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (pi->ctl_tx == NULL)
+				goto nomem;
+		}
+	}
+	c->fib = dp_fib_create(cfg, "ha_fib", socket);
+	c->neigh = dp_neigh_create("ha", NEIGH_CAPACITY, bc_rcu(bc), socket);
+	if (c->fib == NULL || c->neigh == NULL)
+		goto nomem;
+	for (w = 0; w < n_workers; w++) {
+		struct dp_lcore *lc = &workers[w];
+
+		/* each worker polls its queue on every port */
+		lc->n_ports = (uint16_t)n_ports;
+		for (i = 0; i < n_ports; i++)
+			lc->port_ids[i] = ports[i].port_id;
+		lc->bc = bc;
+		snprintf(name, sizeof(name), "punt%u", w);
+		s->punt[w] = rte_ring_create(name, cfg->dp.punt_ring, socket,
+					     RING_F_SP_ENQ | RING_F_SC_DEQ);
+		lc->ctx = c;
+		lc->punt = s->punt[w];
+		lc->seen_cap = cfg->cap.bindings;
+		lc->seen_s = rte_zmalloc_socket("dp_seen", sizeof(uint32_t) * lc->seen_cap, 0,
+						socket);
+		if (s->punt[w] == NULL || lc->seen_s == NULL || dp_lcore_init_tx(lc, socket) != 0)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	DP_LOG(ERR, "data plane set-up: out of memory (rings, tables, TX buffers)");
+	dp_setup_fini(s, workers);
+	return -ENOMEM;
+}
+
+void
+dp_setup_fini(struct dp_setup *s, struct dp_lcore *workers)
+{
+	struct rte_mbuf *m;
+	unsigned int i;
+
+	for (i = 0; i < s->n_workers; i++) {
+		if (s->punt[i] != NULL) {
+			while (rte_ring_dequeue(s->punt[i], (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(s->punt[i]);
+			s->punt[i] = NULL;
+		}
+		if (workers != NULL)
+			dp_lcore_fini(&workers[i]);
+	}
+	for (i = 0; i < s->ctx.n_ports; i++) {
+		struct rte_ring *r = s->ctx.port[i].ctl_tx;
+
+		if (r == NULL)
+			continue;
+		while (rte_ring_dequeue(r, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(r);
+		s->ctx.port[i].ctl_tx = NULL;
+	}
+	dp_neigh_free(s->ctx.neigh);
+	dp_fib_free(s->ctx.fib);
+	s->ctx.neigh = NULL;
+	s->ctx.fib = NULL;
+}

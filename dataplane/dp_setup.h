@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Wiring of the data plane before launch: the read-only context (ports, local addresses,
+ * FIB, neighbor table), the punt rings (worker -> control plane), the control TX rings
+ * (control plane -> worker 0) and each worker's TX buffers.
+ */
+#ifndef DP_SETUP_H
+#define DP_SETUP_H
+
+#include <rte_lcore.h>
+
+#include "dp_ctx.h"
+#include "dp_lcore.h"
+#include "dp_port.h"
+
+struct dp_setup {
+	struct dp_ctx ctx;
+	unsigned int n_workers;
+	struct rte_ring *punt[RTE_MAX_LCORE];
+};
+
+/** @return 0, or a negative errno with the reason logged. */
+int dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port *ports,
+		  unsigned int n_ports, struct bc *bc, struct rte_mempool *pool,
+		  struct dp_lcore *workers, unsigned int n_workers);
+
+/** Undo dp_setup_init (workers stopped). */
+void dp_setup_fini(struct dp_setup *s, struct dp_lcore *workers);
+
+#endif /* DP_SETUP_H */
