@@ -130,7 +130,7 @@ out:
 static int
 tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
-	struct rte_tel_data *ports, *drops, *cpd;
+	struct rte_tel_data *ports, *drops, *events, *cpd;
 	struct ha_app *app;
 	unsigned int i, w;
 	int rc = 0;
@@ -179,6 +179,18 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 			rte_tel_data_add_dict_u64(drops, ha_drop_names[i], sum);
 		}
 		rte_tel_data_add_dict_container(d, "drops", drops, 0);
+	}
+	events = rte_tel_data_alloc();
+	if (events != NULL) {
+		rte_tel_data_start_dict(events);
+		for (i = 0; i < HA_EV_MAX; i++) {
+			uint64_t sum = 0;
+
+			for (w = 0; w < app->n_workers; w++)
+				sum += app->workers[w].stats.events[i];
+			rte_tel_data_add_dict_u64(events, ha_event_names[i], sum);
+		}
+		rte_tel_data_add_dict_container(d, "events", events, 0);
 	}
 	cpd = rte_tel_data_alloc();
 	if (cpd != NULL) {

@@ -15,7 +15,7 @@ for p in access home; do
     expect_eq "$p link" "$(json_get "$info" "d['/dsmip/info']['ports']['$p']['link']")" up
 done
 expect_eq "access addr" "$(json_get "$info" "d['/dsmip/info']['ports']['access']['ipv4']")" 198.51.100.1/24
-expect_eq "mobile nodes" "$(json_get "$info" "d['/dsmip/info']['home_agent']['mobile_nodes']")" 1
+expect_eq "mobile nodes" "$(json_get "$info" "d['/dsmip/info']['home_agent']['mobile_nodes']")" 2
 
 # Frames sent by a kernel peer reach the worker through AF_PACKET.
 ns_exec dsmip-cn ping -c 2 -i 0.2 -W 1 192.0.2.1 >/dev/null 2>&1

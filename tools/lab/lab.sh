@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The lab: network namespaces and veth pairs around a home agent on net_af_packet.
-# Source it (functions lab_up, lab_down, lab_ha_start, lab_ha_stop, lab_telemetry) or run it:
-#   tools/lab/lab.sh up | down
+# The lab: network namespaces and veth pairs around a home agent on net_af_packet, and a
+# User-Mode Linux mobile node with real kernel tunnels behind a real NAT.
+#
+#   dsmip-mn [UML: vec0 public, vec1 private]
+#      vec0 mn-pub --- inet-mn  203.0.113.0/26 (.1 router, .5 MN), 2001:db8:b::/64 (::1, ::5)
+#      vec1 mn-nat --- nat-in   100.64.0.0/24 (.1 NAT, .2 MN)
+#   dsmip-nat  nat-out --- inet-nat  203.0.113.64/26 (.65 router, .66 NAT, masquerade)
+#   dsmip-inet (router) inet-ha --- ha-acc (dsmip-ha, HA access port)
+#   dsmip-cn   cn-home --- ha-home (dsmip-ha, HA home port)
+#
+# Source it (lab_up, lab_down, lab_ha_start, lab_ha_stop, lab_telemetry, uml_start,
+# uml_run, uml_stop) or run it: tools/lab/lab.sh up | down
 # Every namespace is named dsmip-*, every process is tracked by pid; lab_down removes them all.
 # Addresses: documentation ranges only (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32).
 
-LAB_NS="dsmip-ha dsmip-inet dsmip-cn"
+LAB_NS="dsmip-ha dsmip-inet dsmip-cn dsmip-nat dsmip-mn"
 LAB_PREFIX=${LAB_PREFIX:-dsmip-lab}          # EAL --file-prefix of the lab HA
 LAB_DIR=${LAB_DIR:-/tmp/dsmip-lab}
 LAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -56,7 +65,104 @@ lab_up() {
     ns_exec dsmip-cn ip -6 addr add 2001:db8:1::10/64 dev cn-home nodad
     ns_exec dsmip-cn ip route add default via 192.0.2.1
     ns_exec dsmip-cn ip -6 route add default via 2001:db8:1::1
+    # the internet router reaches the home prefixes through the home agent
+    ns_exec dsmip-inet ip route add 192.0.2.0/24 via 198.51.100.1
+    ns_exec dsmip-inet ip -6 route add 2001:db8:1::/64 via 2001:db8:a::1
+    # the mobile node's public link (IPv6 and IPv4 care-of addresses)
+    ip link add mn-pub netns dsmip-mn type veth peer name inet-mn netns dsmip-inet
+    lab_uml_iface dsmip-mn mn-pub
+    lab_peer_iface dsmip-inet inet-mn
+    ns_exec dsmip-inet ethtool -K inet-mn tx off rx off >/dev/null 2>&1 || true
+    ns_exec dsmip-inet ip addr add 203.0.113.1/26 dev inet-mn
+    ns_exec dsmip-inet ip -6 addr add 2001:db8:b::1/64 dev inet-mn nodad
+    # the NAT: inside 100.64.0.0/24, outside 203.0.113.66; the mapped port is random so
+    # that a new mapping (conntrack flush) shows as a new port
+    ip link add mn-nat netns dsmip-mn type veth peer name nat-in netns dsmip-nat
+    lab_uml_iface dsmip-mn mn-nat
+    lab_peer_iface dsmip-nat nat-in
+    ns_exec dsmip-nat ethtool -K nat-in tx off rx off >/dev/null 2>&1 || true
+    ns_exec dsmip-nat ip addr add 100.64.0.1/24 dev nat-in
+    ip link add nat-out netns dsmip-nat type veth peer name inet-nat netns dsmip-inet
+    lab_peer_iface dsmip-nat nat-out
+    lab_peer_iface dsmip-inet inet-nat
+    ns_exec dsmip-nat ip addr add 203.0.113.66/26 dev nat-out
+    ns_exec dsmip-inet ip addr add 203.0.113.65/26 dev inet-nat
+    ns_exec dsmip-nat ip route add default via 203.0.113.65
+    ns_exec dsmip-nat sysctl -qw net.ipv4.ip_forward=1
+    ns_exec dsmip-nat nft -f - <<'NFT' || { lab_log "NAT rules refused"; return 1; }
+table ip dsmip_nat {
+    chain post {
+        type nat hook postrouting priority srcnat;
+        oifname "nat-out" ip saddr 100.64.0.0/10 meta l4proto udp masquerade to :20000-29999 random
+        oifname "nat-out" ip saddr 100.64.0.0/10 masquerade
+    }
+}
+NFT
     lab_log "namespaces up: $LAB_NS"
+}
+
+# The mobile node's ends: the UML guest reads them through raw sockets; nothing of the
+# host's stack on them.
+lab_uml_iface() {
+    local ns=$1 ifc=$2
+    ns_exec "$ns" sysctl -qw "net.ipv6.conf.$ifc.disable_ipv6=1"
+    ns_exec "$ns" ip link set "$ifc" up
+    ns_exec "$ns" ethtool -K "$ifc" tx off rx off >/dev/null 2>&1 || true
+}
+
+# uml_start: boot the mobile node in dsmip-mn (kernel from uml-build.sh); waits for it.
+uml_start() {
+    local kernel rpc=$LAB_DIR/uml i
+    kernel=$("$LAB_TOP/tools/lab/uml-build.sh") || return 1
+    rm -rf "$rpc"
+    mkdir -p "$rpc"
+    ip netns exec dsmip-mn "$kernel" mem=192M rootfstype=hostfs rootflags=/ rw \
+        init="$LAB_TOP/tools/lab/uml-init.sh" DSMIP_RPC="$rpc" \
+        vec0:transport=raw,ifname=mn-pub vec1:transport=raw,ifname=mn-nat \
+        con=null con0=null,fd:1 </dev/null >"$LAB_DIR/uml.log" 2>&1 &
+    echo $! >"$LAB_DIR/uml.pid"
+    echo 0 >"$rpc/seq"
+    for i in $(seq 1 300); do   # at most 30 s
+        [ -f "$rpc/ready" ] && { lab_log "mobile node up (UML pid $(cat "$LAB_DIR/uml.pid"))"; return 0; }
+        kill -0 "$(cat "$LAB_DIR/uml.pid")" 2>/dev/null || break
+        sleep 0.1
+    done
+    lab_log "mobile node did not boot:"; tail -n 20 "$LAB_DIR/uml.log" >&2
+    return 1
+}
+
+# uml_run CMD...: run a shell command in the mobile node; prints its output, returns its
+# status (124 after 60 s without an answer).
+uml_run() {
+    local rpc=$LAB_DIR/uml n i
+    n=$(cat "$rpc/seq")
+    echo $((n + 1)) >"$rpc/seq"       # the sequence lives in a file: any shell may call
+    printf '%s\n' "$*" >"$rpc/tmp.$n"
+    mv "$rpc/tmp.$n" "$rpc/cmd.$n"
+    for i in $(seq 1 1200); do
+        if [ -f "$rpc/rc.$n" ]; then
+            cat "$rpc/out.$n"
+            return "$(cat "$rpc/rc.$n")"
+        fi
+        sleep 0.05
+    done
+    lab_log "mobile node: no answer to: $*"
+    return 124
+}
+
+uml_stop() {
+    local pid i
+    [ -f "$LAB_DIR/uml.pid" ] || return 0
+    pid=$(cat "$LAB_DIR/uml.pid")
+    rm -f "$LAB_DIR/uml.pid"
+    touch "$LAB_DIR/uml/halt" 2>/dev/null
+    for i in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null
+    # UML's helper processes share its process group
+    pkill -KILL -f "DSMIP_RPC=$LAB_DIR/uml" 2>/dev/null || true
 }
 
 # lab_ha_start CONFIG [EXTRA EAL ARGS...]: start the HA in dsmip-ha; waits for telemetry.
@@ -119,6 +225,7 @@ lab_telemetry() {
 
 lab_down() {
     local ns pid
+    uml_stop
     lab_ha_stop
     for ns in $LAB_NS; do
         if ip netns list | grep -qw "$ns"; then
