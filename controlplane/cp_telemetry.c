@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Telemetry commands (/dsmip/...) readable with dpdk-telemetry.py. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -229,6 +230,92 @@ out:
 	return rc;
 }
 
+/* One binding as a telemetry dict (read under RCU: the entry is immutable). */
+static struct rte_tel_data *
+binding_info(const struct bc_entry *e)
+{
+	static const char *const fmts[] = { "none", "ip6", "ip4", "udp", "udp-tlv" };
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	char buf[HA_ADDR_STRLEN];
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "hoa6", ha_addr6_str(&e->hoa6, buf, sizeof(buf)));
+	if (e->flags & BC_F_HOA4)
+		rte_tel_data_add_dict_string(d, "hoa4", ha_addr4_str(e->hoa4, buf, sizeof(buf)));
+	if (e->fmt == BC_FMT_IP6) {
+		rte_tel_data_add_dict_string(d, "coa", ha_addr6_str(&e->coa6, buf, sizeof(buf)));
+	} else {
+		rte_tel_data_add_dict_string(d, "coa", ha_addr4_str(e->coa4, buf, sizeof(buf)));
+		rte_tel_data_add_dict_int(d, "port", rte_be_to_cpu_16(e->nat_port));
+	}
+	rte_tel_data_add_dict_string(d, "format", e->fmt < RTE_DIM(fmts) ? fmts[e->fmt] : "?");
+	rte_tel_data_add_dict_int(d, "nat", (e->flags & BC_F_NAT) != 0);
+	rte_tel_data_add_dict_int(d, "mobile_router", (e->flags & BC_F_MR) != 0);
+	rte_tel_data_add_dict_int(d, "generation", (int)e->gen);
+	return d;
+}
+
+struct walk_page {
+	struct rte_tel_data *list;
+	unsigned int n;
+	unsigned int max;
+};
+
+static int
+walk_add(const struct bc_entry *e, void *arg)
+{
+	struct walk_page *w = arg;
+	struct rte_tel_data *b = binding_info(e);
+	char key[16];
+
+	if (b != NULL) {
+		snprintf(key, sizeof(key), "%u", e->mn);
+		rte_tel_data_add_dict_container(w->list, key, b, 0);
+	}
+	return ++w->n >= w->max;
+}
+
+/* /dsmip/bindings[,START]: the count and up to 64 bindings from mobile node index START. */
+static int
+tel_bindings(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	struct walk_page page = { .max = 64 };
+	struct ha_app *app;
+	uint32_t pos = params != NULL ? (uint32_t)strtoul(params, NULL, 0) : 0;
+	struct bc_stats st;
+	unsigned int tid;
+	int rc = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	app = tel_app;
+	if (app == NULL) {
+		rc = -1;
+		goto out;
+	}
+	/* the telemetry thread reads the binding cache as an RCU reader of its own */
+	tid = app->n_workers;
+	if (bc_reader_register(app->bc, tid) != 0) {
+		rc = -1;
+		goto out;
+	}
+	rte_tel_data_start_dict(d);
+	bc_stats_get(app->bc, &st);
+	rte_tel_data_add_dict_u64(d, "count", st.bindings);
+	page.list = rte_tel_data_alloc();
+	if (page.list != NULL) {
+		rte_tel_data_start_dict(page.list);
+		bc_walk(app->bc, &pos, walk_add, &page);
+		rte_tel_data_add_dict_container(d, "bindings", page.list, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "next", pos);
+	bc_reader_unregister(app->bc, tid);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return rc;
+}
+
 int
 cp_telemetry_init(struct ha_app *app)
 {
@@ -243,6 +330,8 @@ cp_telemetry_init(struct ha_app *app)
 		"Home agent version, lcores, ports with roles and addresses, config path");
 	rc |= rte_telemetry_register_cmd("/dsmip/stats", tel_stats,
 		"Packet counters per port and drops by reason, summed over workers");
+	rc |= rte_telemetry_register_cmd("/dsmip/bindings", tel_bindings,
+		"Binding count and up to 64 bindings from index START. Params: [START]");
 	tel_registered = rc == 0;
 	return rc;
 }

@@ -13,6 +13,7 @@ dp_inner_locate(const struct wire_pkt *w, const uint8_t *frame, struct dp_inner 
 	uint16_t end = (uint16_t)(w->l3_off + w->ip_len);
 	const uint8_t *p = frame + w->inner_off;
 	uint16_t avail;
+	uint32_t len;
 
 	if (w->inner_off >= end) {
 		*why = HA_DROP_INNER_MALFORMED;
@@ -22,14 +23,15 @@ dp_inner_locate(const struct wire_pkt *w, const uint8_t *frame, struct dp_inner 
 	in->off = w->inner_off;
 	if (w->inner_proto == WIRE_PROTO_IPIP && avail >= WIRE_IP4_HLEN && (p[0] >> 4) == 4) {
 		in->family = 4;
-		in->len = wire_rd16(p + 2);
+		len = wire_rd16(p + 2);
 		in->src = p + 12;
-		if (in->len < WIRE_IP4_HLEN || (p[0] & 0x0f) < 5)
+		if (len < (uint32_t)(p[0] & 0x0f) * 4 || (p[0] & 0x0f) < 5)
 			goto bad;
 	} else if (w->inner_proto == WIRE_PROTO_IPV6 && avail >= WIRE_IP6_HLEN &&
 		   (p[0] >> 4) == 6) {
 		in->family = 6;
-		in->len = (uint16_t)(wire_rd16(p + 4) + WIRE_IP6_HLEN);
+		/* 32 bits: a payload length near 65535 must not wrap into a small packet */
+		len = (uint32_t)wire_rd16(p + 4) + WIRE_IP6_HLEN;
 		in->src = p + 8;
 	} else if (w->tun == WIRE_TUN_UDP_TLV && w->inner_proto != WIRE_PROTO_IPIP &&
 		   w->inner_proto != WIRE_PROTO_IPV6) {
@@ -38,8 +40,9 @@ dp_inner_locate(const struct wire_pkt *w, const uint8_t *frame, struct dp_inner 
 	} else {
 		goto bad;
 	}
-	if (in->len > avail)
+	if (len > avail)
 		goto bad;
+	in->len = (uint16_t)len;
 	return 0;
 bad:
 	*why = HA_DROP_INNER_MALFORMED;

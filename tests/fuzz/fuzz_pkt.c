@@ -2,17 +2,55 @@
 /*
  * libFuzzer target: the packet parser entry, an Ethernet frame in. Whatever it reports
  * (offsets, lengths, tunnel layer) must stay inside the frame, and the headers it points at
- * are parsed again as the data plane would (inner IP, Mobility Header).
+ * are parsed again as the data plane would (inner IP, Mobility Header). Then the worker's
+ * pure steps run on it: classify (with the frame's destination made local, so that the
+ * tunnel paths are reached), inner-packet location and the decap strip, whose result must
+ * also stay inside the frame.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp_classify.h"
+#include "dp_decap.h"
 #include "wire_ip.h"
 #include "wire_mh.h"
 #include "wire_pkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Run the worker's classify and decap steps; abort when a result leaves the frame. */
+static void
+worker_steps(const struct wire_pkt *p, const uint8_t *f, size_t size)
+{
+	struct dp_ctx c;
+	struct dp_inner in;
+	struct dp_pkt pkt;
+	enum ha_drop why = HA_DROP_MAX;
+	enum dp_class cls;
+
+	memset(&c, 0, sizeof(c));
+	c.n_ports = 1;
+	memcpy(c.port[0].mac, f, 6);
+	if (p->l3 == WIRE_L3_IP4)
+		c.local4[c.n_local4++] = p->ip4.dst;
+	else
+		memcpy(&c.local6[c.n_local6++], f + p->l3_off + 24, 16);
+	cls = dp_classify(p, WIRE_E_OK, f, &c, 0, &why);
+	if (cls == DP_C_DROP && why >= HA_DROP_MAX)
+		abort();
+	if (cls != DP_C_DECAP || dp_inner_locate(p, f, &in, &why) != 0)
+		return;
+	if ((size_t)in.off + in.len > size || in.src < f + in.off ||
+	    in.src + (in.family == 4 ? 4 : 16) > f + in.off + in.len)
+		abort();
+	pkt.data = (uint8_t *)(uintptr_t)f;
+	pkt.len = (uint16_t)size;
+	pkt.headroom = 0;
+	dp_decap_strip(&pkt, &in);
+	if (pkt.data + pkt.len > f + size || pkt.headroom != in.off)
+		abort();
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,6 +82,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (!p.frag && p.l4_proto == WIRE_PROTO_MH)
 			(void)wire_mh_parse(f + p.l4_off, p.l4_len, NULL, NULL, 0, &m);
+		if (size >= 14)
+			worker_steps(&p, f, size);
 	}
 	free(f);
 	return 0;

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The data plane's pure functions on stack buffers: classify, encap per format, decap. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "bc_entry.h"
+#include "dp_classify.h"
+#include "dp_decap.h"
+#include "dp_encap.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
+#include "wire_nd.h"
+#include "wire_pkt.h"
+#include "wire_tun.h"
+
+#define HEAD 128
+
+static const uint8_t MAC_HA[6] = { 0x02, 0, 0, 0, 0, 0xaa };
+static const uint8_t MAC_PEER[6] = { 0x02, 0, 0, 0, 0, 0xbb };
+
+static uint32_t
+a4(const char *s)
+{
+	uint32_t a;
+
+	cr_assert_eq(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static struct in6_addr
+a6(const char *s)
+{
+	struct in6_addr a;
+
+	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static void
+ctx_init(struct dp_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->n_ports = 2;
+	memcpy(c->port[0].mac, MAC_HA, 6);
+	memcpy(c->port[1].mac, MAC_HA, 6);
+	c->port[0].role = CFG_ROLE_ACCESS;
+	c->port[1].role = CFG_ROLE_HOME;
+	c->local4[c->n_local4++] = a4("198.51.100.1");
+	c->local6[c->n_local6++] = a6("2001:db8:1::1");
+	c->ha6 = a6("2001:db8:1::1");
+	c->ha4 = a4("198.51.100.1");
+}
+
+/* Ethernet + IPv6 src -> dst with next header nh and payload of len bytes (zeros). */
+static size_t
+eth6(uint8_t *f, const uint8_t *dmac, const char *s, const char *d, uint8_t nh, uint16_t len)
+{
+	struct in6_addr src = a6(s), dst = a6(d);
+
+	memcpy(f, dmac, 6);
+	memcpy(f + 6, MAC_PEER, 6);
+	wire_wr16(f + 12, WIRE_ETHERTYPE_IPV6);
+	wire_ip6_hdr_build(f + 14, &src, &dst, nh, len, 64);
+	memset(f + 54, 0, len);
+	return 54 + len;
+}
+
+static size_t
+eth4(uint8_t *f, const char *s, const char *d, uint8_t proto, uint16_t len)
+{
+	memcpy(f, MAC_HA, 6);
+	memcpy(f + 6, MAC_PEER, 6);
+	wire_wr16(f + 12, WIRE_ETHERTYPE_IPV4);
+	memset(f + 34, 0, len);
+	wire_ip4_hdr_build(f + 14, a4(s), a4(d), proto, (uint16_t)(20 + len), 64, 0, true);
+	return 34 + len;
+}
+
+static enum dp_class
+classify(const uint8_t *f, size_t n, const struct dp_ctx *c, uint16_t port, enum ha_drop *why)
+{
+	struct wire_pkt w;
+	enum wire_err e = wire_pkt_parse(f, n, 0, &w);
+
+	return dp_classify(&w, e, f, c, port, why);
+}
+
+Test(dp_classify, classes)
+{
+	uint8_t f[256];
+	struct dp_ctx c;
+	enum ha_drop why;
+	size_t n;
+
+	ctx_init(&c);
+	/* transit to a home address: forward */
+	n = eth6(f, MAC_HA, "2001:db8:1::10", "2001:db8:1::100", WIRE_PROTO_NONE, 0);
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_FWD);
+	/* the same to another MAC: not for us */
+	n = eth6(f, MAC_PEER, "2001:db8:1::10", "2001:db8:1::100", WIRE_PROTO_NONE, 0);
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_NOT_FOR_US);
+	/* MH to the home agent: punt */
+	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_MH, 16);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_MH);
+	/* IPv6-in-IPv6 to the home agent: decap */
+	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_IPV6, 40);
+	f[54] = 0x60;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DECAP);
+	/* to a link-local address: never forwarded */
+	n = eth6(f, MAC_HA, "2001:db8:1::10", "fe80::5", WIRE_PROTO_NONE, 0);
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_LINK_LOCAL);
+	/* ICMPv6 echo to the home agent */
+	n = eth6(f, MAC_HA, "2001:db8:1::10", "2001:db8:1::1", WIRE_PROTO_ICMPV6, 8);
+	f[54] = WIRE_ICMP6_ECHO;
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_ECHO);
+	/* NS to a solicited-node group */
+	n = eth6(f, (const uint8_t[]){ 0x33, 0x33, 0xff, 0, 1, 0 }, "2001:db8:1::10",
+		 "ff02::1:ff00:100", WIRE_PROTO_ICMPV6, 24);
+	f[54] = WIRE_ND_NS;
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_ND);
+	/* other multicast */
+	n = eth6(f, (const uint8_t[]){ 0x33, 0x33, 0, 0, 0, 0x16 }, "fe80::1", "ff02::16",
+		 WIRE_PROTO_ICMPV6, 8);
+	f[54] = 143;
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_MULTICAST);
+	/* UDP 4191 (IPv6 inside) to the home agent's IPv4 address: decap */
+	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_UDP, 8 + 40);
+	wire_udp_hdr_build(f + 34, 20000, 4191, 48, 0);
+	f[42] = 0x60;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DECAP);
+	/* UDP 4500 keepalive, ESP, IKE */
+	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_UDP, 9);
+	wire_udp_hdr_build(f + 34, 4500, 4500, 9, 0);
+	f[42] = 0xff;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_NATT_KA);
+	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_ESP, 16);
+	wire_wr32(f + 34, 0x1001);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_ESP);
+	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_UDP, 8 + 32);
+	wire_udp_hdr_build(f + 34, 500, 500, 40, 0);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_IKE);
+	/* TCP to the home agent: not served; a fragment to it: dropped (no reassembly) */
+	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_TCP, 20);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_LOCAL_UNHANDLED);
+	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_UDP, 8);
+	wire_wr16(f + 20, 0x2000);
+	wire_wr16(f + 24, 0);
+	wire_wr16(f + 24, wire_csum_ip4(f + 14, 20));
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_FRAGMENT);
+	/* IPv4 broadcast and a bad IPv4 checksum */
+	n = eth4(f, "192.0.2.10", "255.255.255.255", WIRE_PROTO_UDP, 8);
+	wire_udp_hdr_build(f + 34, 68, 67, 8, 0);
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_MULTICAST);
+	n = eth4(f, "192.0.2.10", "203.0.113.7", WIRE_PROTO_UDP, 8);
+	wire_udp_hdr_build(f + 34, 68, 67, 8, 0);
+	f[24] ^= 1;
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_BAD_CSUM);
+	/* ARP, and an unknown EtherType */
+	memcpy(f, (const uint8_t[]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 6);
+	wire_wr16(f + 12, WIRE_ETHERTYPE_ARP);
+	cr_assert_eq(classify(f, 14 + 28, &c, 1, &why), DP_C_ARP);
+	memcpy(f, MAC_HA, 6);
+	wire_wr16(f + 12, 0x88cc);
+	cr_assert_eq(classify(f, 60, &c, 1, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_ETHERTYPE);
+}
+
+/* ------------------------------------------------------------------ encap */
+
+static struct bc_entry
+entry(enum bc_fmt fmt)
+{
+	struct bc_entry e;
+	struct bc_tmpl_src src = { .ha6 = a6("2001:db8:1::1"), .ha4 = a4("198.51.100.1"),
+				   .hop_limit = 64 };
+
+	memset(&e, 0, sizeof(e));
+	e.fmt = (uint8_t)fmt;
+	e.coa6 = a6("2001:db8:b::5");
+	e.coa4 = a4("203.0.113.66");
+	e.nat_port = htons(24000);
+	bc_tmpl_build(&e, &src);
+	return e;
+}
+
+/* An inner packet at buf + HEAD: IPv6 (64 bytes) or IPv4 (40 bytes) with a DSCP. */
+static struct dp_pkt
+inner(uint8_t *buf, int v)
+{
+	struct dp_pkt p = { .data = buf + HEAD, .headroom = HEAD };
+	struct in6_addr s = a6("2001:db8:1::10"), d = a6("2001:db8:1::100");
+
+	if (v == 6) {
+		wire_ip6_hdr_build(p.data, &s, &d, WIRE_PROTO_NONE, 24, 63);
+		wire_wr32(p.data, 0x60000000u | 0x2eu << 22 | 1u << 20);   /* EF, ECT(1) */
+		p.len = 64;
+	} else {
+		wire_ip4_hdr_build(p.data, a4("192.0.2.10"), a4("192.0.2.100"), WIRE_PROTO_UDP,
+				   40, 63, 7, false);
+		p.data[1] = 0xb9;
+		wire_wr16(p.data + 10, 0);
+		wire_wr16(p.data + 10, wire_csum_ip4(p.data, 20));
+		p.len = 40;
+	}
+	return p;
+}
+
+Test(dp_encap, ipv6_care_of_address)
+{
+	uint8_t buf[512];
+	struct bc_entry e = entry(BC_FMT_IP6);
+	struct dp_pkt p = inner(buf, 4);
+	struct wire_ip6_info i6;
+	struct in6_addr coa = a6("2001:db8:b::5");
+
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_OK);
+	cr_assert_eq(p.len, 80);
+	cr_assert_eq(p.data, buf + HEAD - 40);
+	cr_assert_eq(wire_ip6_parse(p.data, p.len, &i6), WIRE_E_OK);
+	cr_assert_eq(i6.l4_proto, WIRE_PROTO_IPIP);   /* IPv4-in-IPv6 */
+	cr_assert_eq(i6.payload_len, 40);
+	cr_assert_eq(memcmp(p.data + 24, &coa, 16), 0);
+	cr_assert_eq(wire_rd16(p.data) >> 4 & 0xff, 0xb9);   /* DSCP and ECN copied */
+	p = inner(buf, 6);
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_OK);
+	cr_assert_eq(p.data[6], WIRE_PROTO_IPV6);
+	cr_assert_eq(wire_rd32(p.data) >> 20 & 0xff, 0x2eu << 2 | 1);
+}
+
+Test(dp_encap, ipv4_care_of_address_checksum)
+{
+	uint8_t buf[512];
+	struct bc_entry e = entry(BC_FMT_IP4);
+	struct dp_pkt p = inner(buf, 6);
+	struct wire_ip4_info i4;
+
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_OK);
+	cr_assert_eq(wire_ip4_parse(p.data, p.len, true, &i4), WIRE_E_OK);
+	cr_assert_eq(i4.proto, WIRE_PROTO_IPV6);      /* IPv6-in-IPv4 */
+	cr_assert_eq(i4.tot_len, 84);
+	cr_assert_eq(i4.dst, a4("203.0.113.66"));
+	cr_assert(i4.df);
+	cr_assert_eq(p.data[1], 0x2eu << 2 | 1);
+	p = inner(buf, 4);
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_OK);
+	cr_assert_eq(wire_ip4_parse(p.data, p.len, true, &i4), WIRE_E_OK);
+	cr_assert_eq(i4.proto, WIRE_PROTO_IPIP);
+}
+
+Test(dp_encap, udp_vanilla_and_tlv)
+{
+	uint8_t buf[512];
+	struct bc_entry e = entry(BC_FMT_UDP), t = entry(BC_FMT_UDP_TLV);
+	struct dp_pkt p = inner(buf, 6);
+	struct wire_pkt w;
+	uint8_t f[600];
+
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_OK);
+	cr_assert_eq(p.len, 64 + 28);
+	memset(f, 0, 14);
+	wire_wr16(f + 12, WIRE_ETHERTYPE_IPV4);
+	memcpy(f + 14, p.data, p.len);
+	cr_assert_eq(wire_pkt_parse(f, 14u + p.len, 0, &w), WIRE_E_OK);
+	cr_assert_eq(w.sport, 4191);
+	cr_assert_eq(w.dport, 24000);
+	cr_assert_eq(w.l4_len, 8 + 64);
+	p = inner(buf, 4);
+	cr_assert_eq(dp_encap_one(&p, &t), DP_ENCAP_OK);
+	cr_assert_eq(p.len, 40 + 32);
+	cr_assert_eq(p.data[28], 0);                  /* TLV type 0 */
+	cr_assert_eq(p.data[29], WIRE_PROTO_IPIP);
+	cr_assert_eq(wire_rd16(p.data + 30), 40);     /* length of what follows */
+	cr_assert_eq(wire_rd16(p.data + 24), 8 + 4 + 40);
+	cr_assert_eq(wire_csum_ip4(p.data, 20), 0);
+}
+
+Test(dp_encap, refuses_without_headroom_or_ip)
+{
+	uint8_t buf[512];
+	struct bc_entry e = entry(BC_FMT_IP6);
+	struct dp_pkt p = inner(buf, 6);
+
+	p.headroom = 39;
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_HEADROOM);
+	cr_assert_eq(p.data, buf + HEAD);
+	p = inner(buf, 6);
+	p.data[0] = 0x50;
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_INNER);
+}
+
+Test(dp_encap, ttl_decrement)
+{
+	uint8_t buf[512];
+	struct dp_pkt p = inner(buf, 4);
+
+	cr_assert(dp_ttl_dec(p.data));
+	cr_assert_eq(p.data[8], 62);
+	cr_assert_eq(wire_csum_ip4(p.data, 20), 0);
+	p.data[8] = 1;
+	cr_assert_not(dp_ttl_dec(p.data));
+	p = inner(buf, 6);
+	cr_assert(dp_ttl_dec(p.data));
+	cr_assert_eq(p.data[7], 62);
+	p.data[7] = 1;
+	cr_assert_not(dp_ttl_dec(p.data));
+}
+
+/* ------------------------------------------------------------------ decap */
+
+/* A received frame: Ethernet / outer / [UDP sport] / inner from an inner packet. */
+static size_t
+tunnel_frame(uint8_t *f, enum bc_fmt outer, const char *outer_src, uint16_t sport, int v)
+{
+	uint8_t buf[512];
+	struct dp_pkt p = inner(buf, v);
+	struct bc_entry e = entry(outer);
+	size_t n;
+
+	memcpy(f, MAC_HA, 6);
+	memcpy(f + 6, MAC_PEER, 6);
+	cr_assert_eq(dp_encap_one(&p, &e), DP_ENCAP_OK);
+	wire_wr16(f + 12, outer == BC_FMT_IP6 ? WIRE_ETHERTYPE_IPV6 : WIRE_ETHERTYPE_IPV4);
+	memcpy(f + 14, p.data, p.len);
+	n = 14u + p.len;
+	if (outer == BC_FMT_IP6) {
+		struct in6_addr s = a6(outer_src), d = a6("2001:db8:1::1");
+
+		memcpy(f + 22, &s, 16);
+		memcpy(f + 38, &d, 16);
+	} else {
+		uint32_t s = a4(outer_src), d = a4("198.51.100.1");
+
+		memcpy(f + 26, &s, 4);
+		memcpy(f + 30, &d, 4);
+		wire_wr16(f + 24, 0);
+		wire_wr16(f + 24, wire_csum_ip4(f + 14, 20));
+		if (outer != BC_FMT_IP4) {
+			wire_wr16(f + 34, sport);
+			wire_wr16(f + 36, 4191);
+		}
+	}
+	return n;
+}
+
+Test(dp_decap, checks_coa_port_and_source)
+{
+	uint8_t f[600];
+	struct wire_pkt w;
+	struct dp_inner in;
+	struct bc_entry b6 = entry(BC_FMT_IP6), bu = entry(BC_FMT_UDP), b4 = entry(BC_FMT_IP4);
+	enum ha_drop why;
+	struct dp_pkt p;
+	size_t n;
+
+	/* IPv6 CoA: accepted from the CoA only */
+	n = tunnel_frame(f, BC_FMT_IP6, "2001:db8:b::5", 0, 6);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), 0);
+	cr_assert_eq(in.family, 6);
+	cr_assert_eq(in.len, 64);
+	cr_assert_eq(dp_decap_check(&b6, &w, f, &why), 0);
+	cr_assert_eq(dp_decap_check(NULL, &w, f, &why), -1);
+	cr_assert_eq(why, HA_DROP_UNKNOWN_SOURCE);
+	cr_assert_eq(dp_decap_check(&b4, &w, f, &why), -1);
+	cr_assert_eq(why, HA_DROP_COA_MISMATCH);
+	n = tunnel_frame(f, BC_FMT_IP6, "2001:db8:b::6", 0, 6);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_decap_check(&b6, &w, f, &why), -1);
+	cr_assert_eq(why, HA_DROP_COA_MISMATCH);
+
+	/* behind a NAT: the port is part of the mapping */
+	bu.flags = BC_F_NAT;
+	n = tunnel_frame(f, BC_FMT_UDP, "203.0.113.66", 24000, 4);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), 0);
+	cr_assert_eq(in.family, 4);
+	cr_assert_eq(dp_decap_check(&bu, &w, f, &why), 0);
+	n = tunnel_frame(f, BC_FMT_UDP, "203.0.113.66", 24001, 4);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_decap_check(&bu, &w, f, &why), -1);
+	cr_assert_eq(why, HA_DROP_PORT_MISMATCH);
+	/* §19.4: plain IPv4 encapsulation is refused from a NATed binding ... */
+	n = tunnel_frame(f, BC_FMT_IP4, "203.0.113.66", 0, 6);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_decap_check(&bu, &w, f, &why), -1);
+	/* ... and accepted from one without NAT, as UDP is to an IP-in-IP binding */
+	bu.flags = 0;
+	cr_assert_eq(dp_decap_check(&bu, &w, f, &why), 0);
+	n = tunnel_frame(f, BC_FMT_UDP, "203.0.113.66", 24001, 6);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_decap_check(&b4, &w, f, &why), 0);
+	/* strip leaves the inner packet */
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), 0);
+	p = (struct dp_pkt){ .data = f, .len = (uint16_t)n, .headroom = 0 };
+	dp_decap_strip(&p, &in);
+	cr_assert_eq(p.data, f + 14 + 28);
+	cr_assert_eq(p.len, 64);
+	cr_assert_eq(p.data[0] >> 4, 6);
+}
+
+Test(dp_decap, inner_length_and_tlv_next_header)
+{
+	uint8_t f[600];
+	struct wire_pkt w;
+	struct dp_inner in;
+	enum ha_drop why;
+	size_t n = tunnel_frame(f, BC_FMT_UDP_TLV, "203.0.113.66", 24000, 6);
+
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(w.tun, WIRE_TUN_UDP_TLV);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), 0);
+	cr_assert_eq(in.off, 14 + 32);
+	/* an inner length beyond the outer packet */
+	wire_wr16(f + 14 + 32 + 4, 200);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), -1);
+	cr_assert_eq(why, HA_DROP_INNER_MALFORMED);
+	/* a payload length that wraps 16 bits once the 40-byte header is added (found by
+	 * fuzz_pkt): must not become a 7-byte packet */
+	wire_wr16(f + 14 + 32 + 4, 0xffdf);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), -1);
+	cr_assert_eq(why, HA_DROP_INNER_MALFORMED);
+	/* an inner IPv4 whose total length is shorter than its own header */
+	n = tunnel_frame(f, BC_FMT_UDP, "203.0.113.66", 24000, 4);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), 0);
+	f[in.off] = 0x46;
+	wire_wr16(f + in.off + 2, 20);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), -1);
+	cr_assert_eq(why, HA_DROP_INNER_MALFORMED);
+	/* a TLV carrying GRE: not served */
+	n = tunnel_frame(f, BC_FMT_UDP_TLV, "203.0.113.66", 24000, 6);
+	f[14 + 28 + 1] = WIRE_PROTO_GRE;
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(dp_inner_locate(&w, f, &in, &why), -1);
+	cr_assert_eq(why, HA_DROP_TLV_NEXT);
+}
