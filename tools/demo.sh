@@ -13,8 +13,10 @@ keep=0
 
 "$top/tools/bootstrap.sh"
 "$top/tools/build.sh" >/dev/null
-"$top/tools/lab/uml-build.sh" >/dev/null
 . "$top/tools/lab/lab.sh"
+LAB_MN=$(lab_mn_mode)
+# the UML kernel (only when the host kernel cannot be the mobile node): built once, cached
+[ "$LAB_MN" = netns ] || "$top/tools/lab/uml-build.sh" >/dev/null
 
 if [ $keep -eq 0 ]; then
     trap lab_down EXIT
@@ -24,19 +26,19 @@ show() { lab_telemetry "$1" | /usr/bin/python3 -m json.tool; }
 
 lab_up
 lab_ha_start "$top/config/lab.conf"
-uml_start
+mn_start
 say "home agent"
 show /dsmip/info
 
 say "mobile node 2001:db8:1::100 / 192.0.2.100 behind the NAT (100.64.0.2) registers"
-uml_run "$top/tools/lab/mn_setup.sh base >/dev/null; $top/tools/lab/mn_setup.sh nat"
-uml_run "/usr/bin/python3 $top/tools/lab/mn_bu.py --iface vec1 --gw 100.64.0.1 --path v4 \
+mn_run "$top/tools/lab/mn_setup.sh base >/dev/null; $top/tools/lab/mn_setup.sh nat"
+mn_run "/usr/bin/python3 $top/tools/lab/mn_bu.py --iface vec1 --gw 100.64.0.1 --path v4 \
     --hoa 2001:db8:1::100 --coa 100.64.0.2 --v4coa 100.64.0.2 --v4hoa 192.0.2.100/32 --seq 1" |
     /usr/bin/python3 -c 'import json,sys; print("BA:", json.dumps(json.load(sys.stdin)))'
 
 say "traffic through the tunnel (UDP 4191 through the NAT), both ways, both families"
-uml_run "ping -6 -c 3 -i 0.2 -I 2001:db8:1::100 2001:db8:1::10" | tail -n 2
-uml_run "ping -c 3 -i 0.2 -I 192.0.2.100 192.0.2.10" | tail -n 2
+mn_run "ping -6 -c 3 -i 0.2 -I 2001:db8:1::100 2001:db8:1::10" | tail -n 2
+mn_run "ping -c 3 -i 0.2 -I 192.0.2.100 192.0.2.10" | tail -n 2
 ns_exec dsmip-cn ping -6 -c 3 -i 0.2 2001:db8:1::100 | tail -n 2
 ns_exec dsmip-cn ping -c 3 -i 0.2 192.0.2.100 | tail -n 2
 

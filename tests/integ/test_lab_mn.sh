@@ -43,8 +43,11 @@ cap_stop_all() {
     for c in $CAPS; do cap_stop "$c"; done
 }
 
-mn() { uml_run "$@"; }
-mn_setup() { mn "HOA6=${MN_HOA6:-$HOA6} HOA4=${MN_HOA4-$HOA4} $MNT/mn_setup.sh $*" >/dev/null; }
+mn() { mn_run "$@"; }
+mn_setup() {
+    mn "HOA6=${MN_HOA6:-$HOA6} HOA4=${MN_HOA4-$HOA4} $MNT/mn_setup.sh $*" >/dev/null ||
+        fail "mobile node setup: $*"
+}
 
 # mn_bu NAME ARGS...: one BU from the mobile node; its BA as JSON in $BA
 mn_bu() {
@@ -93,7 +96,7 @@ NAT="--iface vec1 --gw 100.64.0.1 --path v4 --coa 100.64.0.2 --v4coa 100.64.0.2"
 
 lab_up || { fail "lab"; finish; }
 lab_ha_start "$TOP/config/lab.conf" || { fail "HA did not start"; finish; }
-uml_start || { fail "mobile node did not boot"; finish; }
+mn_start || { fail "mobile node did not boot"; finish; }
 mn_setup base
 cap_start access dsmip-inet inet-ha
 

@@ -10,8 +10,14 @@
 #   dsmip-inet (router) inet-ha --- ha-acc (dsmip-ha, HA access port)
 #   dsmip-cn   cn-home --- ha-home (dsmip-ha, HA home port)
 #
-# Source it (lab_up, lab_down, lab_ha_start, lab_ha_stop, lab_telemetry, uml_start,
-# uml_run, uml_stop) or run it: tools/lab/lab.sh up | down
+# Source it (lab_up, lab_down, lab_ha_start, lab_ha_stop, lab_telemetry, mn_start, mn_run,
+# mn_stop) or run it: tools/lab/lab.sh up | down
+#
+# LAB_MN chooses the mobile node: "uml" (a User-Mode Linux guest on the two veth ends, for a
+# host kernel without ipip/sit/ip6_tunnel/fou/ESP, such as this project's CI machine),
+# "netns" (the dsmip-mn namespace itself, on a host kernel that has them) or "auto" (the
+# default: netns when a probe namespace can create every tunnel type the scenarios use).
+# Either way the node's links are called vec0 (public) and vec1 (behind the NAT).
 # Every namespace is named dsmip-*, every process is tracked by pid; lab_down removes them all.
 # Addresses: documentation ranges only (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32).
 
@@ -20,6 +26,7 @@ LAB_PREFIX=${LAB_PREFIX:-dsmip-lab}          # EAL --file-prefix of the lab HA
 LAB_DIR=${LAB_DIR:-/tmp/dsmip-lab}
 LAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB_BUILD=${LAB_BUILD:-$LAB_TOP/build}
+LAB_MN=${LAB_MN:-auto}
 
 lab_log() { echo "lab: $*" >&2; }
 
@@ -108,6 +115,67 @@ lab_uml_iface() {
     ns_exec "$ns" sysctl -qw "net.ipv6.conf.$ifc.disable_ipv6=1"
     ns_exec "$ns" ip link set "$ifc" up
     ns_exec "$ns" ethtool -K "$ifc" tx off rx off >/dev/null 2>&1 || true
+}
+
+# lab_host_has_tunnels: can this kernel be the mobile node itself? Probed in a scratch
+# namespace: every tunnel type the scenarios build, a fou port and an ESP state.
+lab_host_has_tunnels() {
+    local ns=dsmip-probe$$ ok=0
+    ip netns add "$ns" 2>/dev/null || return 1
+    ns_exec "$ns" ip link add p6 type ip6tnl mode any remote 2001:db8::1 local 2001:db8::2 \
+        2>/dev/null &&
+        ns_exec "$ns" ip link add p4 type sit remote 192.0.2.1 local 192.0.2.2 2>/dev/null &&
+        ns_exec "$ns" ip link add pi type ipip remote 192.0.2.1 local 192.0.2.2 2>/dev/null &&
+        ns_exec "$ns" ip fou add port 4191 gue 2>/dev/null &&
+        ns_exec "$ns" ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 \
+            mode transport aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 \
+            128 2>/dev/null && ok=1
+    ip netns del "$ns"
+    [ $ok -eq 1 ]
+}
+
+# lab_mn_mode: uml or netns (LAB_MN, "auto" resolved once per shell).
+lab_mn_mode() {
+    if [ "$LAB_MN" = auto ]; then
+        if lab_host_has_tunnels; then LAB_MN=netns; else LAB_MN=uml; fi
+    fi
+    case $LAB_MN in
+    uml|netns) echo "$LAB_MN" ;;
+    *) lab_log "LAB_MN=$LAB_MN: not one of uml, netns, auto"; return 1 ;;
+    esac
+}
+
+# mn_start: bring the mobile node up in dsmip-mn and wait for it.
+mn_start() {
+    local mode
+    mode=$(lab_mn_mode) || return 1
+    LAB_MN=$mode
+    if [ "$mode" = netns ]; then
+        # the namespace is the node: same link names as inside the guest
+        ns_exec dsmip-mn ip link set mn-pub name vec0
+        ns_exec dsmip-mn ip link set mn-nat name vec1
+        ns_exec dsmip-mn sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+            net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_ra=0 \
+            net.ipv6.conf.vec0.disable_ipv6=0 net.ipv6.conf.vec1.disable_ipv6=0
+        ns_exec dsmip-mn ip link set lo up
+        lab_log "mobile node: namespace dsmip-mn (host kernel)"
+        return 0
+    fi
+    uml_start
+}
+
+# mn_run CMD...: run a shell command on the mobile node; prints its output, returns its status.
+mn_run() {
+    if [ "$LAB_MN" = netns ]; then
+        timeout 60 ip netns exec dsmip-mn sh -c "$*"
+        return
+    fi
+    uml_run "$@"
+}
+
+mn_stop() {
+    [ "$LAB_MN" = netns ] && return 0
+    uml_stop
 }
 
 # uml_start: boot the mobile node in dsmip-mn (kernel from uml-build.sh); waits for it.
@@ -225,7 +293,7 @@ lab_telemetry() {
 
 lab_down() {
     local ns pid
-    uml_stop
+    mn_stop
     lab_ha_stop
     for ns in $LAB_NS; do
         if ip netns list | grep -qw "$ns"; then

@@ -9,7 +9,8 @@
 #   mn_setup.sh pubudp          public IPv4, UDP 4191 anyway (forced UDP)
 #   mn_setup.sh clear           no tunnel
 # HOA6, HOA4 (empty: none), CN6, CN4, EXTRA6 (a prefix address behind a mobile router)
-set -u
+# any step that fails (a tunnel type this kernel lacks) fails the whole setup
+set -eu
 HA6=${HA6:-2001:db8:1::1}
 HA4=${HA4:-198.51.100.1}
 HOA6=${HOA6:-2001:db8:1::100}
@@ -18,11 +19,11 @@ CN6=${CN6:-2001:db8:1::10}
 CN4=${CN4:-192.0.2.10}
 
 clear_tunnels() {
-    for t in mip6 sit1 ipip1 fou6 fou4; do ip link del "$t" 2>/dev/null; done
-    ip fou del port 4191 2>/dev/null
-    ip -6 route del "$HA6/128" 2>/dev/null
-    ip route del default 2>/dev/null
-    ip -6 route del default 2>/dev/null
+    for t in mip6 sit1 ipip1 fou6 fou4; do ip link del "$t" 2>/dev/null || :; done
+    ip fou del port 4191 2>/dev/null || :
+    ip -6 route del "$HA6/128" 2>/dev/null || :
+    ip route del default 2>/dev/null || :
+    ip -6 route del default 2>/dev/null || :
 }
 
 # home addresses on the tunnel devices, routes to the correspondent through them
