@@ -344,6 +344,8 @@ cfg_defaults(struct ha_cfg *cfg)
 	cfg->dp.rx_desc = 1024;
 	cfg->dp.tx_desc = 1024;
 	cfg->dp.punt_ring = 1024;
+	cfg->dp.esp_ring = 1024;
+	snprintf(cfg->dp.crypto_device, sizeof(cfg->dp.crypto_device), "crypto_aesni_mb0");
 	cfg->ha.ipv4_lease = 86400;
 }
 
@@ -714,7 +716,9 @@ parse_policy(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root
 }
 
 static const char *const cap_keys[] = { "bindings", "sas", "prefixes", NULL };
-static const char *const dp_keys[] = { "burst", "mbufs", "rx_desc", "tx_desc", "punt_ring", NULL };
+static const char *const dp_keys[] = {
+	"burst", "mbufs", "rx_desc", "tx_desc", "punt_ring", "esp_ring", "crypto_device", NULL
+};
 
 static bool
 is_pow2(long long v)
@@ -726,6 +730,7 @@ static void
 parse_capacity_dataplane(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
 {
 	const config_setting_t *g;
+	const char *str;
 	long long v;
 
 	if (get_group(c, root, "", "capacity", false, &g) == 0) {
@@ -747,6 +752,28 @@ parse_capacity_dataplane(struct cfg_ctx *c, struct ha_cfg *cfg, const config_set
 					"dataplane.punt_ring", "%lld is not a power of two", v);
 			else
 				cfg->dp.punt_ring = (uint32_t)v;
+		}
+		if (get_int(c, g, "dataplane", "esp_ring", false, 64, 65536, &v) == 0) {
+			if (!is_pow2(v))
+				cfg_err(c, config_setting_get_member(g, "esp_ring"),
+					"dataplane.esp_ring", "%lld is not a power of two", v);
+			else
+				cfg->dp.esp_ring = (uint32_t)v;
+		}
+		if (get_string(c, g, "dataplane", "crypto_device", false, &str) == 0) {
+			/* a vdev name of the intel-ipsec-mb PMDs, optionally with arguments */
+			if (strncmp(str, "crypto_aesni_mb", 15) != 0 &&
+			    strncmp(str, "crypto_aesni_gcm", 16) != 0)
+				cfg_err(c, config_setting_get_member(g, "crypto_device"),
+					"dataplane.crypto_device",
+					"\"%s\" is not a crypto_aesni_mb or crypto_aesni_gcm vdev", str);
+			else if (strlen(str) >= sizeof(cfg->dp.crypto_device))
+				cfg_err(c, config_setting_get_member(g, "crypto_device"),
+					"dataplane.crypto_device", "longer than %zu characters",
+					sizeof(cfg->dp.crypto_device) - 1);
+			else
+				snprintf(cfg->dp.crypto_device, sizeof(cfg->dp.crypto_device), "%s",
+					 str);
 		}
 	}
 }

@@ -93,6 +93,8 @@ struct cfg_dataplane {
 	uint16_t rx_desc;
 	uint16_t tx_desc;
 	uint32_t punt_ring; /**< entries of each worker -> control plane ring */
+	uint32_t esp_ring;  /**< entries of each worker's ring of ESP steered to it by SPI */
+	char crypto_device[CFG_DEVICE_MAX]; /**< cryptodev for rte_ipsec (CPU crypto) */
 };
 
 enum cfg_sa_dir { CFG_SA_IN, CFG_SA_OUT };

@@ -16,6 +16,7 @@ enum dp_encap_err {
 	DP_ENCAP_OK = 0,
 	DP_ENCAP_HEADROOM,            /**< not enough room in front of the packet */
 	DP_ENCAP_INNER,               /**< the inner packet is not IPv4 or IPv6 */
+	DP_ENCAP_NO_MAPPING,          /**< NATed: no UDP 4500 mapping of the node known yet */
 };
 
 /** Bytes the tunnel of e adds (the template, TLV included). */
@@ -31,6 +32,22 @@ dp_encap_overhead(const struct bc_entry *e)
  * it as a router does). @return DP_ENCAP_OK or an error; p is unchanged on error.
  */
 enum dp_encap_err dp_encap_one(struct dp_pkt *p, const struct bc_entry *e);
+
+/** Bytes of outer header in front of ESP from the payload SA toward e's care-of address. */
+static inline uint16_t
+dp_encap_esp_overhead(const struct bc_entry *e)
+{
+	return e->fmt == BC_FMT_IP6 ? 40 : e->fmt == BC_FMT_IP4 ? 20 : 28;
+}
+
+/**
+ * Put the binding's current outer header in front of an ESP packet of its payload SA (seed
+ * 001 §4.1): IPv6 to an IPv6 care-of address, IPv4 (protocol 50) to a public IPv4 one, and
+ * IPv4/UDP 4500 (RFC 3948, checksum 0) when the binding uses UDP: to the NAT's mapping of
+ * the node's port 4500, or to port 4500 itself when UDP is forced without a NAT. tos is the
+ * inner packet's DSCP/ECN byte (RFC 4301 §5.1.2.1 copies it out). p is unchanged on error.
+ */
+enum dp_encap_err dp_encap_esp(struct dp_pkt *p, const struct bc_entry *e, uint8_t tos);
 
 /**
  * Decrement the TTL (IPv4, with an incremental checksum update, RFC 1624) or hop limit of the

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * EAL tier: ESP through the real crypto PMD (crypto_aesni_mb, CPU crypto) and the
+ * unmodified rte_ipsec, against known answers from scapy (tests/vectors/esp_kat.h):
+ * every algorithm, transport (MH) and tunnel (IPv6, IPv4) payloads, both directions; then
+ * tampering, replay, the window, malformed lengths and the per-SA counters.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "cfg.h"
+#include "dp_esp.h"
+#include "dp_sa.h"
+#include "eal_fixture.h"
+#include "esp_kat.h"
+#include "wire_csum.h"
+
+static struct rte_mempool *pool;
+static struct dp_sadb *db;
+static struct dp_esp_lcore lc;
+
+static void
+setup(void)
+{
+	ha_eal_init();
+	pool = rte_pktmbuf_pool_create("t_esp", 1023, 32, 64, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	cr_assert_not_null(pool);
+	db = dp_sadb_create(&(struct dp_sadb_params){
+		.crypto_dev = "crypto_aesni_mb0", .capacity = 64, .n_lcores = 1, .socket = 0 });
+	cr_assert_not_null(db, "crypto_aesni_mb with CPU crypto");
+	lc = dp_sadb_lcore(db, 0);
+}
+
+static void
+teardown(void)
+{
+	dp_sadb_free(db);
+	rte_mempool_free(pool);
+	ha_eal_fini();
+}
+
+static struct cfg_sa
+sa_cfg(const struct esp_kat *k, enum cfg_sa_dir dir, uint32_t window)
+{
+	struct cfg_sa c;
+
+	memset(&c, 0, sizeof(c));
+	c.spi = k->spi;
+	c.dir = dir;
+	c.role = k->next == 135 ? CFG_SA_SIGNALLING : CFG_SA_PAYLOAD;
+	c.alg = (enum cfg_sa_alg)k->alg;
+	c.key_len = k->key_len;
+	memcpy(c.key, k->key, k->key_len);
+	c.auth_key_len = k->auth_key_len;
+	memcpy(c.auth_key, k->auth_key, k->auth_key_len);
+	c.replay_window = window;
+	return c;
+}
+
+static struct dp_sa *
+sa_new(const struct esp_kat *k, enum cfg_sa_dir dir, uint32_t window)
+{
+	struct cfg_sa c = sa_cfg(k, dir, window);
+	uint32_t slot;
+
+	cr_assert_eq(dp_sa_add(db, &c, 1, NULL, DP_SA_OWNER_CP, &slot), 0, "%s", k->name);
+	return dp_sa_get(db, slot);
+}
+
+/* An inbound frame: Ethernet + IPv6 (next header 50) + the vector's ESP bytes + padding. */
+static struct rte_mbuf *
+esp_frame(const uint8_t *esp, uint16_t esp_len, uint16_t eth_pad)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *f;
+
+	cr_assert_not_null(m);
+	f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(54 + esp_len + eth_pad));
+	cr_assert_not_null(f);
+	memset(f, 0xee, 54 + esp_len + eth_pad);
+	f[14] = 0x60;
+	wire_wr16(f + 18, esp_len);
+	f[20] = 50;
+	memcpy(f + 54, esp, esp_len);
+	return m;
+}
+
+static struct rte_mbuf *
+esp_in(const struct esp_kat *k, uint16_t eth_pad)
+{
+	struct rte_mbuf *m = esp_frame(k->esp, k->esp_len, eth_pad);
+
+	cr_assert_eq(dp_esp_in_stage(m, 54, (uint16_t)(54 + k->esp_len)), 0);
+	return m;
+}
+
+/*
+ * GCM (and NULL): the IV is the sequence number (RFC 4106 §3.1 allows a counter), so the
+ * whole packet is known in advance and must equal scapy's byte for byte.
+ */
+Test(esp_kat, outbound_gcm_and_null_match_scapy_byte_for_byte, .init = setup, .fini = teardown)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_DIM(esp_kats); i += 2) {
+		struct dp_sa *sa;
+		struct dp_sa_ctr ctr = { 0 };
+		unsigned int j;
+
+		if (esp_kats[i].alg == CFG_ALG_AES128_CBC_SHA1 ||
+		    esp_kats[i].alg == CFG_ALG_AES128_CBC_SHA256)
+			continue;
+		/* a fresh outbound SA: its packets get sequence numbers 1, 2, ... */
+		sa = sa_new(&esp_kats[i], CFG_SA_OUT, 0);
+		for (j = 0; j < 2; j++) {
+			const struct esp_kat *k = &esp_kats[i + j];
+			struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+			cr_assert_eq(k->seq, j + 1);
+			memcpy(rte_pktmbuf_append(m, k->plain_len), k->plain, k->plain_len);
+			cr_assert_eq(dp_esp_out_stage(m, k->next), 0);
+			cr_assert_eq(dp_esp_process(sa, &m, 1, &ctr, &lc), 1, "%s", k->name);
+			dp_esp_out_unstage(m);
+			cr_assert_eq(rte_pktmbuf_pkt_len(m), k->esp_len, "%s: %u bytes, want %u",
+				     k->name, rte_pktmbuf_pkt_len(m), k->esp_len);
+			cr_assert_arr_eq(rte_pktmbuf_mtod(m, uint8_t *), k->esp, k->esp_len, "%s",
+					 k->name);
+			rte_pktmbuf_free(m);
+			n++;
+		}
+		cr_assert_eq(ctr.pkts, 2);
+		cr_assert_eq(dp_sa_del(db, sa->slot), 0);
+	}
+	cr_assert_eq(n, 18);
+}
+
+/*
+ * AES-CBC: the IV must be unpredictable (RFC 3602 §3), so no fixed answer exists. Two
+ * packets with the same plaintext must differ from their IV on, and what we send must
+ * decrypt, through an inbound SA checked against scapy's vectors below, to the plaintext.
+ */
+Test(esp_kat, outbound_cbc_has_fresh_ivs_and_decrypts, .init = setup, .fini = teardown)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_DIM(esp_kats); i += 2) {
+		const struct esp_kat *k = &esp_kats[i];
+		struct dp_sa_ctr ctr = { 0 };
+		struct rte_mbuf *m[2], *f;
+		struct dp_sa *out, *in;
+		unsigned int j;
+
+		if (k->alg != CFG_ALG_AES128_CBC_SHA1 && k->alg != CFG_ALG_AES128_CBC_SHA256)
+			continue;
+		out = sa_new(k, CFG_SA_OUT, 0);
+		in = sa_new(k, CFG_SA_IN, 64);
+		cr_assert(out->async);
+		for (j = 0; j < 2; j++) {
+			m[j] = rte_pktmbuf_alloc(pool);
+			memcpy(rte_pktmbuf_append(m[j], k->plain_len), k->plain, k->plain_len);
+			cr_assert_eq(dp_esp_out_stage(m[j], k->next), 0);
+		}
+		cr_assert_eq(dp_esp_process(out, m, 2, &ctr, &lc), 2, "%s", k->name);
+		for (j = 0; j < 2; j++) {
+			uint8_t *e;
+
+			dp_esp_out_unstage(m[j]);
+			e = rte_pktmbuf_mtod(m[j], uint8_t *);
+			cr_assert_eq(rte_pktmbuf_pkt_len(m[j]), k->esp_len, "%s", k->name);
+			/* SPI and sequence number 1, 2 in clear */
+			cr_assert_eq(wire_rd32(e), k->spi);
+			cr_assert_eq(wire_rd32(e + 4), j + 1);
+		}
+		cr_assert(memcmp(rte_pktmbuf_mtod(m[0], uint8_t *) + 8,
+				 rte_pktmbuf_mtod(m[1], uint8_t *) + 8, 16) != 0,
+			  "%s: the same IV twice", k->name);
+		for (j = 0; j < 2; j++) {
+			f = esp_frame(rte_pktmbuf_mtod(m[j], uint8_t *), k->esp_len, 0);
+			cr_assert_eq(dp_esp_in_stage(f, 54, (uint16_t)(54 + k->esp_len)), 0);
+			cr_assert_eq(dp_esp_process(in, &f, 1, &ctr, &lc), 1, "%s", k->name);
+			cr_assert_eq(dp_esp_in_unstage(f), k->next);
+			cr_assert_arr_eq(rte_pktmbuf_mtod(f, uint8_t *), k->plain, k->plain_len);
+			rte_pktmbuf_free(f);
+			n++;
+		}
+		rte_pktmbuf_free_bulk(m, 2);
+		dp_sa_del(db, out->slot);
+		dp_sa_del(db, in->slot);
+	}
+	cr_assert_eq(n, 12);
+}
+
+Test(esp_kat, inbound_decrypts_scapy, .init = setup, .fini = teardown)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(esp_kats); i += 2) {
+		struct dp_sa *sa = sa_new(&esp_kats[i], CFG_SA_IN, 64);
+		struct dp_sa_ctr ctr = { 0 };
+		unsigned int j;
+
+		for (j = 0; j < 2; j++) {
+			const struct esp_kat *k = &esp_kats[i + j];
+			/* the second one with Ethernet padding, as a short frame would have */
+			struct rte_mbuf *m = esp_in(k, (uint16_t)(j * 6));
+
+			cr_assert_eq(dp_esp_process(sa, &m, 1, &ctr, &lc), 1, "%s", k->name);
+			cr_assert_eq(dp_esp_in_unstage(m), k->next, "%s", k->name);
+			cr_assert_eq(rte_pktmbuf_pkt_len(m), k->plain_len, "%s", k->name);
+			cr_assert_arr_eq(rte_pktmbuf_mtod(m, uint8_t *), k->plain, k->plain_len);
+			rte_pktmbuf_free(m);
+		}
+		cr_assert_eq(ctr.pkts, 2);
+		cr_assert_eq(ctr.auth_fail + ctr.replay + ctr.errors, 0);
+		cr_assert_eq(dp_sa_del(db, sa->slot), 0);
+	}
+}
+
+/* every algorithm with an ICV: one flipped bit anywhere after the header is refused */
+Test(esp_kat, tampered_icv_or_ciphertext_fails_authentication, .init = setup,
+     .fini = teardown)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(esp_kats); i += 2) {
+		const struct esp_kat *k = &esp_kats[i];
+		struct dp_sa *sa;
+		struct dp_sa_ctr ctr = { 0 };
+		struct rte_mbuf *m[2];
+		uint8_t *p;
+
+		if (k->alg == CFG_ALG_NULL)
+			continue;
+		sa = sa_new(k, CFG_SA_IN, 64);
+		m[0] = esp_in(k, 0);
+		m[1] = esp_in(k, 0);
+		p = rte_pktmbuf_mtod(m[0], uint8_t *) + DP_ESP_TMPL_LEN;
+		p[k->esp_len - 1] ^= 0x01;                      /* last ICV byte */
+		p = rte_pktmbuf_mtod(m[1], uint8_t *) + DP_ESP_TMPL_LEN;
+		p[k->esp_len / 2] ^= 0x80;                      /* the ciphertext */
+		cr_assert_eq(dp_esp_process(sa, m, 2, &ctr, &lc), 0, "%s", k->name);
+		cr_assert_eq(ctr.auth_fail, 2, "%s", k->name);
+		cr_assert_eq(ctr.pkts, 0);
+		rte_pktmbuf_free_bulk(m, 2);
+		/* the genuine packet is still accepted: failures do not move the window */
+		m[0] = esp_in(k, 0);
+		cr_assert_eq(dp_esp_process(sa, m, 1, &ctr, &lc), 1);
+		rte_pktmbuf_free(m[0]);
+		dp_sa_del(db, sa->slot);
+	}
+}
+
+Test(esp_kat, replayed_sequence_numbers_are_dropped, .init = setup, .fini = teardown)
+{
+	const struct esp_kat *k1 = &esp_kats[0], *k2 = &esp_kats[1];
+	struct dp_sa *sa = sa_new(k1, CFG_SA_IN, 64);
+	struct dp_sa_ctr ctr = { 0 };
+	struct rte_mbuf *m[3];
+
+	m[0] = esp_in(k1, 0);
+	cr_assert_eq(dp_esp_process(sa, m, 1, &ctr, &lc), 1);
+	rte_pktmbuf_free(m[0]);
+	/* the same packet again, alone */
+	m[0] = esp_in(k1, 0);
+	cr_assert_eq(dp_esp_process(sa, m, 1, &ctr, &lc), 0);
+	cr_assert_eq(ctr.replay, 1);
+	rte_pktmbuf_free(m[0]);
+	/* sequence 2 twice in one burst: the first passes, the second is a replay */
+	m[0] = esp_in(k2, 0);
+	m[1] = esp_in(k2, 0);
+	m[2] = esp_in(k1, 0);
+	cr_assert_eq(dp_esp_process(sa, m, 3, &ctr, &lc), 1);
+	cr_assert_eq(ctr.replay, 3);
+	cr_assert_eq(ctr.pkts, 2);
+	rte_pktmbuf_free_bulk(m, 3);
+	dp_sa_del(db, sa->slot);
+}
+
+/* Sequence numbers from the outbound SA of the same keys: within and left of the window. */
+Test(esp_kat, window_accepts_late_packets_inside_and_refuses_left_of_it, .init = setup,
+     .fini = teardown)
+{
+	const struct esp_kat *k = &esp_kats[0];
+	struct dp_sa *out = sa_new(k, CFG_SA_OUT, 0);
+	struct dp_sa_ctr ctr = { 0 };
+	struct rte_mbuf *pkt[100], *m;
+	struct cfg_sa c = sa_cfg(k, CFG_SA_IN, 32);
+	struct dp_sa *in;
+	uint32_t slot, i;
+
+	for (i = 0; i < 100; i++) {
+		pkt[i] = rte_pktmbuf_alloc(pool);
+		memcpy(rte_pktmbuf_append(pkt[i], k->plain_len), k->plain, k->plain_len);
+		cr_assert_eq(dp_esp_out_stage(pkt[i], k->next), 0);
+		cr_assert_eq(dp_esp_process(out, &pkt[i], 1, &ctr, &lc), 1);
+		dp_esp_out_unstage(pkt[i]);
+	}
+	cr_assert_eq(dp_sa_add(db, &c, 1, NULL, DP_SA_OWNER_CP, &slot), 0);
+	in = dp_sa_get(db, slot);
+	memset(&ctr, 0, sizeof(ctr));
+	/* 100 first, then 80 (inside a 32-packet window), then 50 (left of it) */
+	for (i = 0; i < 3; i++) {
+		uint32_t seq = i == 0 ? 100 : i == 1 ? 80 : 50;
+		struct rte_mbuf *src = pkt[seq - 1];
+
+		m = esp_frame(rte_pktmbuf_mtod(src, uint8_t *),
+			      (uint16_t)rte_pktmbuf_pkt_len(src), 0);
+		cr_assert_eq(dp_esp_in_stage(m, 54, (uint16_t)(54 + rte_pktmbuf_pkt_len(src))), 0);
+		cr_assert_eq(dp_esp_process(in, &m, 1, &ctr, &lc), i < 2 ? 1 : 0, "seq %u", seq);
+		rte_pktmbuf_free(m);
+	}
+	cr_assert_eq(ctr.pkts, 2);
+	cr_assert_eq(ctr.replay, 1);
+	rte_pktmbuf_free_bulk(pkt, 100);
+}
+
+Test(esp_kat, malformed_lengths_are_errors_not_crashes, .init = setup, .fini = teardown)
+{
+	const struct esp_kat *k = &esp_kats[12];   /* AES-CBC: 16-byte blocks */
+	struct dp_sa *sa = sa_new(k, CFG_SA_IN, 64);
+	struct dp_sa_ctr ctr = { 0 };
+	struct rte_mbuf *m[3];
+
+	cr_assert_eq(k->alg, CFG_ALG_AES128_CBC_SHA1);
+	/* shorter than header + IV + trailer + ICV; not whole blocks; just the header */
+	m[0] = esp_frame(k->esp, 30, 0);
+	m[1] = esp_frame(k->esp, (uint16_t)(k->esp_len - 5), 0);
+	m[2] = esp_frame(k->esp, 8, 0);
+	cr_assert_eq(dp_esp_in_stage(m[0], 54, 54 + 30), 0);
+	cr_assert_eq(dp_esp_in_stage(m[1], 54, (uint16_t)(54 + k->esp_len - 5)), 0);
+	cr_assert_eq(dp_esp_in_stage(m[2], 54, 54 + 8), 0);
+	cr_assert_eq(dp_esp_process(sa, m, 3, &ctr, &lc), 0);
+	cr_assert_eq(ctr.errors, 3);
+	rte_pktmbuf_free_bulk(m, 3);
+	/* offsets that do not fit the frame are refused before anything is touched */
+	m[0] = esp_frame(k->esp, k->esp_len, 0);
+	cr_assert_eq(dp_esp_in_stage(m[0], 54, (uint16_t)(54 + k->esp_len + 1)), -EINVAL);
+	cr_assert_eq(dp_esp_in_stage(m[0], 10, 60), -EINVAL);
+	cr_assert_eq(dp_esp_in_stage(m[0], 54, 58), -EINVAL);
+	rte_pktmbuf_free(m[0]);
+}
+
+Test(esp_sa, table_capacity_and_bad_parameters, .init = setup, .fini = teardown)
+{
+	struct cfg_sa c = sa_cfg(&esp_kats[0], CFG_SA_IN, 64);
+	uint32_t slot[64], s, i;
+
+	for (i = 0; i < 64; i++) {
+		c.spi = 0x5000 + i;
+		cr_assert_eq(dp_sa_add(db, &c, i, NULL, 0, &slot[i]), 0);
+	}
+	cr_assert_eq(db->n, 64);
+	c.spi = 0x6000;
+	cr_assert_eq(dp_sa_add(db, &c, 0, NULL, 0, &s), -ENOSPC);
+	cr_assert_eq(dp_sa_del(db, slot[10]), 0);
+	cr_assert_eq(dp_sa_del(db, slot[10]), -ENOENT);
+	cr_assert_eq(dp_sa_add(db, &c, 0, NULL, 0, &s), 0);
+	cr_assert_eq(s, slot[10]);
+	cr_assert_eq(dp_sa_del(db, slot[11]), 0);
+	/* a GCM key without its salt */
+	c.key_len = 4;
+	cr_assert_lt(dp_sa_add(db, &c, 0, NULL, 0, &s), 0);
+	c = sa_cfg(&esp_kats[0], CFG_SA_IN, 64);
+	c.alg = (enum cfg_sa_alg)99;
+	cr_assert_eq(dp_sa_add(db, &c, 0, NULL, 0, &s), -EINVAL);
+}
+
+Test(esp_sa, overhead_is_what_processing_adds, .init = setup, .fini = teardown)
+{
+	unsigned int i;
+	uint16_t len;
+
+	for (i = 0; i < RTE_DIM(esp_kats); i += 6) {
+		struct dp_sa *sa = sa_new(&esp_kats[i], CFG_SA_OUT, 0);
+		struct dp_sa_ctr ctr = { 0 };
+
+		for (len = 20; len < 100; len += 7) {
+			struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+			memset(rte_pktmbuf_append(m, len), 0x45, len);
+			cr_assert_eq(dp_esp_out_stage(m, 4), 0);
+			cr_assert_eq(dp_esp_process(sa, &m, 1, &ctr, &lc), 1);
+			dp_esp_out_unstage(m);
+			cr_assert_eq(rte_pktmbuf_pkt_len(m), len + dp_sa_overhead(sa, len),
+				     "%s len %u", dp_sa_alg_name(sa->alg), len);
+			rte_pktmbuf_free(m);
+		}
+		dp_sa_del(db, sa->slot);
+	}
+}
