@@ -30,6 +30,13 @@
 	_(INNER_MALFORMED, "inner_malformed", "malformed inner packet")                  \
 	_(TLV_NEXT, "tlv_next_header", "TLV next header is not IPv4 or IPv6")            \
 	_(ESP, "esp_unknown_spi", "ESP with an SPI the home agent does not have")        \
+	_(ESP_CARRIAGE, "esp_carriage", "ESP of an SA in a carriage its role does not use") \
+	_(ESP_FAILED, "esp_failed", "refused by rte_ipsec: authentication, replay, length (per SA)") \
+	_(ESP_INNER, "esp_inner_source", "decrypted source is not a home address of the SA's node") \
+	_(ESP_REQUIRED, "esp_required", "clear tunnel traffic from a node whose payload is protected") \
+	_(ESP_NO_SA, "esp_no_sa", "the binding's payload SA is gone")                  \
+	_(ESP_NATT_UNMAPPED, "esp_natt_unmapped", "NATed node has not shown its UDP 4500 mapping yet") \
+	_(ESP_RING_FULL, "esp_ring_full", "the SA's lcore is busy: its ESP ring is full")  \
 	_(IKE, "ike", "IKE (no key-management daemon behind the data path)")             \
 	_(HAO, "hao", "traffic with a Home Address option")                             \
 	_(NEIGH_MISS, "neighbor_unresolved", "next hop unresolved and the hold queue full") \
@@ -46,6 +53,10 @@
 	_(DECAP_IP6, "decap_ip6", "decapsulated from an IPv6 tunnel")                    \
 	_(DECAP_IP4, "decap_ip4", "decapsulated from an IPv4 tunnel")                    \
 	_(DECAP_UDP, "decap_udp", "decapsulated from UDP 4191")                          \
+	_(ENCAP_ESP, "encap_esp", "tunnelled through the node's payload SA")          \
+	_(DECAP_ESP, "decap_esp", "decrypted from the node's payload SA")             \
+	_(ESP_STEERED, "esp_steered", "ESP handed to the lcore that owns its SA")     \
+	_(PUNT_ESP, "punt_esp", "ESP of a signalling SA to the control plane")        \
 	_(FORWARDED, "forwarded", "routed by the FIB")                                  \
 	_(PUNT_MH, "punt_mh", "Mobility Header to the control plane")                   \
 	_(PUNT_OTHER, "punt_other", "ARP/ND/neighbor work to the control plane")        \
@@ -58,6 +69,7 @@
 	_(ICMP_LIMITED, "icmp_error_ratelimited", "ICMP errors suppressed by the rate limit") \
 	_(NAT_KEEPALIVE, "nat_keepalive", "UDP 4500 NAT keepalives")                    \
 	_(NAT_PORT_CHANGE, "nat_port_change", "NAT source port changes reported")        \
+	_(ESP_NATT_CHANGE, "esp_natt_change", "new UDP 4500 mapping of a node reported") \
 	_(CTL_TX, "control_tx", "control plane packets sent for it")
 
 enum ha_event {

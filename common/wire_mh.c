@@ -396,21 +396,50 @@ wire_mh_brr_build(uint8_t *buf, size_t cap, const struct in6_addr *src,
 	return w_finish(&w, src, dst);
 }
 
-/* Lay out [IPv4/UDP] / IPv6 / [RH2] in buf; returns the MH offset or -1 when cap is short. */
+uint16_t
+wire_carriage_hlen(const struct wire_mh_carriage *c)
+{
+	return (uint16_t)((c->udp4 ? WIRE_IP4_HLEN + WIRE_UDP_HLEN : 0) +
+			  (c->tun6 ? WIRE_IP6_HLEN : 0) + WIRE_IP6_HLEN +
+			  (c->rh2 ? WIRE_RH2_LEN : 0));
+}
+
+/* Lay out [IPv4/UDP | IPv6] / IPv6 / [RH2] in buf; returns the MH offset or -1 when short. */
 static int
 carriage_head(size_t cap, const struct wire_mh_carriage *c)
 {
-	size_t off = (c->udp4 ? WIRE_IP4_HLEN + WIRE_UDP_HLEN : 0) + WIRE_IP6_HLEN +
-		     (c->rh2 ? WIRE_RH2_LEN : 0);
+	size_t off = wire_carriage_hlen(c);
 
 	return off + 8 <= cap ? (int)off : -1;
+}
+
+/* UDP length and checksum of the IPv4/UDP carriage at buf (total bytes in all). */
+static void
+udp4_seal(uint8_t *buf, int total)
+{
+	uint16_t ulen = (uint16_t)(total - WIRE_IP4_HLEN);
+	uint8_t *udp = buf + WIRE_IP4_HLEN;
+	uint32_t src, dst;
+
+	memcpy(&src, buf + 12, 4);
+	memcpy(&dst, buf + 16, 4);
+	wire_wr16(buf + 2, (uint16_t)total);
+	wire_wr16(buf + 10, 0);
+	wire_wr16(buf + 10, wire_csum_ip4(buf, WIRE_IP4_HLEN));
+	wire_wr16(udp + 4, ulen);
+	wire_wr16(udp + 6, 0);
+	/* Signalling is rare: give it a real UDP checksum (0 would be legal on IPv4). */
+	wire_wr16(udp + 6, wire_ip4_l4_csum(src, dst, WIRE_PROTO_UDP, udp, ulen));
+	if (wire_rd16(udp + 6) == 0)
+		wire_wr16(udp + 6, 0xffff);
 }
 
 /* Fill the headers in front of an MH of mh_len bytes at offset mh_off. */
 static int
 carriage_fill(uint8_t *buf, const struct wire_mh_carriage *c, int mh_off, int mh_len)
 {
-	uint8_t *ip6 = buf + (c->udp4 ? WIRE_IP4_HLEN + WIRE_UDP_HLEN : 0);
+	uint8_t *ip6 = buf + (c->udp4 ? WIRE_IP4_HLEN + WIRE_UDP_HLEN : 0) +
+		       (c->tun6 ? WIRE_IP6_HLEN : 0);
 	uint16_t plen6 = (uint16_t)(mh_len + (c->rh2 ? WIRE_RH2_LEN : 0));
 	int total = mh_off + mh_len;
 
@@ -418,19 +447,56 @@ carriage_fill(uint8_t *buf, const struct wire_mh_carriage *c, int mh_off, int mh
 			   plen6, c->hop_limit != 0 ? c->hop_limit : 64);
 	if (c->rh2)
 		wire_rh2_build(ip6 + WIRE_IP6_HLEN, WIRE_PROTO_MH, &c->hoa);
+	if (c->tun6)
+		/* mirrors the tunnel the BU came in (RFC 2473 outer header) */
+		wire_ip6_hdr_build(buf, &c->src6, &c->outer_dst6, WIRE_PROTO_IPV6,
+				   (uint16_t)(total - WIRE_IP6_HLEN), 64);
 	if (c->udp4) {
-		uint16_t ulen = (uint16_t)(total - WIRE_IP4_HLEN);
-		uint8_t *udp = buf + WIRE_IP4_HLEN;
-
 		wire_ip4_hdr_build(buf, c->src4, c->dst4, WIRE_PROTO_UDP, (uint16_t)total, 64, 0,
 				   false);
-		wire_udp_hdr_build(udp, c->sport, c->dport, ulen, 0);
-		/* Signalling is rare: give it a real UDP checksum (0 would be legal on IPv4). */
-		wire_wr16(udp + 6, wire_ip4_l4_csum(c->src4, c->dst4, WIRE_PROTO_UDP, udp, ulen));
-		if (wire_rd16(udp + 6) == 0)
-			wire_wr16(udp + 6, 0xffff);
+		wire_udp_hdr_build(buf + WIRE_IP4_HLEN, c->sport, c->dport, 0, 0);
+		udp4_seal(buf, total);
 	}
 	return total;
+}
+
+int
+wire_carriage_reseal(uint8_t *pkt, uint16_t len, uint16_t payload_off, uint8_t next)
+{
+	uint16_t off = 0;
+	bool udp4 = false;
+	uint8_t *ip6, *nh;
+
+	if (payload_off > len || len < WIRE_IP6_HLEN)
+		return -1;
+	if ((pkt[0] >> 4) == 4) {
+		if (len < WIRE_IP4_HLEN + WIRE_UDP_HLEN + WIRE_IP6_HLEN || pkt[9] != WIRE_PROTO_UDP)
+			return -1;
+		udp4 = true;
+		off = WIRE_IP4_HLEN + WIRE_UDP_HLEN;
+	} else if ((pkt[0] >> 4) == 6 && pkt[6] == WIRE_PROTO_IPV6) {
+		/* IPv6-in-IPv6 carriage: the outer header's length first */
+		wire_wr16(pkt + 4, (uint16_t)(len - WIRE_IP6_HLEN));
+		off = WIRE_IP6_HLEN;
+	}
+	if (off + WIRE_IP6_HLEN > payload_off)
+		return -1;
+	ip6 = pkt + off;
+	if ((ip6[0] >> 4) != 6)
+		return -1;
+	wire_wr16(ip6 + 4, (uint16_t)(len - off - WIRE_IP6_HLEN));
+	nh = ip6 + 6;
+	if (*nh == WIRE_PROTO_ROUTING) {
+		if (off + WIRE_IP6_HLEN + WIRE_RH2_LEN != payload_off)
+			return -1;
+		nh = ip6 + WIRE_IP6_HLEN;
+	} else if (off + WIRE_IP6_HLEN != payload_off) {
+		return -1;
+	}
+	*nh = next;
+	if (udp4)
+		udp4_seal(pkt, len);
+	return 0;
 }
 
 int

@@ -253,7 +253,20 @@ struct wire_mh_carriage {
 	uint16_t sport;               /**< 4191 */
 	uint16_t dport;               /**< Z, the observed source port */
 	uint8_t hop_limit;
+	bool tun6;                    /**< IPv6-in-IPv6 around the IPv6 (a BU that came so) */
+	struct in6_addr outer_dst6;   /**< the outer destination: the care-of address */
 };
+
+/** Bytes of carriage headers in front of the MH ([IPv4/UDP] or [IPv6] / IPv6 / [RH2]). */
+uint16_t wire_carriage_hlen(const struct wire_mh_carriage *c);
+
+/**
+ * Rewrite the carriage headers of the packet pkt[0..len), built by wire_ba_pkt_build or
+ * wire_be_pkt_build, for a new payload from payload_off on (ESP instead of the MH): the
+ * last Next Header becomes next, and every length (and the IPv4 and UDP checksums) is
+ * recomputed. @return 0, or -1 when the headers are not such a carriage.
+ */
+int wire_carriage_reseal(uint8_t *pkt, uint16_t len, uint16_t payload_off, uint8_t next);
 
 /**
  * Build a whole packet from the IP header on: [IPv4/UDP] / IPv6 / [RH2] / BA.

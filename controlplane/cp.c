@@ -179,6 +179,11 @@ reply_carriage(const struct cp *cp, const struct cp_rx_ctx *ctx, struct wire_mh_
 		c->sport = 4191;
 		c->dport = ctx->outer_sport;
 		c->dst6 = *cp_bu_hoa(ctx);
+	} else if (ctx->tun6) {
+		/* the BU came in IPv6-in-IPv6 from its care-of address: answer the same way */
+		c->tun6 = true;
+		c->outer_dst6 = ctx->outer_src6;
+		c->dst6 = ctx->src6;
 	} else {
 		/* R6275 §9.5.4: to the source; an RH2 carries the HoA when the BU had an HAO */
 		c->dst6 = ctx->src6;
@@ -188,13 +193,16 @@ reply_carriage(const struct cp *cp, const struct cp_rx_ctx *ctx, struct wire_mh_
 }
 
 static void
-tx(struct cp *cp, const uint8_t *pkt, int len, const struct cp_rx_ctx *ctx, const struct cp_mn *m)
+tx(struct cp *cp, const uint8_t *pkt, int len, const struct cp_rx_ctx *ctx, const struct cp_mn *m,
+   const struct wire_mh_carriage *c)
 {
 	struct cp_tx_meta meta = {
 		.ipv4 = ctx->udp4,
 		.mn = m != NULL ? m->idx : UINT32_MAX,
-		/* a protected BU is answered through the node's outbound signalling SA */
+		/* SPD outbound, Mobility Header rules first (seed 001 §4.2): a protected BU is
+		 * answered through the node's outbound signalling SA */
 		.spi_out = ctx->protected_ && m != NULL ? m->spi_sig_out : 0,
+		.payload_off = wire_carriage_hlen(c),
 		.port = ctx->port,
 	};
 
@@ -220,7 +228,7 @@ send_ba(struct cp *cp, const struct cp_rx_ctx *ctx, const struct cp_bu_decision 
 
 	memcpy(a.v4ack, acks, sizeof(a.v4ack[0]) * n_acks);
 	reply_carriage(cp, ctx, &c);
-	tx(cp, pkt, wire_ba_pkt_build(pkt, sizeof(pkt), &c, &a), ctx, m);
+	tx(cp, pkt, wire_ba_pkt_build(pkt, sizeof(pkt), &c, &a), ctx, m, &c);
 	cp->stats.ba_tx++;
 	cp->stats.status[d->status]++;
 }
@@ -241,7 +249,7 @@ send_be(struct cp *cp, const struct cp_rx_ctx *ctx, uint8_t status, uint64_t now
 	reply_carriage(cp, ctx, &c);
 	c.rh2 = false;   /* a BE carries no RH2 */
 	tx(cp, pkt, wire_be_pkt_build(pkt, sizeof(pkt), &c, status, ctx->has_hao ? &ctx->hao : NULL),
-	   ctx, NULL);
+	   ctx, NULL, &c);
 	cp->stats.be_tx++;
 }
 
@@ -535,6 +543,9 @@ apply_register(struct cp *cp, struct cp_mn *m, const struct wire_mh *bu,
 	b->forced_udp = d->forced_udp;
 	b->tlv = d->tlv;
 	b->mr = d->mr;
+	/* the UDP 4500 mapping belongs to the NAT address it was seen through */
+	if (!was_active || !d->nat || b->coa4 != d->coa4)
+		b->esp_port = 0;
 	b->coa4 = d->coa4;
 	b->coa6 = d->coa6;
 	b->port = d->port;
@@ -805,6 +816,29 @@ cp_nat_seen(struct cp *cp, uint32_t idx, uint64_t now_ms)
 	timer_rearm(cp, idx);
 }
 
+void
+cp_esp_natt(struct cp *cp, uint32_t idx, uint32_t src4, uint16_t sport, uint64_t now_ms)
+{
+	struct cp_mn *m = cp_mndb_get(cp->db, idx);
+	struct cp_bind *b;
+	char a[HA_ADDR_STRLEN], a4[HA_ADDR_STRLEN];
+
+	if (m == NULL)
+		return;
+	b = &cp->binds[idx];
+	if (b->state != CP_BIND_ACTIVE || !b->nat || b->coa4 != src4 || b->esp_port == sport)
+		return;
+	b->esp_port = sport;
+	b->keepalive_ms = now_ms;
+	b->stale = false;
+	if (cp->ops.publish(cp->ops.bc_arg, m, b) != 0) {
+		b->esp_port = 0;
+		return;
+	}
+	CP_AUDIT("binding ESP mapping %s hoa %s: UDP 4500 from %s:%u", m->id,
+		 ha_addr6_str(&m->hoa6, a, sizeof(a)), ha_addr4_str(src4, a4, sizeof(a4)), sport);
+}
+
 int
 cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms)
 {
@@ -828,6 +862,13 @@ cp_mn_add(struct cp *cp, const struct cfg_mn *c, uint32_t *idx)
 
 	if (rc != 0)
 		return rc;
+	if (cp->ops.sa_attach != NULL) {
+		rc = cp->ops.sa_attach(cp->ops.io_arg, cp_mndb_get(cp->db, i), c);
+		if (rc != 0) {
+			cp_mndb_del(cp->db, i);
+			return rc;
+		}
+	}
 	memset(&cp->binds[i], 0, sizeof(cp->binds[i]));
 	if (idx != NULL)
 		*idx = i;
@@ -842,6 +883,8 @@ cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms)
 	cp_binding_flush(cp, idx, now_ms);
 	timer_unlink(cp, idx);
 	memset(&cp->binds[idx], 0, sizeof(cp->binds[idx]));
+	if (cp->ops.sa_detach != NULL)
+		cp->ops.sa_detach(cp->ops.io_arg, cp_mndb_get(cp->db, idx));
 	return cp_mndb_del(cp->db, idx);
 }
 
@@ -911,6 +954,12 @@ cp_free(struct cp *cp)
 	free(cp->binds);
 	cp_mndb_free(cp->db);
 	free(cp);
+}
+
+const struct ha_cfg *
+cp_cfg(const struct cp *cp)
+{
+	return cp->cfg;
 }
 
 const struct cp_stats *

@@ -28,6 +28,8 @@ struct cp_rx_ctx {
 	bool udp4;                    /**< IPv4/UDP 4191 encapsulated (RFC 5555 §4.2) */
 	bool tlv;                     /**< ... with a TLV header (RFC 5845 §7.2) */
 	bool udp6;                    /**< UDP 4191 over IPv6: never accepted */
+	bool tun6;                    /**< in IPv6-in-IPv6: outer_src6 is the packet's source */
+	struct in6_addr outer_src6;
 	bool outer_known;             /**< outer IPv4 source and port recorded (heuristic mode may
 				       *   leave them out when they equal the recorded CoA) */
 	uint32_t outer_src4;          /**< network order: V4ADDR as received */
@@ -72,6 +74,7 @@ struct cp_bind {
 	uint8_t v4pfx_len;
 	uint16_t last_seq;
 	uint16_t port;                /**< the mobile node's UDP port as seen, host order */
+	uint16_t esp_port;            /**< NATed: its UDP 4500 mapping as seen (0: none yet) */
 	uint16_t lifetime;            /**< granted, 4 s units */
 	uint32_t coa4;                /**< network order */
 	uint32_t hoa4;                /**< network order */
@@ -185,6 +188,7 @@ struct cp_tx_meta {
 	bool ipv4;                    /**< the packet starts with an IPv4 header */
 	uint32_t mn;                  /**< the node it is for (UINT32_MAX: none) */
 	uint32_t spi_out;             /**< protect with this outbound SA (0: clear) */
+	uint16_t payload_off;         /**< where the MH starts (after the carriage headers) */
 	uint16_t port;                /**< port the triggering packet came in on */
 };
 
@@ -208,6 +212,10 @@ struct cp_ops {
 	void (*dad_start)(void *arg, const struct in6_addr *hoa, bool link_local);
 	/** Unsolicited proxy NA (RFC 6275 §10.4.1) and gratuitous ARP for a new binding. */
 	void (*announce)(void *arg, const struct cp_mn *m, const struct cp_bind *b);
+	/** Create the node's SAs from c (filling m's SA slots); @return 0 or a negative errno. */
+	int (*sa_attach)(void *arg, struct cp_mn *m, const struct cfg_mn *c);
+	/** Destroy them. */
+	void (*sa_detach)(void *arg, struct cp_mn *m);
 	void *bc_arg;
 	void *io_arg;
 };
@@ -264,6 +272,13 @@ void cp_dad_conflict(struct cp *cp, const struct in6_addr *hoa, uint64_t now_ms)
 /** Traffic or a NAT keepalive from node mn's care-of address keeps its NAT binding fresh. */
 void cp_nat_seen(struct cp *cp, uint32_t mn, uint64_t now_ms);
 
+/**
+ * Authenticated ESP of node mn's payload SA came over UDP 4500 from src4:sport (network,
+ * host order): the NAT's mapping of the node's port 4500, which downlink ESP goes to.
+ * Taken when src4 is the binding's care-of address (the BU moves the address itself).
+ */
+void cp_esp_natt(struct cp *cp, uint32_t mn, uint32_t src4, uint16_t sport, uint64_t now_ms);
+
 /** Add a mobile node at run time (same checks as the config loader). @return 0 or -errno. */
 int cp_mn_add(struct cp *cp, const struct cfg_mn *c, uint32_t *idx);
 
@@ -274,6 +289,7 @@ int cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms);
 int cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms);
 
 const struct cp_stats *cp_stats(const struct cp *cp);
+const struct ha_cfg *cp_cfg(const struct cp *cp);
 struct cp_mndb *cp_mndb(struct cp *cp);
 const struct cp_bind *cp_bind_get(const struct cp *cp, uint32_t idx);
 const struct cp_pool *cp_pool(const struct cp *cp);

@@ -23,6 +23,11 @@ cp_bcw_fill(struct bc_entry *e, const struct cp_mn *m, const struct cp_bind *b,
 	e->nat_port = rte_cpu_to_be_16(b->port);
 	e->expire = (uint32_t)(b->expires_ms / 1000);
 	e->spi_in = m->spi_pay_in;
+	/* SPD outbound "destination is a home address" (seed 001 §4.2): its payload SA */
+	e->sa_out = m->sa_pay_out != CP_SA_NONE ? m->sa_pay_out : BC_NO_SA;
+	if (e->sa_out != BC_NO_SA)
+		e->flags |= BC_F_ESP;
+	e->esp_port = rte_cpu_to_be_16(b->esp_port);
 	bc_tmpl_build(e, src);
 }
 

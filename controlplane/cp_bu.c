@@ -283,8 +283,10 @@ cp_bu_check(const struct wire_mh *bu, const struct cp_rx_ctx *ctx, const struct 
 		if (!ha_addr4_is_unicast(d->coa4))
 			return discard(d, CP_DISCARD_BAD_COA, "IPv4 care-of address not unicast");
 	} else {
+		/* R6275 §9.5.1: the Alternate CoA, else the source; in IPv6-in-IPv6 the inner
+		 * source is the home address and the outer one is the care-of address */
 		d->coa6 = (bu->opts.present & WIRE_MHOPT_BIT(WIRE_MHOPT_ALTCOA)) ?
-			  bu->opts.altcoa : ctx->src6;
+			  bu->opts.altcoa : ctx->tun6 ? ctx->outer_src6 : ctx->src6;
 		if (!ha_addr6_is_routable_unicast(&d->coa6) && memcmp(&d->coa6, hoa, 16) != 0)
 			return discard(d, CP_DISCARD_BAD_COA, "care-of address not unicast routable");
 	}

@@ -9,6 +9,7 @@
 #include <rte_ring.h>
 
 #include "bc.h"
+#include "cp_esp.h"
 #include "cp_io.h"
 #include "dp_fib.h"
 #include "dp_neigh.h"
@@ -48,6 +49,8 @@ struct cp_io {
 	struct rte_ring *punt[RTE_MAX_LCORE];
 	unsigned int n_workers;
 	struct cp *cp;
+	struct cp_esp esp;            /* SAs, signalling ESP */
+	bool natd_heuristic;          /* policy.nat_detection = "heuristic" */
 	uint32_t n_nb;
 	uint32_t held_total;
 	uint64_t now_ms;
@@ -413,27 +416,70 @@ rx_nd(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
 		nb_learn(io, 6, meta->port, &src, nd.lla, false);
 }
 
+/* The arrival context of a Mobility Header (or of the ESP carrying one), from its IPv6
+ * header and what the worker recorded of the outer headers. */
+static void
+rx_ctx(struct cp_io *io, const uint8_t *f, const struct dp_punt *meta, struct cp_rx_ctx *ctx)
+{
+	const uint8_t *ip = f + meta->l3_off;
+
+	memset(ctx, 0, sizeof(*ctx));
+	memcpy(&ctx->src6, ip + 8, 16);
+	memcpy(&ctx->dst6, ip + 24, 16);
+	ctx->has_hao = meta->has_hao;
+	if (meta->has_hao)
+		memcpy(&ctx->hao, f + meta->hao_off, 16);
+	ctx->udp4 = meta->udp4;
+	ctx->udp6 = meta->udp6;
+	ctx->tlv = meta->tlv;
+	ctx->tun6 = meta->tun6;
+	if (meta->tun6)
+		memcpy(&ctx->outer_src6, meta->outer_src6, 16);
+	ctx->outer_known = meta->udp4;
+	ctx->outer_src4 = meta->outer_src4;
+	ctx->outer_dst4 = meta->outer_dst4;
+	ctx->outer_sport = meta->outer_sport;
+	ctx->port = meta->port;
+	if (io->natd_heuristic && meta->udp4) {
+		/*
+		 * Seed 001 §4.4.2 "heuristic and locking": without asking IPsec which SA an
+		 * encapsulated packet is on, an outer source that differs from the care-of
+		 * address recorded for the home address marks a NAT-detection BU and is
+		 * recorded; one that matches tells nothing new and the recorded CoA stands.
+		 */
+		const struct cp_mn *mn = cp_mndb_find6(cp_mndb(io->cp), cp_bu_hoa(ctx));
+		const struct cp_bind *b = mn != NULL ? cp_bind_get(io->cp, mn->idx) : NULL;
+
+		ctx->outer_known = b == NULL || b->state != CP_BIND_ACTIVE ||
+				   b->coa4 != meta->outer_src4 || b->port != meta->outer_sport;
+	}
+}
+
 static void
 rx_mh(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
 {
-	const uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip = f + meta->l3_off;
+	const uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	struct cp_rx_ctx ctx;
 
-	memset(&ctx, 0, sizeof(ctx));
-	memcpy(&ctx.src6, ip + 8, 16);
-	memcpy(&ctx.dst6, ip + 24, 16);
-	ctx.has_hao = meta->has_hao;
-	if (meta->has_hao)
-		memcpy(&ctx.hao, f + meta->hao_off, 16);
-	ctx.udp4 = meta->udp4;
-	ctx.udp6 = meta->udp6;
-	ctx.tlv = meta->tlv;
-	ctx.outer_known = meta->udp4;
-	ctx.outer_src4 = meta->outer_src4;
-	ctx.outer_dst4 = meta->outer_dst4;
-	ctx.outer_sport = meta->outer_sport;
-	ctx.port = meta->port;
+	rx_ctx(io, f, meta, &ctx);
 	cp_rx_mh(io->cp, f + meta->mh_off, meta->mh_len, &ctx, io->now_ms);
+}
+
+/* ESP of a signalling SA: the context is read before decryption reuses the headers. */
+static void
+rx_esp(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
+{
+	const uint8_t *mh;
+	struct cp_rx_ctx ctx;
+	int len;
+
+	rx_ctx(io, rte_pktmbuf_mtod(m, uint8_t *), meta, &ctx);
+	len = cp_esp_rx(&io->esp, m, meta, &ctx, &mh);
+	if (len < 0) {
+		io->stats.esp_refused++;
+		return;
+	}
+	cp_rx_mh(io->cp, mh, (uint16_t)len, &ctx, io->now_ms);
 }
 
 static void
@@ -502,6 +548,13 @@ cp_io_poll(struct cp_io *io, uint64_t now_ms)
 			case DP_PUNT_NAT_PORT:
 				rx_nat_port(io, meta);
 				break;
+			case DP_PUNT_ESP:
+				rx_esp(io, m[i], meta);
+				break;
+			case DP_PUNT_ESP_NATT:
+				cp_esp_natt(io->cp, meta->mn, meta->outer_src4, meta->outer_sport,
+					    now_ms);
+				break;
 			default:
 				break;
 			}
@@ -524,9 +577,19 @@ io_tx(void *arg, const uint8_t *pkt, uint16_t len, const struct cp_tx_meta *meta
 	uint16_t port;
 	int rc;
 
-	if (meta->spi_out != 0)
-		return -ENOTSUP;   /* ESP for signalling comes with rte_ipsec */
-	m = mbuf_with(io, pkt, len);
+	if (meta->spi_out != 0) {
+		/* the node's outbound signalling SA (seed 001 §4.2: MH rules first) */
+		const struct cp_mn *mn = cp_mndb_get(cp_mndb(io->cp), meta->mn);
+
+		m = mn != NULL ? cp_esp_tx(&io->esp, io->ctx->pool, mn, pkt, len,
+					    meta->payload_off) : NULL;
+		if (m == NULL)
+			return -EIO;
+		pkt = rte_pktmbuf_mtod(m, const uint8_t *);
+		len = rte_pktmbuf_data_len(m);
+	} else {
+		m = mbuf_with(io, pkt, len);
+	}
 	if (m == NULL)
 		return -ENOMEM;
 	memset(&hold, 0, sizeof(hold));
@@ -604,12 +667,26 @@ io_announce(void *arg, const struct cp_mn *mn, const struct cp_bind *b)
 	}
 }
 
+static int
+io_sa_attach(void *arg, struct cp_mn *m, const struct cfg_mn *c)
+{
+	return cp_esp_attach(&((struct cp_io *)arg)->esp, m, c);
+}
+
+static void
+io_sa_detach(void *arg, struct cp_mn *m)
+{
+	cp_esp_detach(&((struct cp_io *)arg)->esp, m);
+}
+
 void
 cp_io_ops(struct cp_io *io, struct cp_ops *ops)
 {
 	ops->tx = io_tx;
 	ops->dad_start = io_dad_start;
 	ops->announce = io_announce;
+	ops->sa_attach = io_sa_attach;
+	ops->sa_detach = io_sa_detach;
 	ops->io_arg = io;
 }
 
@@ -627,6 +704,10 @@ cp_io_create(const struct dp_ctx *ctx, const struct dp_port *ports,
 	io->n_workers = n_workers;
 	for (i = 0; i < n_workers; i++)
 		io->punt[i] = punt[i];
+	if (cp_esp_init(&io->esp, ctx->sadb, ctx->bc, n_workers) != 0) {
+		cp_io_free(io);
+		return NULL;
+	}
 	return io;
 }
 
@@ -634,6 +715,13 @@ void
 cp_io_attach(struct cp_io *io, struct cp *cp)
 {
 	io->cp = cp;
+	io->natd_heuristic = cp_cfg(cp)->policy.nat_detection == CFG_NATD_HEURISTIC;
+}
+
+const struct cp_esp *
+cp_io_esp(const struct cp_io *io)
+{
+	return &io->esp;
 }
 
 void
@@ -645,6 +733,7 @@ cp_io_free(struct cp_io *io)
 		return;
 	for (i = 0; i < io->n_nb; i++)
 		nb_drop_held(io, &io->nb[i]);
+	cp_esp_fini(&io->esp);
 	free(io);
 }
 

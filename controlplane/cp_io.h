@@ -29,6 +29,7 @@ struct cp_io_stats {
 	uint64_t ns_sent;
 	uint64_t na_sent;
 	uint64_t nat_port_changes;
+	uint64_t esp_refused;         /**< signalling ESP not decrypted (per-SA counters say why) */
 	uint64_t tx;
 	uint64_t tx_errors;
 };
@@ -51,5 +52,9 @@ void cp_io_ops(struct cp_io *io, struct cp_ops *ops);
 void cp_io_poll(struct cp_io *io, uint64_t now_ms);
 
 const struct cp_io_stats *cp_io_stats(const struct cp_io *io);
+
+struct cp_esp;
+/** The control plane's SAs and its per-SA counters (telemetry). */
+const struct cp_esp *cp_io_esp(const struct cp_io *io);
 
 #endif /* CP_IO_H */

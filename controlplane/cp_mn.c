@@ -176,6 +176,7 @@ cp_mndb_add(struct cp_mndb *db, const struct cfg_mn *c, uint32_t *idx)
 	m->hoa4 = c->hoa4;
 	m->mobile_router = c->mobile_router;
 	m->ipv4_prefix = c->ipv4_prefix;
+	m->sa_sig_in = m->sa_sig_out = m->sa_pay_in = m->sa_pay_out = CP_SA_NONE;
 	snprintf(m->id, sizeof(m->id), "%s", c->id);
 	if (c->n_prefixes6 > 0 || c->n_prefixes4 > 0) {
 		m->pfx = calloc(1, sizeof(*m->pfx));

@@ -21,6 +21,8 @@ struct cp_mn_prefixes {
 	struct ha_prefix4 p4[CFG_MN_MAX_PREFIXES];
 };
 
+#define CP_SA_NONE UINT32_MAX
+
 struct cp_mn {
 	uint32_t idx;                 /**< slot; the binding cache's mobile node index */
 	bool used;
@@ -33,6 +35,10 @@ struct cp_mn {
 	uint32_t spi_sig_out;
 	uint32_t spi_pay_in;
 	uint32_t spi_pay_out;
+	uint32_t sa_sig_in;           /**< SA slots (CP_SA_NONE: none), set by ops.sa_attach */
+	uint32_t sa_sig_out;
+	uint32_t sa_pay_in;
+	uint32_t sa_pay_out;
 	struct cp_mn_prefixes *pfx;   /**< NULL when the node has none */
 	char id[CFG_NAME_MAX];
 };

@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
+#include "dp_sa.h"
 #include "dp_setup.h"
 #include "cp_io.h"
 #include "ha_opts.h"
@@ -23,6 +24,7 @@ struct ha_app {
 	struct ha_cfg *cfg;
 	struct rte_mempool *pool;
 	struct bc *bc;                /**< binding cache, prefix and SPI tables */
+	struct dp_sadb *sadb;         /**< security associations (rte_ipsec) */
 	struct cp *cp;                /**< the control plane (this lcore is its only writer) */
 	struct cp_bcw bcw;            /**< its writer side of bc */
 	struct cp_io *io;             /**< its packet I/O */

@@ -260,9 +260,23 @@ main(int argc, char **argv)
 		       app.cfg->cap.prefixes, app.cfg->cap.sas, rte_strerror(rte_errno));
 		goto out_bc;
 	}
+	/* ESP: one crypto queue pair per worker and one for the control plane */
+	app.sadb = dp_sadb_create(&(struct dp_sadb_params){
+		.crypto_dev = app.cfg->dp.crypto_device,
+		.capacity = app.cfg->cap.sas,
+		.n_lcores = (uint16_t)(app.n_workers + 1),
+		.socket = (int)rte_socket_id(),
+		.qsv = bc_rcu(app.bc),
+	});
+	if (app.sadb == NULL) {
+		CP_LOG(ERR, "ESP with %s for %u SAs not available (more memory: -m or "
+		       "--socket-mem; fewer SAs: capacity.sas)", app.cfg->dp.crypto_device,
+		       app.cfg->cap.sas);
+		goto out_ports;
+	}
 	if (ports_init(&app) != 0)
 		goto out_ports;
-	if (dp_setup_init(&app.dps, app.cfg, app.ports, app.n_ports, app.bc, app.pool,
+	if (dp_setup_init(&app.dps, app.cfg, app.ports, app.n_ports, app.bc, app.sadb, app.pool,
 			  app.workers, app.n_workers) != 0)
 		goto out_dps;
 	if (cp_init(&app) != 0) {
@@ -298,6 +312,7 @@ out_dps:
 	dp_setup_fini(&app.dps, app.workers);
 out_ports:
 	ports_fini(&app);
+	dp_sadb_free(app.sadb);
 out_bc:
 	bc_free(app.bc);
 	rte_mempool_free(app.pool);

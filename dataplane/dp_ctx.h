@@ -15,8 +15,10 @@
 #include "cfg.h"
 
 #define DP_MAX_LOCAL (2 * CFG_MAX_PORTS + 2)
+#define DP_MAX_WORKERS 64
 
 struct bc;
+struct dp_sadb;
 struct dp_fib;
 struct dp_neigh;
 struct rte_mempool;
@@ -50,6 +52,9 @@ struct dp_ctx {
 	struct dp_fib *fib;
 	struct dp_neigh *neigh;
 	struct rte_mempool *pool;
+	struct dp_sadb *sadb;         /**< security associations (NULL: no ESP) */
+	uint16_t n_workers;
+	struct rte_ring *esp_ring[DP_MAX_WORKERS]; /**< ESP steered to the SA's worker */
 };
 
 static inline bool

@@ -12,6 +12,7 @@
 #include "bc.h"
 #include "cfg.h"
 #include "dp_ctx.h"
+#include "dp_sa.h"
 #include "ha_counters.h"
 
 #define DP_BURST_MAX 64
@@ -46,9 +47,18 @@ struct dp_lcore {
 	uint64_t icmp_last_tsc;
 	uint64_t tsc_hz;
 	uint32_t *seen_s;              /**< per mobile node: last SEEN report, seconds */
+	uint32_t *natt_s;              /**< per mobile node: last ESP_NATT report, seconds */
 	uint32_t seen_cap;
+	struct dp_sa_ctr *sa_ctr;      /**< per SA slot, this worker's share */
+	struct dp_esp_lcore esp;       /**< its crypto queue pair */
 	struct dp_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
+
+/**
+ * Route packets whose data starts at the IP header: bindings first (tunnelled or through the
+ * payload SA), then the FIB. port: where they came in (for ICMP errors).
+ */
+void dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 
 /** lcore entry point of a worker; arg is its struct dp_lcore. Returns 0 when *quit is set. */
 int dp_worker_main(void *arg);

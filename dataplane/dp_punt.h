@@ -20,25 +20,31 @@ enum dp_punt_kind {
 	DP_PUNT_HOLD,                 /**< a packet (L3 first) waiting for its next hop's MAC */
 	DP_PUNT_SEEN,                 /**< traffic from a NATed binding: keeps it fresh */
 	DP_PUNT_NAT_PORT,             /**< a valid flow from a new NAT port: report */
+	DP_PUNT_ESP,                  /**< ESP of a signalling SA, with where it came from */
+	DP_PUNT_ESP_NATT,             /**< authenticated UDP 4500 ESP from a new NAT mapping */
 };
 
 struct dp_punt {
 	uint8_t kind;                 /**< enum dp_punt_kind */
 	uint8_t family;               /**< HOLD: 4 or 6 */
 	uint16_t port;                /**< port index it arrived on / leaves by */
-	uint16_t l3_off;              /**< MH: the IPv6 header carrying it */
-	uint16_t mh_off;
-	uint16_t mh_len;
+	uint16_t l3_off;              /**< MH, ESP: the IPv6 header carrying it */
+	uint16_t mh_off;              /**< MH: the Mobility Header; ESP: the ESP header */
+	uint16_t mh_len;              /**< MH: its length; ESP: from the ESP header to the end */
 	uint8_t udp4;                 /**< arrived IPv4/UDP 4191 encapsulated */
 	uint8_t udp6;                 /**< arrived UDP 4191 over IPv6 */
 	uint8_t tlv;
+	uint8_t tun6;                 /**< arrived IPv6-in-IPv6: outer_src6 is the outer source */
 	uint8_t has_hao;
 	uint16_t hao_off;
 	uint16_t outer_sport;         /**< host order */
 	uint32_t outer_src4;          /**< network order */
 	uint32_t outer_dst4;
-	uint32_t mn;                  /**< SEEN, NAT_PORT */
-	uint8_t nh[16];               /**< HOLD: next hop (IPv4 in the first 4 bytes) */
+	uint32_t mn;                  /**< SEEN, NAT_PORT, ESP_NATT */
+	union {
+		uint8_t nh[16];       /**< HOLD: next hop (IPv4 in the first 4 bytes) */
+		uint8_t outer_src6[16]; /**< MH, ESP with tun6 */
+	};
 };
 
 _Static_assert(sizeof(struct dp_punt) <= DP_MBUF_PRIV, "punt metadata fits the mbuf area");

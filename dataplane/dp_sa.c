@@ -129,7 +129,16 @@ crypto_dev_probe(struct dp_sadb *db, const char *spec)
 	snprintf(db->dev_name, sizeof(db->dev_name), "%.*s", (int)nlen, spec);
 	id = rte_cryptodev_get_dev_id(db->dev_name);
 	if (id < 0) {
-		int rc = rte_dev_probe(spec);
+		char args[CFG_DEVICE_MAX + 32];
+		int rc;
+
+		/* the PMD offers 8 queue pairs unless told otherwise: one per lcore here */
+		if (strstr(spec, "max_nb_queue_pairs") != NULL)
+			snprintf(args, sizeof(args), "%s", spec);
+		else
+			snprintf(args, sizeof(args), "%s,max_nb_queue_pairs=%u", spec,
+				 RTE_MAX(db->n_qps, 8u));
+		rc = rte_dev_probe(args);
 
 		if (rc != 0) {
 			DP_LOG(ERR, "crypto device %s: %s (is the intel-ipsec-mb PMD installed?)",

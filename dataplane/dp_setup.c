@@ -34,8 +34,8 @@ add_local6(struct dp_ctx *c, const struct in6_addr *a)
 
 int
 dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port *ports,
-	      unsigned int n_ports, struct bc *bc, struct rte_mempool *pool,
-	      struct dp_lcore *workers, unsigned int n_workers)
+	      unsigned int n_ports, struct bc *bc, struct dp_sadb *sadb,
+	      struct rte_mempool *pool, struct dp_lcore *workers, unsigned int n_workers)
 {
 	struct dp_ctx *c = &s->ctx;
 	int socket = (int)rte_socket_id();
@@ -46,7 +46,13 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 	s->n_workers = n_workers;
 	c->n_ports = (uint16_t)n_ports;
 	c->bc = bc;
+	c->sadb = sadb;
+	c->n_workers = (uint16_t)n_workers;
 	c->pool = pool;
+	if (n_workers > DP_MAX_WORKERS) {
+		DP_LOG(ERR, "%u workers: at most %u", n_workers, DP_MAX_WORKERS);
+		return -EINVAL;
+	}
 	c->icmp_rate = cfg->policy.icmp_error_rate;
 	c->ha6 = cfg->ha.addr6;
 	c->has_ha4 = cfg->ha.has_addr4;
@@ -99,8 +105,23 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 		lc->seen_cap = cfg->cap.bindings;
 		lc->seen_s = rte_zmalloc_socket("dp_seen", sizeof(uint32_t) * lc->seen_cap, 0,
 						socket);
-		if (s->punt[w] == NULL || lc->seen_s == NULL || dp_lcore_init_tx(lc, socket) != 0)
+		lc->natt_s = rte_zmalloc_socket("dp_natt", sizeof(uint32_t) * lc->seen_cap, 0,
+						socket);
+		if (s->punt[w] == NULL || lc->seen_s == NULL || lc->natt_s == NULL ||
+		    dp_lcore_init_tx(lc, socket) != 0)
 			goto nomem;
+		if (sadb != NULL) {
+			snprintf(name, sizeof(name), "esp%u", w);
+			/* any worker may steer to this one: multi-producer */
+			c->esp_ring[w] = rte_ring_create(name, cfg->dp.esp_ring, socket,
+							 RING_F_SC_DEQ);
+			lc->sa_ctr = rte_zmalloc_socket("dp_sa_ctr",
+							sizeof(lc->sa_ctr[0]) * sadb->cap, 0,
+							socket);
+			lc->esp = dp_sadb_lcore(sadb, (uint16_t)w);
+			if (c->esp_ring[w] == NULL || lc->sa_ctr == NULL)
+				goto nomem;
+		}
 	}
 	return 0;
 nomem:
@@ -121,6 +142,12 @@ dp_setup_fini(struct dp_setup *s, struct dp_lcore *workers)
 				rte_pktmbuf_free(m);
 			rte_ring_free(s->punt[i]);
 			s->punt[i] = NULL;
+		}
+		if (s->ctx.esp_ring[i] != NULL) {
+			while (rte_ring_dequeue(s->ctx.esp_ring[i], (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(s->ctx.esp_ring[i]);
+			s->ctx.esp_ring[i] = NULL;
 		}
 		if (workers != NULL)
 			dp_lcore_fini(&workers[i]);

@@ -2,7 +2,8 @@
 /*
  * Wiring of the data plane before launch: the read-only context (ports, local addresses,
  * FIB, neighbor table), the punt rings (worker -> control plane), the control TX rings
- * (control plane -> worker 0) and each worker's TX buffers.
+ * (control plane -> worker 0), the ESP steering rings (worker -> the SA's worker), and
+ * each worker's TX buffers, crypto queue pair and per-SA counters.
  */
 #ifndef DP_SETUP_H
 #define DP_SETUP_H
@@ -21,8 +22,8 @@ struct dp_setup {
 
 /** @return 0, or a negative errno with the reason logged. */
 int dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port *ports,
-		  unsigned int n_ports, struct bc *bc, struct rte_mempool *pool,
-		  struct dp_lcore *workers, unsigned int n_workers);
+		  unsigned int n_ports, struct bc *bc, struct dp_sadb *sadb,
+		  struct rte_mempool *pool, struct dp_lcore *workers, unsigned int n_workers);
 
 /** Undo dp_setup_init (workers stopped). */
 void dp_setup_fini(struct dp_setup *s, struct dp_lcore *workers);

@@ -16,6 +16,7 @@
 #include "dp_classify.h"
 #include "dp_decap.h"
 #include "dp_encap.h"
+#include "dp_esp_path.h"
 #include "dp_fib.h"
 #include "dp_home.h"
 #include "dp_lcore.h"
@@ -62,9 +63,12 @@ punt_mh(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint1
 		meta->udp4 = w->l3 == WIRE_L3_IP4 && w->tun != WIRE_TUN_IPIP;
 		meta->udp6 = w->l3 == WIRE_L3_IP6 && w->tun != WIRE_TUN_IPIP;
 		meta->tlv = w->tun == WIRE_TUN_UDP_TLV;
+		meta->tun6 = w->l3 == WIRE_L3_IP6 && w->tun == WIRE_TUN_IPIP;
 		if (w->l3 == WIRE_L3_IP4) {
 			meta->outer_src4 = w->ip4.src;
 			meta->outer_dst4 = w->ip4.dst;
+		} else {
+			memcpy(meta->outer_src6, rte_pktmbuf_mtod(m, uint8_t *) + w->l3_off + 8, 16);
 		}
 		meta->outer_sport = w->sport;
 	}
@@ -103,7 +107,11 @@ seen(struct dp_lcore *lc, const struct bc_entry *e, const struct wire_pkt *w)
 	punt_event(lc, DP_PUNT_SEEN, e->mn, w);
 }
 
-/* The inner packet is for the home agent itself: a BU over UDP/IPv4, or not served. */
+/*
+ * The inner packet is for the home agent itself: a BU (clear, or on its signalling SA) in
+ * UDP 4191 over IPv4 (R5555 §4.2) or in IPv6-in-IPv6 from an IPv6 care-of address (the
+ * tunnel of R4877 §3 with the SA inside); anything else is not served.
+ */
 static bool
 inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint16_t port,
 	    const struct dp_inner *in)
@@ -119,10 +127,20 @@ inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, u
 	}
 	if (!dp_local6(lc->ctx, ip + 24))
 		return false;
-	if (wire_ip6_parse(ip, in->len, &i6) == WIRE_E_OK && i6.l4_proto == WIRE_PROTO_MH)
-		punt_mh(lc, m, w, port, in, &i6);
-	else
+	/* R5555 §4.1: from an IPv4 care-of address signalling is always UDP-encapsulated */
+	if (w->l3 == WIRE_L3_IP4 && w->tun == WIRE_TUN_IPIP) {
 		drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
+		return true;
+	}
+	if (wire_ip6_parse(ip, in->len, &i6) != WIRE_E_OK || i6.has_frag)
+		drop(lc, m, HA_DROP_INNER_MALFORMED);
+	else if (i6.l4_proto == WIRE_PROTO_MH)
+		punt_mh(lc, m, w, port, in, &i6);
+	else if (i6.l4_proto != WIRE_PROTO_ESP ||
+		 !dp_esp_punt_inner(lc, m, w, port, in->off, in->len,
+				    (uint16_t)(in->off + i6.l4_off)))
+		drop(lc, m, i6.l4_proto == WIRE_PROTO_ESP ? HA_DROP_ESP_CARRIAGE :
+			    HA_DROP_LOCAL_UNHANDLED);
 	return true;
 }
 
@@ -184,6 +202,11 @@ decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struct w
 			if (why == HA_DROP_PORT_MISMATCH)
 				punt_event(lc, DP_PUNT_NAT_PORT, ent[i]->mn, w);
 			drop(lc, m, why);
+			continue;
+		}
+		/* SPD inbound: a node with a payload SA sends its data through it */
+		if (ent[i]->spi_in != 0) {
+			drop(lc, m, HA_DROP_ESP_REQUIRED);
 			continue;
 		}
 		if (ent[i]->flags & BC_F_NAT)
@@ -251,16 +274,20 @@ encap_out(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uin
 
 /*
  * Forward: bindings first (exact home addresses in bulk, then prefixes), then the FIB.
- * Every packet's data is at its IP header.
+ * Every packet's data is at its IP header. SPD outbound (seed 001 §4.2), after the
+ * Mobility Header rules of the control plane: "destination is a home address" of a node
+ * with a payload SA selects that SA; other bindings are tunnelled in the clear.
  */
-static void
-fwd_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+void
+dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct in6_addr *k6[DP_BURST_MAX];
 	const uint32_t *k4[DP_BURST_MAX];
 	const struct bc_entry *e6[DP_BURST_MAX], *e4[DP_BURST_MAX], *ent[DP_BURST_MAX];
+	const struct bc_entry *esp_e[DP_BURST_MAX];
+	struct rte_mbuf *esp_m[DP_BURST_MAX];
 	uint8_t idx6[DP_BURST_MAX], idx4[DP_BURST_MAX];
-	uint16_t i, n6 = 0, n4 = 0;
+	uint16_t i, n6 = 0, n4 = 0, ne = 0;
 
 	for (i = 0; i < n; i++) {
 		uint8_t *ip = rte_pktmbuf_mtod(pkts[i], uint8_t *);
@@ -303,22 +330,27 @@ fwd_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			drop(lc, m, HA_DROP_TTL);
 			continue;
 		}
-		if (ent[i] != NULL) {
+		if (ent[i] != NULL && ent[i]->sa_out != BC_NO_SA) {
+			esp_m[ne] = m;
+			esp_e[ne++] = ent[i];
+		} else if (ent[i] != NULL) {
 			encap_out(lc, m, ent[i], port);
 		} else {
 			lc->stats.events[HA_EV_FORWARDED]++;
 			dp_out_route(lc, m, port);
 		}
 	}
+	if (ne > 0)
+		dp_esp_tx(lc, port, esp_m, esp_e, ne);
 }
 
 static void
 rx_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dp_ctx *c = lc->ctx;
-	struct wire_pkt w[DP_BURST_MAX], *dw[DP_BURST_MAX];
-	struct rte_mbuf *dec[DP_BURST_MAX], *fwd[2 * DP_BURST_MAX];
-	uint16_t i, nd = 0, nf = 0;
+	struct wire_pkt w[DP_BURST_MAX], *dw[DP_BURST_MAX], *ew[DP_BURST_MAX];
+	struct rte_mbuf *dec[DP_BURST_MAX], *esp[DP_BURST_MAX], *fwd[2 * DP_BURST_MAX];
+	uint16_t i, nd = 0, ne = 0, nf = 0;
 
 	for (i = 0; i < PREFETCH_OFFSET && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -379,7 +411,8 @@ rx_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			dec[nd++] = m;
 			break;
 		case DP_C_ESP:
-			drop(lc, m, HA_DROP_ESP);
+			ew[ne] = &w[i];
+			esp[ne++] = m;
 			break;
 		case DP_C_NATT_KA:
 			lc->stats.events[HA_EV_NAT_KEEPALIVE]++;
@@ -397,7 +430,9 @@ rx_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 	if (nd > 0)
 		nf = decap_burst(lc, port, dec, dw, nd, fwd, nf);
 	if (nf > 0)
-		fwd_burst(lc, port, fwd, nf);
+		dp_worker_fwd(lc, port, fwd, nf);
+	if (ne > 0)
+		dp_esp_rx(lc, port, esp, ew, ne);
 }
 
 /* Worker 0 sends what the control plane queued for ports without a queue of their own. */
@@ -452,7 +487,11 @@ dp_lcore_fini(struct dp_lcore *lc)
 		lc->txb[i] = NULL;
 	}
 	rte_free(lc->seen_s);
+	rte_free(lc->natt_s);
+	rte_free(lc->sa_ctr);
 	lc->seen_s = NULL;
+	lc->natt_s = NULL;
+	lc->sa_ctr = NULL;
 }
 
 int
@@ -493,6 +532,7 @@ dp_worker_main(void *arg)
 			rx_burst(lc, i, pkts, n);
 		}
 		if (lc->ctx != NULL) {
+			dp_esp_rx_steered(lc);
 			if (lc->worker == 0)
 				drain_ctl_tx(lc);
 			dp_out_flush(lc);

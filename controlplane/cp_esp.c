@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control plane's SAs and signalling ESP (see cp_esp.h). */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "cp_esp.h"
+#include "dp_esp.h"
+#include "ha_addr.h"
+#include "ha_log.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
+#include "wire_mh.h"
+
+int
+cp_esp_init(struct cp_esp *e, struct dp_sadb *db, struct bc *bc, unsigned int n_workers)
+{
+	memset(e, 0, sizeof(*e));
+	e->db = db;
+	e->bc = bc;
+	e->n_workers = n_workers;
+	if (db == NULL)
+		return 0;
+	/* the control lcore's queue pair comes after the workers' */
+	e->lc = dp_sadb_lcore(db, (uint16_t)n_workers);
+	e->ctr = rte_zmalloc("cp_sa_ctr", sizeof(e->ctr[0]) * db->cap, 0);
+	e->base = rte_zmalloc("cp_sa_base", sizeof(e->base[0]) * db->cap, 0);
+	return e->ctr != NULL && e->base != NULL ? 0 : -ENOMEM;
+}
+
+void
+cp_esp_fini(struct cp_esp *e)
+{
+	rte_free(e->ctr);
+	rte_free(e->base);
+	e->ctr = e->base = NULL;
+}
+
+static uint32_t *
+slot_of(struct cp_mn *m, const struct cfg_sa *c)
+{
+	if (c->role == CFG_SA_SIGNALLING)
+		return c->dir == CFG_SA_IN ? &m->sa_sig_in : &m->sa_sig_out;
+	return c->dir == CFG_SA_IN ? &m->sa_pay_in : &m->sa_pay_out;
+}
+
+int
+cp_esp_attach(struct cp_esp *e, struct cp_mn *m, const struct cfg_mn *c)
+{
+	unsigned int i;
+	int rc = 0;
+
+	if (c->n_sas == 0)
+		return 0;
+	if (e->db == NULL) {
+		CP_LOG(ERR, "mobile node %s has SAs but ESP is not available", c->id);
+		return -ENOTSUP;
+	}
+	for (i = 0; i < c->n_sas && rc == 0; i++) {
+		const struct cfg_sa *sa = &c->sas[i];
+		bool in = sa->dir == CFG_SA_IN;
+		/* inbound payload SAs are steered to one worker (rte_ipsec's replay window is
+		 * single-threaded); signalling SAs stay on the control lcore */
+		uint16_t owner = in && sa->role == CFG_SA_PAYLOAD ?
+				 (uint16_t)(sa->spi % e->n_workers) : DP_SA_OWNER_CP;
+		uint32_t *slot = slot_of(m, sa);
+
+		rc = dp_sa_add(e->db, sa, m->idx, &m->hoa6, owner, slot);
+		if (rc != 0) {
+			CP_LOG(ERR, "mobile node %s: SA 0x%x: %s", c->id, sa->spi, strerror(-rc));
+			break;
+		}
+		/* per-SA counters start from what the slot's previous SA left */
+		e->base[*slot] = e->ctr[*slot];
+		if (in) {
+			struct bc_spi_val v = {
+				.sa = dp_sa_get(e->db, *slot),
+				.spi = sa->spi,
+				.mn = m->idx,
+				.owner_lcore = owner,
+				.role = sa->role == CFG_SA_SIGNALLING ? BC_SPI_SIGNALLING :
+									BC_SPI_PAYLOAD,
+				.hoa6 = m->hoa6,
+			};
+
+			rc = bc_spi_add(e->bc, &v);
+			if (rc != 0)
+				CP_LOG(ERR, "mobile node %s: SPI 0x%x: %s", c->id, sa->spi,
+				       rc == -EEXIST ? "already in use" : "SPI table full");
+		}
+	}
+	if (rc != 0)
+		cp_esp_detach(e, m);
+	return rc;
+}
+
+void
+cp_esp_detach(struct cp_esp *e, struct cp_mn *m)
+{
+	uint32_t *slots[] = { &m->sa_sig_in, &m->sa_sig_out, &m->sa_pay_in, &m->sa_pay_out };
+	unsigned int i;
+
+	if (e->db == NULL)
+		return;
+	for (i = 0; i < RTE_DIM(slots); i++) {
+		struct dp_sa *sa = dp_sa_get(e->db, *slots[i]);
+
+		if (sa == NULL)
+			continue;
+		/* readers stop finding the SPI first; dp_sa_del then waits for them */
+		if (sa->dir == CFG_SA_IN)
+			bc_spi_del(e->bc, sa->spi);
+		dp_sa_del(e->db, *slots[i]);
+		*slots[i] = CP_SA_NONE;
+	}
+}
+
+int
+cp_esp_rx(struct cp_esp *e, struct rte_mbuf *m, const struct dp_punt *meta,
+	  struct cp_rx_ctx *ctx, const uint8_t **mh)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct bc_spi_val *v;
+	struct dp_sa *sa;
+	uint8_t next;
+
+	if (e->db == NULL || (uint32_t)meta->mh_off + 8 > rte_pktmbuf_data_len(m))
+		return -1;
+	v = bc_spi_lookup(e->bc, wire_rd32(f + meta->mh_off));
+	if (v == NULL || v->role != BC_SPI_SIGNALLING)
+		return -1;
+	sa = v->sa;
+	if (dp_esp_in_stage(m, meta->mh_off, (uint16_t)(meta->mh_off + meta->mh_len)) != 0)
+		return -1;
+	if (dp_esp_process(sa, &m, 1, &e->ctr[sa->slot], &e->lc) != 1)
+		return -1;
+	next = dp_esp_in_unstage(m);
+	if (next != WIRE_PROTO_MH)
+		return -1;
+	/* R6275 §5.1 / R4877 §4.2: who the SA belongs to decides which HoA it may bind */
+	ctx->protected_ = true;
+	ctx->sa_signalling = true;
+	ctx->spi = sa->spi;
+	ctx->sa_hoa = sa->hoa6;
+	*mh = rte_pktmbuf_mtod(m, const uint8_t *);
+	return (int)rte_pktmbuf_data_len(m);
+}
+
+struct rte_mbuf *
+cp_esp_tx(struct cp_esp *e, struct rte_mempool *pool, const struct cp_mn *mn,
+	  const uint8_t *pkt, uint16_t len, uint16_t payload_off)
+{
+	struct dp_sa *sa = e->db != NULL ? dp_sa_get(e->db, mn->sa_sig_out) : NULL;
+	struct rte_mbuf *m;
+	uint8_t *d;
+
+	if (sa == NULL || payload_off >= len)
+		return NULL;
+	m = rte_pktmbuf_alloc(pool);
+	if (m == NULL)
+		return NULL;
+	d = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(len - payload_off));
+	if (d == NULL)
+		goto fail;
+	memcpy(d, pkt + payload_off, len - payload_off);
+	if (dp_esp_out_stage(m, WIRE_PROTO_MH) != 0 ||
+	    dp_esp_process(sa, &m, 1, &e->ctr[sa->slot], &e->lc) != 1)
+		goto fail;
+	dp_esp_out_unstage(m);
+	/* the carriage headers go back in front, now announcing ESP */
+	d = (uint8_t *)rte_pktmbuf_prepend(m, payload_off);
+	if (d == NULL)
+		goto fail;
+	memcpy(d, pkt, payload_off);
+	if (wire_carriage_reseal(d, (uint16_t)rte_pktmbuf_data_len(m), payload_off,
+				 WIRE_PROTO_ESP) != 0)
+		goto fail;
+	return m;
+fail:
+	rte_pktmbuf_free(m);
+	return NULL;
+}

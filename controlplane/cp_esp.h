@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control plane's ESP: it creates every node's SAs (manual keys from the config or at
+ * run time) and registers the inbound ones in the SPI table, owns the signalling SAs
+ * (decrypts BUs the workers punt with their outer addresses, encrypts BAs), and leaves the
+ * payload SAs to the workers.
+ */
+#ifndef CP_ESP_H
+#define CP_ESP_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "bc.h"
+#include "cp.h"
+#include "cp_mn.h"
+#include "dp_punt.h"
+#include "dp_sa.h"
+
+struct cp_esp {
+	struct dp_sadb *db;           /**< NULL: no ESP */
+	struct bc *bc;
+	unsigned int n_workers;
+	struct dp_esp_lcore lc;       /**< the control lcore's crypto queue pair */
+	struct dp_sa_ctr *ctr;        /**< the control lcore's per-SA counters */
+	struct dp_sa_ctr *base;       /**< counters at creation of the SA in each slot */
+};
+
+/** @return 0, or -ENOMEM. db may be NULL (then nodes with SAs are refused). */
+int cp_esp_init(struct cp_esp *e, struct dp_sadb *db, struct bc *bc, unsigned int n_workers);
+void cp_esp_fini(struct cp_esp *e);
+
+/** ops.sa_attach / ops.sa_detach (arg: struct cp_esp). */
+int cp_esp_attach(struct cp_esp *e, struct cp_mn *m, const struct cfg_mn *c);
+void cp_esp_detach(struct cp_esp *e, struct cp_mn *m);
+
+/**
+ * Decrypt a punted signalling ESP packet m (meta describes it) into the Mobility Header it
+ * carries; ctx gets the SA's identity. @return the MH length with *mh pointing into m, or
+ * -1 (counted on the SA: unknown SPI, authentication, replay, not an MH).
+ */
+int cp_esp_rx(struct cp_esp *e, struct rte_mbuf *m, const struct dp_punt *meta,
+	      struct cp_rx_ctx *ctx, const uint8_t **mh);
+
+/**
+ * Build the packet pkt[0..len) (carriage headers, then the MH at payload_off) protected by
+ * the node's outbound signalling SA. @return an mbuf with the IP packet, or NULL.
+ */
+struct rte_mbuf *cp_esp_tx(struct cp_esp *e, struct rte_mempool *pool, const struct cp_mn *m,
+			   const uint8_t *pkt, uint16_t len, uint16_t payload_off);
+
+#endif /* CP_ESP_H */
