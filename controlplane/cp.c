@@ -196,12 +196,16 @@ static void
 tx(struct cp *cp, const uint8_t *pkt, int len, const struct cp_rx_ctx *ctx, const struct cp_mn *m,
    const struct wire_mh_carriage *c)
 {
+	/*
+	 * SPD outbound, Mobility Header rules first (seed 001 §4.2): a protected BU is
+	 * answered through the outbound signalling SA of the node whose SA it came on, also
+	 * when it claimed another node's home address (status 133 goes back to the sender).
+	 */
+	const struct cp_mn *sa_mn = ctx->protected_ ? cp_mndb_find6(cp->db, &ctx->sa_hoa) : NULL;
 	struct cp_tx_meta meta = {
 		.ipv4 = ctx->udp4,
-		.mn = m != NULL ? m->idx : UINT32_MAX,
-		/* SPD outbound, Mobility Header rules first (seed 001 §4.2): a protected BU is
-		 * answered through the node's outbound signalling SA */
-		.spi_out = ctx->protected_ && m != NULL ? m->spi_sig_out : 0,
+		.mn = sa_mn != NULL ? sa_mn->idx : m != NULL ? m->idx : UINT32_MAX,
+		.spi_out = sa_mn != NULL ? sa_mn->spi_sig_out : 0,
 		.payload_off = wire_carriage_hlen(c),
 		.port = ctx->port,
 	};

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "cp_esp.h"
@@ -25,17 +24,14 @@ cp_esp_init(struct cp_esp *e, struct dp_sadb *db, struct bc *bc, unsigned int n_
 		return 0;
 	/* the control lcore's queue pair comes after the workers' */
 	e->lc = dp_sadb_lcore(db, (uint16_t)n_workers);
-	e->ctr = rte_zmalloc("cp_sa_ctr", sizeof(e->ctr[0]) * db->cap, 0);
-	e->base = rte_zmalloc("cp_sa_base", sizeof(e->base[0]) * db->cap, 0);
-	return e->ctr != NULL && e->base != NULL ? 0 : -ENOMEM;
+	e->ctr = dp_sadb_counters(db, (uint16_t)n_workers);
+	return 0;
 }
 
 void
 cp_esp_fini(struct cp_esp *e)
 {
-	rte_free(e->ctr);
-	rte_free(e->base);
-	e->ctr = e->base = NULL;
+	e->ctr = NULL;
 }
 
 static uint32_t *
@@ -72,8 +68,6 @@ cp_esp_attach(struct cp_esp *e, struct cp_mn *m, const struct cfg_mn *c)
 			CP_LOG(ERR, "mobile node %s: SA 0x%x: %s", c->id, sa->spi, strerror(-rc));
 			break;
 		}
-		/* per-SA counters start from what the slot's previous SA left */
-		e->base[*slot] = e->ctr[*slot];
 		if (in) {
 			struct bc_spi_val v = {
 				.sa = dp_sa_get(e->db, *slot),

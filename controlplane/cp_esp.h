@@ -24,10 +24,9 @@ struct cp_esp {
 	unsigned int n_workers;
 	struct dp_esp_lcore lc;       /**< the control lcore's crypto queue pair */
 	struct dp_sa_ctr *ctr;        /**< the control lcore's per-SA counters */
-	struct dp_sa_ctr *base;       /**< counters at creation of the SA in each slot */
 };
 
-/** @return 0, or -ENOMEM. db may be NULL (then nodes with SAs are refused). */
+/** @return 0. db may be NULL (then nodes with SAs are refused). */
 int cp_esp_init(struct cp_esp *e, struct dp_sadb *db, struct bc *bc, unsigned int n_workers);
 void cp_esp_fini(struct cp_esp *e);
 

@@ -25,6 +25,18 @@ static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ha_app *tel_app;
 static bool tel_registered;
 
+/* A drop counter summed over the workers (each writes its own; a torn read is harmless). */
+static uint64_t
+tel_drop_sum(const struct ha_app *app, enum ha_drop why)
+{
+	uint64_t sum = 0;
+	unsigned int w;
+
+	for (w = 0; w < app->n_workers; w++)
+		sum += app->workers[w].stats.drops[why];
+	return sum;
+}
+
 static struct rte_tel_data *
 port_info(const struct dp_port *p)
 {
@@ -172,13 +184,9 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	drops = rte_tel_data_alloc();
 	if (drops != NULL) {
 		rte_tel_data_start_dict(drops);
-		for (i = 0; i < HA_DROP_MAX; i++) {
-			uint64_t sum = 0;
-
-			for (w = 0; w < app->n_workers; w++)
-				sum += app->workers[w].stats.drops[i];
-			rte_tel_data_add_dict_u64(drops, ha_drop_names[i], sum);
-		}
+		for (i = 0; i < HA_DROP_MAX; i++)
+			rte_tel_data_add_dict_u64(drops, ha_drop_names[i],
+						  tel_drop_sum(app, (enum ha_drop)i));
 		rte_tel_data_add_dict_container(d, "drops", drops, 0);
 	}
 	events = rte_tel_data_alloc();
@@ -316,6 +324,98 @@ out:
 	return rc;
 }
 
+/* One SA as a telemetry dict: identity, parameters and its counters over all lcores. */
+static struct rte_tel_data *
+sa_info(const struct dp_sadb *db, const struct dp_sa *sa)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	char buf[HA_ADDR_STRLEN];
+	struct dp_sa_ctr c;
+
+	if (d == NULL)
+		return NULL;
+	dp_sa_counters(db, sa->slot, &c);
+	rte_tel_data_start_dict(d);
+	snprintf(buf, sizeof(buf), "0x%x", sa->spi);
+	rte_tel_data_add_dict_string(d, "spi", buf);
+	rte_tel_data_add_dict_string(d, "direction", sa->dir == CFG_SA_IN ? "in" : "out");
+	rte_tel_data_add_dict_string(d, "role", sa->role == CFG_SA_SIGNALLING ? "signalling" :
+										  "payload");
+	rte_tel_data_add_dict_string(d, "algorithm", dp_sa_alg_name(sa->alg));
+	rte_tel_data_add_dict_string(d, "hoa6", ha_addr6_str(&sa->hoa6, buf, sizeof(buf)));
+	rte_tel_data_add_dict_u64(d, "mobile_node", sa->mn);
+	if (sa->owner == DP_SA_OWNER_CP)
+		snprintf(buf, sizeof(buf), "control plane");
+	else if (sa->dir == CFG_SA_IN)
+		snprintf(buf, sizeof(buf), "worker %u", sa->owner);
+	else
+		snprintf(buf, sizeof(buf), "any worker");
+	rte_tel_data_add_dict_string(d, "processed_by", buf);
+	rte_tel_data_add_dict_u64(d, "replay_window", sa->replay_window);
+	rte_tel_data_add_dict_int(d, "esn", sa->esn);
+	rte_tel_data_add_dict_u64(d, "packets", c.pkts);
+	rte_tel_data_add_dict_u64(d, "bytes", c.bytes);
+	rte_tel_data_add_dict_u64(d, "auth_failures", c.auth_fail);
+	rte_tel_data_add_dict_u64(d, "replay_drops", c.replay);
+	rte_tel_data_add_dict_u64(d, "errors", c.errors);
+	return d;
+}
+
+/* /dsmip/sas[,START]: SA count and up to 64 SAs by slot from START. */
+static int
+tel_sas(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	uint32_t pos = params != NULL ? (uint32_t)strtoul(params, NULL, 0) : 0, n = 0;
+	const struct dp_sadb *db;
+	struct rte_tel_data *list;
+	struct ha_app *app;
+	unsigned int tid;
+	int rc = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	app = tel_app;
+	if (app == NULL || app->sadb == NULL) {
+		rc = -1;
+		goto out;
+	}
+	db = app->sadb;
+	/* dp_sa_del waits for RCU readers: this thread is one while it reads the SAs */
+	tid = app->n_workers;
+	if (bc_reader_register(app->bc, tid) != 0) {
+		rc = -1;
+		goto out;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "crypto_device", db->dev_name);
+	rte_tel_data_add_dict_u64(d, "count", db->n);
+	rte_tel_data_add_dict_u64(d, "capacity", db->cap);
+	rte_tel_data_add_dict_u64(d, "unknown_spi_drops", tel_drop_sum(app, HA_DROP_ESP));
+	list = rte_tel_data_alloc();
+	if (list != NULL) {
+		rte_tel_data_start_dict(list);
+		for (; pos < db->cap && n < 64; pos++) {
+			const struct dp_sa *sa = dp_sa_get(db, pos);
+			struct rte_tel_data *sd;
+			char key[16];
+
+			if (sa == NULL)
+				continue;
+			sd = sa_info(db, sa);
+			if (sd == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%u", pos);
+			rte_tel_data_add_dict_container(list, key, sd, 0);
+			n++;
+		}
+		rte_tel_data_add_dict_container(d, "sas", list, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "next", pos);
+	bc_reader_unregister(app->bc, tid);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return rc;
+}
+
 int
 cp_telemetry_init(struct ha_app *app)
 {
@@ -332,6 +432,8 @@ cp_telemetry_init(struct ha_app *app)
 		"Packet counters per port and drops by reason, summed over workers");
 	rc |= rte_telemetry_register_cmd("/dsmip/bindings", tel_bindings,
 		"Binding count and up to 64 bindings from index START. Params: [START]");
+	rc |= rte_telemetry_register_cmd("/dsmip/sas", tel_sas,
+		"SAs with their counters, 64 from slot START. Params: [START]");
 	tel_registered = rc == 0;
 	return rc;
 }

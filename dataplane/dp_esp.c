@@ -142,24 +142,41 @@ prepare_async(const struct dp_sa *sa, struct rte_mbuf **mb, uint16_t n,
 	return nd;
 }
 
+static inline uint64_t *
+seq_of(const struct dp_sa *sa, struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, sa->seq_off, uint64_t *);
+}
+
 uint16_t
 dp_esp_process(const struct dp_sa *sa, struct rte_mbuf **mb, uint16_t n, struct dp_sa_ctr *ctr,
 	       const struct dp_esp_lcore *lc)
 {
-	struct rte_mbuf *bad[DP_ESP_BURST_MAX];
-	uint16_t i, nv = 0, nb = 0, k, ok;
+	struct rte_mbuf *bad[DP_ESP_BURST_MAX], *dup[DP_ESP_BURST_MAX];
+	uint16_t i, nv = 0, nb = 0, nd = 0, k, ok, good = 0;
 	uint64_t bytes = 0;
 
 	RTE_ASSERT(n <= DP_ESP_BURST_MAX);
-
 	if (sa->dir == CFG_SA_IN) {
 		for (i = 0; i < n; i++) {
-			if (in_len_ok(sa, mb[i]))
-				mb[nv++] = mb[i];
-			else
+			if (!in_len_ok(sa, mb[i])) {
+				ctr->errors++;
 				bad[nb++] = mb[i];
+				continue;
+			}
+			if (sa->rw != NULL) {
+				const uint8_t *esp = rte_pktmbuf_mtod_offset(mb[i], const uint8_t *,
+									     DP_ESP_TMPL_LEN);
+
+				*seq_of(sa, mb[i]) = dp_replay_seq(sa->rw, wire_rd32(esp + 4));
+				if (!dp_replay_check(sa->rw, *seq_of(sa, mb[i]))) {
+					ctr->replay++;
+					bad[nb++] = mb[i];
+					continue;
+				}
+			}
+			mb[nv++] = mb[i];
 		}
-		ctr->errors += nb;
 	} else {
 		nv = n;
 	}
@@ -178,15 +195,26 @@ dp_esp_process(const struct dp_sa *sa, struct rte_mbuf **mb, uint16_t n, struct 
 		if (mb[i]->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED)
 			ctr->auth_fail++;
 		else if (sa->dir == CFG_SA_IN)
-			ctr->replay++;    /* a duplicate within the burst (or bad padding) */
+			ctr->replay++;    /* rte_ipsec's own window, or bad padding */
 		else
 			ctr->errors++;
 	}
-	for (i = 0; i < ok; i++)
+	/* authenticated: now the sequence number counts (a duplicate in the burst does not) */
+	for (i = 0; i < ok; i++) {
+		if (sa->rw != NULL && !dp_replay_update(sa->rw, *seq_of(sa, mb[i]))) {
+			ctr->replay++;
+			dup[nd++] = mb[i];
+			continue;
+		}
 		bytes += rte_pktmbuf_pkt_len(mb[i]) - DP_ESP_TMPL_LEN;
-	ctr->pkts += ok;
+		mb[good++] = mb[i];
+	}
+	ctr->pkts += good;
 	ctr->bytes += bytes;
-	/* the ones rte_ipsec refused are already behind the good ones; the short ones last */
+	/* after the good ones: duplicates, what rte_ipsec refused (already in place, shifted
+	 * left by the duplicates), then what never reached it */
+	memmove(&mb[good + nd], &mb[ok], sizeof(mb[0]) * (nv - ok));
+	memcpy(&mb[good], dup, sizeof(dup[0]) * nd);
 	memcpy(&mb[nv], bad, sizeof(bad[0]) * nb);
-	return ok;
+	return good;
 }

@@ -10,6 +10,7 @@
 #include <rte_errno.h>
 #include <rte_ipsec.h>
 #include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
 
 #include "dp_sa.h"
 #include "ha_log.h"
@@ -206,6 +207,19 @@ dp_sadb_create(const struct dp_sadb_params *p)
 		db->free[i] = db->cap - 1 - i;
 	db->n_free = db->cap;
 	db->n_qps = p->n_lcores > 0 ? p->n_lcores : 1;
+	db->seq_off = rte_mbuf_dynfield_register(&(const struct rte_mbuf_dynfield){
+		.name = "dsmip_esp_seq", .size = sizeof(uint64_t), .align = __alignof__(uint64_t) });
+	if (db->seq_off < 0)
+		goto fail;
+	db->ctr = rte_zmalloc_socket("dp_sa_ctr", sizeof(db->ctr[0]) * db->n_qps, 0, p->socket);
+	if (db->ctr == NULL)
+		goto fail;
+	for (i = 0; i < db->n_qps; i++) {
+		db->ctr[i] = rte_zmalloc_socket("dp_sa_ctr", sizeof(db->ctr[i][0]) * db->cap,
+						RTE_CACHE_LINE_SIZE, p->socket);
+		if (db->ctr[i] == NULL)
+			goto fail;
+	}
 	if (crypto_dev_probe(db, p->crypto_dev) != 0)
 		goto fail;
 	snprintf(name, sizeof(name), "dp_sa_ses%u", db->dev_id);
@@ -244,6 +258,9 @@ dp_sadb_free(struct dp_sadb *db)
 		rte_cryptodev_stop(db->dev_id);
 	rte_mempool_free(db->op_pool);
 	rte_mempool_free(db->ses_pool);
+	for (i = 0; db->ctr != NULL && i < db->n_qps; i++)
+		rte_free(db->ctr[i]);
+	rte_free(db->ctr);
 	rte_free(db->sa);
 	rte_free(db->free);
 	rte_free(db);
@@ -258,6 +275,7 @@ sa_destroy(struct dp_sadb *db, struct dp_sa *s)
 		rte_ipsec_sa_fini(s->sa);
 		rte_free(s->sa);
 	}
+	rte_free(s->rw);
 	rte_free(s);
 }
 
@@ -307,6 +325,16 @@ dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 	 */
 	s->async = c->dir == CFG_SA_OUT && (c->alg == CFG_ALG_AES128_CBC_SHA1 ||
 					    c->alg == CFG_ALG_AES128_CBC_SHA256);
+	s->seq_off = db->seq_off;
+	if (c->dir == CFG_SA_IN && c->replay_window > 0) {
+		s->rw = rte_zmalloc_socket("dp_replay", dp_replay_size(c->replay_window),
+					   RTE_CACHE_LINE_SIZE, db->socket);
+		if (s->rw == NULL) {
+			sa_destroy(db, s);
+			return -ENOMEM;
+		}
+		dp_replay_init(s->rw, c->replay_window, c->esn);
+	}
 	s->ss.sa = s->sa;
 	s->ss.type = s->async ? RTE_SECURITY_ACTION_TYPE_NONE :
 				RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO;
@@ -362,6 +390,7 @@ int
 dp_sa_del(struct dp_sadb *db, uint32_t slot)
 {
 	struct dp_sa *s = dp_sa_get(db, slot);
+	uint16_t q;
 
 	if (s == NULL)
 		return -ENOENT;
@@ -370,7 +399,29 @@ dp_sa_del(struct dp_sadb *db, uint32_t slot)
 	if (db->qsv != NULL)
 		rte_rcu_qsbr_synchronize(db->qsv, RTE_QSBR_THRID_INVALID);
 	sa_destroy(db, s);
+	/* nobody counts for this slot any more: the next SA starts from zero */
+	for (q = 0; q < db->n_qps; q++)
+		memset(&db->ctr[q][slot], 0, sizeof(db->ctr[q][slot]));
 	db->free[db->n_free++] = slot;
 	db->n--;
 	return 0;
+}
+
+void
+dp_sa_counters(const struct dp_sadb *db, uint32_t slot, struct dp_sa_ctr *sum)
+{
+	uint16_t q;
+
+	memset(sum, 0, sizeof(*sum));
+	if (slot >= db->cap)
+		return;
+	for (q = 0; q < db->n_qps; q++) {
+		const struct dp_sa_ctr *c = &db->ctr[q][slot];
+
+		sum->pkts += c->pkts;
+		sum->bytes += c->bytes;
+		sum->auth_fail += c->auth_fail;
+		sum->replay += c->replay;
+		sum->errors += c->errors;
+	}
 }

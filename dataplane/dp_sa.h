@@ -25,6 +25,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "cfg.h"
+#include "dp_replay.h"
 
 #define DP_SA_NONE UINT32_MAX         /**< no SA (binding without a payload SA, ...) */
 #define DP_SA_OWNER_CP UINT16_MAX     /**< processed by the control plane */
@@ -59,6 +60,8 @@ struct dp_sa {
 	uint8_t pad_align;            /**< the ESP payload + trailer is a multiple of this */
 	bool esn;
 	bool async;                   /**< outbound AES-CBC: lookaside crypto ops (dp_esp.c) */
+	int seq_off;                  /**< mbuf dynamic field: a packet's full sequence number */
+	struct dp_replay *rw;         /**< inbound: our own anti-replay window (dp_replay.h) */
 	struct in6_addr hoa6;         /**< the home address the SA is bound to */
 };
 
@@ -80,6 +83,8 @@ struct dp_sadb {
 	struct rte_mempool *ses_pool;
 	struct rte_mempool *op_pool;  /**< crypto ops of the asynchronous path */
 	uint16_t n_qps;               /**< queue pairs: one per lcore that runs ESP */
+	struct dp_sa_ctr **ctr;       /**< [lcore][slot]: each lcore counts its share */
+	int seq_off;                  /**< the mbuf dynamic field of the sequence number */
 	bool started;
 	struct rte_rcu_qsbr *qsv;     /**< readers of the SAs (workers); NULL: none */
 	char dev_name[64];
@@ -108,7 +113,8 @@ void dp_sadb_free(struct dp_sadb *db);
 int dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 	      const struct in6_addr *hoa6, uint16_t owner, uint32_t *slot);
 
-/** Destroy an SA once no reader can hold it (waits for an RCU grace period). */
+/** Destroy an SA once no reader can hold it (waits for an RCU grace period); its
+ *  counters start again from zero for the next SA in the slot. */
 int dp_sa_del(struct dp_sadb *db, uint32_t slot);
 
 /** The crypto resources of lcore number idx (< n_lcores). */
@@ -119,6 +125,16 @@ dp_sadb_lcore(const struct dp_sadb *db, uint16_t idx)
 
 	return l;
 }
+
+/** The per-SA counters lcore number idx writes. */
+static inline struct dp_sa_ctr *
+dp_sadb_counters(const struct dp_sadb *db, uint16_t idx)
+{
+	return db->ctr[idx];
+}
+
+/** The counters of the SA in slot, summed over lcores. */
+void dp_sa_counters(const struct dp_sadb *db, uint32_t slot, struct dp_sa_ctr *sum);
 
 static inline struct dp_sa *
 dp_sa_get(const struct dp_sadb *db, uint32_t slot)

@@ -115,9 +115,7 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 			/* any worker may steer to this one: multi-producer */
 			c->esp_ring[w] = rte_ring_create(name, cfg->dp.esp_ring, socket,
 							 RING_F_SC_DEQ);
-			lc->sa_ctr = rte_zmalloc_socket("dp_sa_ctr",
-							sizeof(lc->sa_ctr[0]) * sadb->cap, 0,
-							socket);
+			lc->sa_ctr = dp_sadb_counters(sadb, (uint16_t)w);
 			lc->esp = dp_sadb_lcore(sadb, (uint16_t)w);
 			if (c->esp_ring[w] == NULL || lc->sa_ctr == NULL)
 				goto nomem;

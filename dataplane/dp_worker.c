@@ -488,7 +488,6 @@ dp_lcore_fini(struct dp_lcore *lc)
 	}
 	rte_free(lc->seen_s);
 	rte_free(lc->natt_s);
-	rte_free(lc->sa_ctr);
 	lc->seen_s = NULL;
 	lc->natt_s = NULL;
 	lc->sa_ctr = NULL;

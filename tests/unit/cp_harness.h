@@ -177,6 +177,8 @@ struct h_reply {
 	struct in6_addr dst6;
 	bool rh2;
 	struct in6_addr rh2_hoa;
+	bool tun6;
+	struct in6_addr outer6;
 	struct wire_mh mh;
 };
 
@@ -203,6 +205,14 @@ h_parse_reply(int i, struct h_reply *r)
 		len -= 28;
 	}
 	cr_assert_eq(wire_ip6_parse(p, len, &i6), WIRE_E_OK);
+	if (i6.l4_proto == WIRE_PROTO_IPV6) {
+		/* IPv6-in-IPv6: the outer destination, then the inner packet */
+		r->tun6 = true;
+		memcpy(&r->outer6, p + 24, 16);
+		p += 40;
+		len -= 40;
+		cr_assert_eq(wire_ip6_parse(p, len, &i6), WIRE_E_OK);
+	}
 	cr_assert_eq(i6.l4_proto, WIRE_PROTO_MH);
 	memcpy(&src, p + 8, 16);
 	memcpy(&dst, p + 24, 16);

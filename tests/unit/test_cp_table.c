@@ -20,6 +20,7 @@ enum path {
 	P4_NAT,                      /* IPv4/UDP 4191 through a NAT: option 100.64.0.9 */
 	P4_NOOPT,                    /* IPv4/UDP 4191 without the IPv4 CoA option */
 	P6_UDP,                      /* UDP 4191 over IPv6 */
+	P6_TUN,                      /* IPv6(CoA->HA)/IPv6(HoA->HA)/MH, no AltCoA (R4877 §3) */
 };
 
 enum kind { K_BU, K_TICK, K_DAD_CONFLICT, K_NAT_SEEN, K_RAW, K_UNKNOWN_HAO };
@@ -372,6 +373,16 @@ static struct cp_case cases[] = {
 	CASE("ipsec_protected_bu_ba_through_sa", POL_IPSEC,
 	     S(.mn = "mn1", .seq = 1, .path = P6, .coa = "2001:db8:b::5", .protect = true,
 	       .sa_hoa = "2001:db8:1::101", .ba = 0, .spi_out = 0x2001, .bc = BC_ANY)),
+	CASE("ipsec_other_node_on_my_sa_133_through_my_sa", POL_IPSEC,
+	     S(.mn = "mn2", .seq = 1, .path = P6, .coa = "2001:db8:b::5", .protect = true,
+	       .sa_hoa = "2001:db8:1::101", .ba = 133, .spi_out = 0x2001, .bc = BC_NONE)),
+	CASE("ipsec_tunnelled_bu_coa_from_outer_source", POL_IPSEC,
+	     S(.mn = "mn1", .seq = 1, .path = P6_TUN, .coa = "2001:db8:b::7", .protect = true,
+	       .sa_hoa = "2001:db8:1::101", .ba = 0, .spi_out = 0x2001, .bc = BC_ANY,
+	       .bc_coa = "2001:db8:b::7"),
+	     S(.mn = "mn1", .seq = 2, .path = P6_TUN, .coa = "2001:db8:b::7",
+	       .altcoa = "2001:db8:b::8", .protect = true, .sa_hoa = "2001:db8:1::101", .ba = 0,
+	       .bc = BC_ANY, .bc_coa = "2001:db8:b::8")),
 	CASE("ipsec_bu_on_payload_sa_dropped", POL_IPSEC,
 	     S(.mn = "mn1", .seq = 1, .path = P6, .coa = "2001:db8:b::5", .protect = true,
 	       .payload_sa = true, .sa_hoa = "2001:db8:1::101",
@@ -486,7 +497,7 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 	a.flags = s->flags != 0 || s->noflags ? s->flags : A_H;
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->dst6 = ha6;
-	if (!v4path && s->path != P6_HOME) {
+	if (!v4path && s->path != P6_HOME && (s->path != P6_TUN || s->altcoa[0] != '\0')) {
 		a.has_altcoa = true;
 		a.altcoa = h6(s->altcoa[0] != '\0' ? s->altcoa : s->coa);
 	}
@@ -523,6 +534,10 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 		ctx->src6 = hoa;
 	} else if (s->path == P6_HOME) {
 		ctx->src6 = hoa;
+	} else if (s->path == P6_TUN) {
+		ctx->src6 = hoa;
+		ctx->tun6 = true;
+		ctx->outer_src6 = h6(s->coa);
 	} else {
 		ctx->src6 = h6(s->coa);
 		ctx->has_hao = true;
@@ -605,6 +620,12 @@ check_ba(const struct cp_case *c, int si, const struct step *s, int tx_before)
 		cr_assert(r.rh2, "%s step %d: no RH2", c->name, si);
 	} else if (s->kind == K_BU && s->path == P6_HOME) {
 		cr_assert_not(r.rh2, "%s step %d: RH2 on a BA to the home address", c->name, si);
+	} else if (s->kind == K_BU && s->path == P6_TUN) {
+		struct in6_addr coa = h6(s->coa);
+
+		cr_assert(r.tun6, "%s step %d: BA not tunnelled back", c->name, si);
+		cr_assert_eq(memcmp(&r.outer6, &coa, 16), 0, "%s step %d: outer dst", c->name, si);
+		cr_assert_not(r.rh2);
 	}
 	if (s->spi_out != NO)
 		cr_assert_eq(h_rec.meta[last].spi_out, (uint32_t)s->spi_out);

@@ -450,3 +450,86 @@ Test(wire_pkt, built_ba_packets_parse_back)
 	cr_assert_eq(wire_mh_parse(f + p.l4_off, p.l4_len, &c.src6, &c.dst6, 0, &m),
 		     WIRE_E_BAD_CSUM);
 }
+
+/* A BA that came as IPv6-in-IPv6 is answered the same way (the tunnel mirrored). */
+Test(wire_pkt, tunnelled_ba_carriage)
+{
+	struct wire_mh_carriage c = { .tun6 = true };
+	struct wire_ba_args a = { .status = 0, .seq = 3, .lifetime = 100 };
+	uint8_t f[256];
+	struct wire_pkt p;
+	struct wire_mh m;
+	size_t o = eth(f, WIRE_ETHERTYPE_IPV6);
+	int n;
+
+	c.src6 = a6("2001:db8:1::1");
+	c.dst6 = a6("2001:db8:1::100");
+	c.outer_dst6 = a6("2001:db8:b::5");
+	cr_assert_eq(wire_carriage_hlen(&c), 80);
+	n = wire_ba_pkt_build(f + o, sizeof(f) - o, &c, &a);
+	cr_assert_eq(n, 40 + 40 + 16);
+	cr_assert_eq(wire_pkt_parse(f, o + n, 0, &p), WIRE_E_OK);
+	cr_assert_eq(p.tun, WIRE_TUN_IPIP);
+	cr_assert_eq(p.inner_proto, WIRE_PROTO_IPV6);
+	cr_assert_eq(memcmp(f + o + 24, &c.outer_dst6, 16), 0);
+	cr_assert_eq(wire_mh_parse(f + o + 80, 16, &c.src6, &c.dst6, 0, &m), WIRE_E_OK);
+	cr_assert_eq(m.ba.seq, 3);
+}
+
+/* After ESP replaced the MH, every carriage announces ESP with the right lengths. */
+Test(wire_pkt, carriage_resealed_for_esp)
+{
+	struct wire_ba_args a = { .status = 0, .seq = 9, .lifetime = 100, .has_natd = true,
+				  .natd = { false, WIRE_NATD_NO_REFRESH } };
+	struct wire_mh_carriage cs[3] = {
+		{ .udp4 = true, .sport = 4191, .dport = 40001 },
+		{ .rh2 = true },
+		{ .tun6 = true },
+	};
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		struct wire_mh_carriage *c = &cs[i];
+		uint8_t pkt[256];
+		uint16_t off = wire_carriage_hlen(c), len;
+		int n;
+
+		c->src6 = a6("2001:db8:1::1");
+		c->dst6 = a6("2001:db8:1::100");
+		c->hoa = c->dst6;
+		c->outer_dst6 = a6("2001:db8:b::5");
+		c->src4 = a4("198.51.100.1");
+		c->dst4 = a4("203.0.113.9");
+		n = wire_ba_pkt_build(pkt, sizeof(pkt), c, &a);
+		cr_assert_gt(n, off);
+		/* an ESP payload of 60 bytes instead of the MH */
+		len = (uint16_t)(off + 60);
+		memset(pkt + off, 0x77, 60);
+		cr_assert_eq(wire_carriage_reseal(pkt, len, off, WIRE_PROTO_ESP), 0, "carriage %u", i);
+		if (c->udp4) {
+			struct wire_ip4_info i4;
+
+			cr_assert_eq(wire_ip4_parse(pkt, len, true, &i4), WIRE_E_OK);
+			cr_assert_eq(i4.tot_len, len);
+			cr_assert_eq(wire_rd16(pkt + 24), len - 20);
+			cr_assert_eq(wire_ip4_l4_csum(c->src4, c->dst4, 17, pkt + 20, len - 20), 0);
+			cr_assert_eq(pkt[28 + 6], WIRE_PROTO_ESP);
+			cr_assert_eq(wire_rd16(pkt + 28 + 4), 60);
+		} else if (c->rh2) {
+			cr_assert_eq(pkt[6], WIRE_PROTO_ROUTING);
+			cr_assert_eq(pkt[40], WIRE_PROTO_ESP);
+			cr_assert_eq(wire_rd16(pkt + 4), 24 + 60);
+		} else {
+			cr_assert_eq(wire_rd16(pkt + 4), 40 + 60);
+			cr_assert_eq(pkt[40 + 6], WIRE_PROTO_ESP);
+			cr_assert_eq(wire_rd16(pkt + 40 + 4), 60);
+		}
+	}
+	/* not a carriage */
+	{
+		uint8_t junk[80] = { 0x45 };
+
+		cr_assert_eq(wire_carriage_reseal(junk, 80, 48, WIRE_PROTO_ESP), -1);
+		cr_assert_eq(wire_carriage_reseal(junk, 40, 48, WIRE_PROTO_ESP), -1);
+	}
+}

@@ -3,7 +3,11 @@
 """A mobile node's signalling, run inside the lab's mobile node: send one Binding Update
 over IPv6 (Home Address option, AltCoA) or over IPv4/UDP 4191 (RFC 5555 §4.2), wait for the
 Binding Acknowledgement and print its fields as JSON. Data goes through the kernel's tunnels;
-this tool only signals (and, for the TLV format, sends/receives test packets)."""
+this tool only signals (and, for the TLV format, sends/receives test packets).
+With --esp the BU is protected by scapy's ESP in transport mode (after the Home Address
+option, RFC 6275 §11.7.1) and --esp-ba decrypts the BA: an ESP implementation independent of
+both the home agent's and the kernel's. SA syntax: SPI:ALGORITHM:KEY[:AUTH_KEY] with the
+algorithm names of the config (aes-128-gcm, aes-256-gcm, aes-128-cbc-hmac-sha256, ...)."""
 import argparse
 import json
 import socket
@@ -14,6 +18,7 @@ import time
 from scapy.all import (IP, UDP, AsyncSniffer, Ether, IPv6, IPv6ExtHdrDestOpt, Raw,
                        conf, get_if_hwaddr, raw, sendp)
 from scapy.layers.inet6 import HAO, MIP6MH_BU, MIP6OptAltCoA, MIP6OptUnknown
+from scapy.layers.ipsec import ESP, SecurityAssociation
 
 conf.verb = 0
 
@@ -27,6 +32,39 @@ def gw_mac(iface, gw):
     out = subprocess.run(['ip', fam, 'neigh', 'show', gw, 'dev', iface], capture_output=True,
                          text=True).stdout.split()
     return out[out.index('lladdr') + 1]
+
+
+ALGS = {
+    'aes-128-gcm': ('AES-GCM', None),
+    'aes-256-gcm': ('AES-GCM', None),
+    'aes-128-cbc-hmac-sha1': ('AES-CBC', 'HMAC-SHA1-96'),
+    'aes-128-cbc-hmac-sha256': ('AES-CBC', 'SHA2-256-128'),
+    'null': ('NULL', 'NULL'),
+}
+
+
+def sa_from(spec):
+    """SPI:ALG:KEY[:AUTH] -> a scapy SecurityAssociation (GCM keys end with the salt)."""
+    parts = spec.split(':')
+    crypt, auth = ALGS[parts[1]]
+    key = bytes.fromhex(parts[2][2:] if parts[2].startswith('0x') else parts[2]) \
+        if parts[2:] and parts[2] else None
+    akey = bytes.fromhex(parts[3][2:] if parts[3].startswith('0x') else parts[3]) \
+        if parts[3:] else None
+    return SecurityAssociation(ESP, spi=int(parts[0], 0), crypt_algo=crypt, crypt_key=key,
+                               auth_algo=auth, auth_key=akey)
+
+
+def esp_open(sa, pkt):
+    """Verify and decrypt the ESP of pkt with sa: (next header, payload bytes). Done by hand
+    so that scapy does not try to dissect an MH with options it does not know."""
+    esp = pkt[ESP]
+    sa.check_spi(pkt)
+    sa.auth_algo.verify(esp, sa.auth_key)
+    plain = sa.crypt_algo.decrypt(sa, esp, sa.crypt_key,
+                                  sa.crypt_icv_size or sa.crypt_algo.icv_size or
+                                  sa.auth_algo.icv_size)
+    return plain.nh, plain.data
 
 
 def v4opt(otype, data):
@@ -49,10 +87,16 @@ def build(a):
         opts.append(v4opt(32, b'\0\0' + socket.inet_aton(a.v4coa)))
     bu = MIP6MH_BU(seq=a.seq, flags=flags, reserved=reserved, mhtime=a.lifetime,
                    options=opts)
+    sa = sa_from(a.esp) if a.esp else None
     if a.path == 'v6':
-        return IPv6(src=a.coa, dst=a.ha6) / IPv6ExtHdrDestOpt(options=[HAO(hoa=a.hoa)]) / bu
-    return IP(src=a.coa, dst=a.ha4) / UDP(sport=a.sport, dport=4191) / \
-        IPv6(src=a.hoa, dst=a.ha6) / bu
+        ip6 = IPv6(src=a.coa, dst=a.ha6) / IPv6ExtHdrDestOpt(options=[HAO(hoa=a.hoa)]) / bu
+        # the checksum is computed before encryption, over the HoA (HAO) as source
+        ip6 = IPv6(raw(ip6))
+        return sa.encrypt(ip6, seq_num=a.esp_seq) if sa else ip6
+    inner = IPv6(raw(IPv6(src=a.hoa, dst=a.ha6) / bu))
+    if sa:
+        inner = sa.encrypt(inner, seq_num=a.esp_seq)
+    return IP(src=a.coa, dst=a.ha4) / UDP(sport=a.sport, dport=4191) / inner
 
 
 def parse_ba(pkt):
@@ -98,6 +142,9 @@ def main():
     ap.add_argument('-f', action='store_true')
     ap.add_argument('-t', action='store_true')
     ap.add_argument('--timeout', type=float, default=3.0)
+    ap.add_argument('--esp', help='protect the BU: SPI:ALG:KEY[:AUTH_KEY]')
+    ap.add_argument('--esp-seq', type=int, default=1)
+    ap.add_argument('--esp-ba', help='decrypt the BA: SPI:ALG:KEY[:AUTH_KEY]')
     a = ap.parse_args()
 
     pkt = build(a)
@@ -117,21 +164,31 @@ def main():
     r = sn.results[0]
     b = raw(r)
     # find the MH: after IPv6 (+RH2) for v6, after IPv4/UDP/IPv6 for v4
+    sa_in = sa_from(a.esp_ba) if a.esp_ba else None
     if a.path == 'v6':
         ip6 = r[IPv6]
-        off = len(b) - len(raw(ip6)) + 40
-        nh = b[len(b) - len(raw(ip6)) + 6]
+        b6 = raw(ip6)
+        off, nh = 40, b6[6]
         rh2 = None
         if nh == 43:
-            rh2 = socket.inet_ntop(socket.AF_INET6, b[off + 8:off + 24])
+            rh2 = socket.inet_ntop(socket.AF_INET6, b6[off + 8:off + 24])
             off += 24
-        res = parse_ba(b[off:])
+        mh = b6[off:]
+        if sa_in is not None and ESP in ip6:
+            nh, mh = esp_open(sa_in, IPv6(b6))
+        res = parse_ba(mh)
         res['rh2'] = rh2
         res['dst'] = ip6.dst
+        res['esp'] = ESP in ip6
     else:
         ip = r[IP]
-        start = len(b) - len(raw(ip))
-        res = parse_ba(b[start + 20 + 8 + 40:])
+        b6 = raw(r[UDP].payload)
+        res = {}
+        mh = b6[40:]
+        if sa_in is not None and b6[6] == 50:
+            _, mh = esp_open(sa_in, IPv6(b6))
+            res['esp'] = True
+        res.update(parse_ba(mh))
         res['udp_dport'] = r[UDP].dport
         res['dst'] = ip.dst
     print(json.dumps(res))
