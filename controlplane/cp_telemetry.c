@@ -135,6 +135,23 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 		rte_tel_data_add_dict_u64(bcd, "spis", st.spis);
 		rte_tel_data_add_dict_container(d, "binding_cache", bcd, 0);
 	}
+	if (app->sadb != NULL) {
+		struct rte_tel_data *esp = rte_tel_data_alloc();
+
+		if (esp != NULL) {
+			rte_tel_data_start_dict(esp);
+			rte_tel_data_add_dict_string(esp, "crypto_device", app->sadb->dev_name);
+			rte_tel_data_add_dict_string(esp, "crypto", "rte_ipsec, CPU crypto");
+			rte_tel_data_add_dict_u64(esp, "queue_pairs", app->sadb->n_qps);
+			rte_tel_data_add_dict_u64(esp, "sas", app->sadb->n);
+			rte_tel_data_add_dict_u64(esp, "capacity", app->sadb->cap);
+			rte_tel_data_add_dict_string(esp, "require_ipsec",
+						     app->cfg->policy.require_ipsec ? "yes" : "no");
+			rte_tel_data_add_dict_string(esp, "nat_detection",
+				app->cfg->policy.nat_detection == CFG_NATD_SPI ? "spi" : "heuristic");
+			rte_tel_data_add_dict_container(d, "esp", esp, 0);
+		}
+	}
 out:
 	pthread_mutex_unlock(&tel_lock);
 	return rc;

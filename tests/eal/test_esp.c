@@ -8,13 +8,18 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "cfg.h"
+#include "bc.h"
 #include "dp_esp.h"
+#include "dp_esp_path.h"
+#include "dp_lcore.h"
 #include "dp_sa.h"
 #include "eal_fixture.h"
 #include "esp_kat.h"
 #include "wire_csum.h"
+#include "wire_pkt.h"
 
 static struct rte_mempool *pool;
 static struct dp_sadb *db;
@@ -405,4 +410,80 @@ Test(esp_sa, overhead_is_what_processing_adds, .init = setup, .fini = teardown)
 		}
 		dp_sa_del(db, sa->slot);
 	}
+}
+
+/*
+ * Steering: an inbound payload SA is processed by one worker only (rte_ipsec's inbound SA
+ * is single-threaded). Worker 1 receives ESP of an SA owned by worker 0: it stages the
+ * packet, records the outer addresses and hands it over through worker 0's ring untouched
+ * by crypto; an unknown SPI and a signalling SA over IPv4 are dropped and counted.
+ */
+Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = teardown)
+{
+	const struct esp_kat *k = &esp_kats[2];       /* aes-128-gcm, next header 41 */
+	struct bc *bc = bc_create(&(struct bc_params){ .name = "steer", .capacity = 16,
+		.prefixes = 16, .spis = 16, .max_readers = 2, .socket = 0 });
+	struct cfg_sa c = sa_cfg(k, CFG_SA_IN, 64);
+	struct dp_ctx ctx;
+	struct dp_lcore lc1;
+	struct wire_pkt w[3], *wp[3] = { &w[0], &w[1], &w[2] };
+	struct rte_mbuf *m[3], *got;
+	uint32_t slot;
+	unsigned int i;
+
+	cr_assert_not_null(bc);
+	cr_assert_eq(k->next, 41);
+	cr_assert_eq(dp_sa_add(db, &c, 3, NULL, 0, &slot), 0);
+	cr_assert_eq(bc_spi_add(bc, &(struct bc_spi_val){ .sa = dp_sa_get(db, slot), .spi = k->spi,
+		.mn = 3, .owner_lcore = 0, .role = BC_SPI_PAYLOAD }), 0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.sadb = db;
+	ctx.n_workers = 2;
+	ctx.pool = pool;
+	ctx.esp_ring[0] = rte_ring_create("esp0", 64, 0, RING_F_SC_DEQ);
+	ctx.esp_ring[1] = rte_ring_create("esp1", 64, 0, RING_F_SC_DEQ);
+	memset(&lc1, 0, sizeof(lc1));
+	lc1.worker = 1;
+	lc1.bc = bc;
+	lc1.ctx = &ctx;
+	lc1.burst = 32;
+	lc1.sa_ctr = dp_sadb_counters(db, 0);
+	/* IPv4/UDP 4500 ESP of the payload SA, then an unknown SPI */
+	for (i = 0; i < 2; i++) {
+		uint16_t n = (uint16_t)(14 + 20 + 8 + k->esp_len);
+		uint8_t *f;
+
+		m[i] = rte_pktmbuf_alloc(pool);
+		f = (uint8_t *)rte_pktmbuf_append(m[i], n);
+		memset(f, 0, n);
+		wire_wr16(f + 12, 0x0800);
+		f[14] = 0x45;
+		wire_wr16(f + 16, (uint16_t)(n - 14));
+		f[22] = 64;
+		f[23] = 17;
+		wire_wr32(f + 26, 0xcb007142);         /* 203.0.113.66 */
+		wire_wr32(f + 30, 0xc6336401);         /* 198.51.100.1 */
+		wire_wr16(f + 24, wire_csum_ip4(f + 14, 20));
+		wire_wr16(f + 34, 31000);
+		wire_wr16(f + 36, 4500);
+		wire_wr16(f + 38, (uint16_t)(8 + k->esp_len));
+		memcpy(f + 42, k->esp, k->esp_len);
+		if (i == 1)
+			wire_wr32(f + 42, 0x7777);
+		cr_assert_eq(wire_pkt_parse(f, n, 0, &w[i]), WIRE_E_OK);
+		cr_assert_eq(w[i].tun, WIRE_TUN_ESP_UDP);
+	}
+	dp_esp_rx(&lc1, 0, m, wp, 2);
+	cr_assert_eq(lc1.stats.events[HA_EV_ESP_STEERED], 1);
+	cr_assert_eq(lc1.stats.drops[HA_DROP_ESP], 1);
+	cr_assert_eq(rte_ring_count(ctx.esp_ring[1]), 0);
+	cr_assert_eq(rte_ring_dequeue(ctx.esp_ring[0], (void **)&got), 0);
+	/* staged for rte_ipsec: the template, then the ESP header; not decrypted yet */
+	cr_assert_eq(rte_pktmbuf_pkt_len(got), DP_ESP_TMPL_LEN + k->esp_len);
+	cr_assert_arr_eq(rte_pktmbuf_mtod(got, uint8_t *) + DP_ESP_TMPL_LEN, k->esp, k->esp_len);
+	cr_assert_eq(dp_sadb_counters(db, 0)[slot].pkts, 0);
+	rte_pktmbuf_free(got);
+	rte_ring_free(ctx.esp_ring[0]);
+	rte_ring_free(ctx.esp_ring[1]);
+	bc_free(bc);
 }

@@ -199,6 +199,12 @@ static struct bad_case bad_cases[] = {
 	  "  { id = \"mn2\"; hoa6 = \"2001:db8:1::101\"; sas = ( " SA_GCM(0x1001, "in") " ); } );\n",
 	  "t.conf:7: mobile_nodes[1]: inbound SPI 0x00001001 is already used by mobile node "
 	  "\"mn1\"" },
+	{ "crypto_device_not_ipsec_mb", PORTS HA
+	  "dataplane = { crypto_device = \"crypto_openssl0\"; };\n",
+	  "t.conf:6: dataplane.crypto_device: \"crypto_openssl0\" is not a crypto_aesni_mb or "
+	  "crypto_aesni_gcm vdev" },
+	{ "esp_ring_not_power_of_two", PORTS HA "dataplane = { esp_ring = 1000; };\n",
+	  "t.conf:6: dataplane.esp_ring: 1000 is not a power of two" },
 	{ "reserved_spi", PORTS HA MN_OPEN "sas = ( " SA_GCM(255, "in") " ); } );\n",
 	  "t.conf:6: mobile_nodes[0].sas[0].spi: 255 is out of range [256, 4294967295]" },
 	{ "gcm_key_length", PORTS HA MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
