@@ -820,6 +820,12 @@ cp_nat_seen(struct cp *cp, uint32_t idx, uint64_t now_ms)
 	timer_rearm(cp, idx);
 }
 
+bool
+cp_natd_heuristic(const struct cp_bind *b, uint32_t src4, uint16_t sport)
+{
+	return b == NULL || b->state != CP_BIND_ACTIVE || b->coa4 != src4 || b->port != sport;
+}
+
 void
 cp_esp_natt(struct cp *cp, uint32_t idx, uint32_t src4, uint16_t sport, uint64_t now_ms)
 {

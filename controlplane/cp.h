@@ -279,6 +279,13 @@ void cp_nat_seen(struct cp *cp, uint32_t mn, uint64_t now_ms);
  */
 void cp_esp_natt(struct cp *cp, uint32_t mn, uint32_t src4, uint16_t sport, uint64_t now_ms);
 
+/**
+ * NAT detection without the SPI (seed 001 §4.4.2 "heuristic and locking"): is the outer
+ * IPv4 source src4:sport (network, host order) of a UDP-encapsulated BU new information,
+ * i.e. different from the care-of address bound now (b may be NULL)? Pure.
+ */
+bool cp_natd_heuristic(const struct cp_bind *b, uint32_t src4, uint16_t sport);
+
 /** Add a mobile node at run time (same checks as the config loader). @return 0 or -errno. */
 int cp_mn_add(struct cp *cp, const struct cfg_mn *c, uint32_t *idx);
 

@@ -448,10 +448,9 @@ rx_ctx(struct cp_io *io, const uint8_t *f, const struct dp_punt *meta, struct cp
 		 * recorded; one that matches tells nothing new and the recorded CoA stands.
 		 */
 		const struct cp_mn *mn = cp_mndb_find6(cp_mndb(io->cp), cp_bu_hoa(ctx));
-		const struct cp_bind *b = mn != NULL ? cp_bind_get(io->cp, mn->idx) : NULL;
 
-		ctx->outer_known = b == NULL || b->state != CP_BIND_ACTIVE ||
-				   b->coa4 != meta->outer_src4 || b->port != meta->outer_sport;
+		ctx->outer_known = cp_natd_heuristic(mn != NULL ? cp_bind_get(io->cp, mn->idx) :
+					NULL, meta->outer_src4, meta->outer_sport);
 	}
 }
 

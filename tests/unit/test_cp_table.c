@@ -771,3 +771,20 @@ Test(cp_table, has_at_least_50_cases)
 {
 	cr_assert_geq(sizeof(cases) / sizeof(cases[0]), 50);
 }
+
+/* seed 001 §4.4.2: only an outer source that differs from the bound one is news */
+Test(cp_natd, heuristic_records_only_a_new_outer_source)
+{
+	struct cp_bind b;
+
+	memset(&b, 0, sizeof(b));
+	cr_assert(cp_natd_heuristic(NULL, h4("203.0.113.9"), 40000));
+	b.state = CP_BIND_ACTIVE;
+	b.coa4 = h4("203.0.113.9");
+	b.port = 40000;
+	cr_assert_not(cp_natd_heuristic(&b, h4("203.0.113.9"), 40000));
+	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.9"), 40001));
+	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.10"), 40000));
+	b.state = CP_BIND_HOLD;
+	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.9"), 40000));
+}
