@@ -200,13 +200,32 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m)
 			lc->natt_s[e->mn] = t;
 			report(lc, DP_PUNT_ESP_NATT, e->mn, &em);
 		}
-		if (t - lc->seen_s[e->mn] >= 10) {
+		if (t - lc->seen_s[e->mn] >= DP_SEEN_INTERVAL_S) {
 			lc->seen_s[e->mn] = t;
 			report(lc, DP_PUNT_SEEN, e->mn, &em);
 		}
 	}
 	lc->stats.events[HA_EV_DECAP_ESP]++;
 	return true;
+}
+
+/*
+ * rte_ipsec takes a burst per SA: the packets of ms[i..n) staged for the SA of ms[i], in
+ * order, into grp; each packet is taken once (taken[]). @return how many.
+ */
+static uint16_t
+take_group(struct rte_mbuf **ms, uint16_t n, uint16_t i, uint8_t *taken, struct rte_mbuf **grp)
+{
+	uint32_t slot = esp_meta(ms[i])->slot;
+	uint16_t j, ng = 0;
+
+	for (j = i; j < n; j++) {
+		if (!taken[j] && esp_meta(ms[j])->slot == slot) {
+			taken[j] = 1;
+			grp[ng++] = ms[j];
+		}
+	}
+	return ng;
 }
 
 /* Route what was decrypted, a run of packets from the same port at a time. */
@@ -239,12 +258,7 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n)
 
 		if (taken[i])
 			continue;
-		for (j = i, ng = 0; j < n; j++) {
-			if (!taken[j] && esp_meta(ms[j])->slot == slot) {
-				taken[j] = 1;
-				grp[ng++] = ms[j];
-			}
-		}
+		ng = take_group(ms, n, i, taken, grp);
 		sa = dp_sa_get(lc->ctx->sadb, slot);
 		if (sa == NULL) {
 			for (j = 0; j < ng; j++)
@@ -350,10 +364,9 @@ out_stage(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct b
 	const struct dp_ctx *c = lc->ctx;
 	const struct dp_sa *sa = c->sadb != NULL ? dp_sa_get(c->sadb, e->sa_out) : NULL;
 	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
-	uint16_t len = rte_pktmbuf_data_len(m), eport, mtu, outer = dp_encap_esp_overhead(e);
+	uint16_t len = rte_pktmbuf_data_len(m), mtu, outer = dp_encap_esp_overhead(e);
 	struct esp_meta *em;
 	uint8_t v = ip[0] >> 4;
-	int rc;
 
 	if (sa == NULL) {
 		drop(lc, m, HA_DROP_ESP_NO_SA);
@@ -364,28 +377,12 @@ out_stage(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct b
 		drop(lc, m, HA_DROP_ESP_NATT_UNMAPPED);
 		return false;
 	}
-	if (e->fmt == BC_FMT_IP6) {
-		struct in6_addr nh;
-
-		rc = dp_fib_lookup6(c->fib, &e->coa6, &eport, &nh);
-	} else {
-		uint32_t nh;
-
-		rc = dp_fib_lookup4(c->fib, e->coa4, &eport, &nh);
-	}
-	if (rc != 0) {
+	if (dp_out_coa_mtu(lc, e, &mtu) != 0) {
 		drop(lc, m, HA_DROP_NO_ROUTE);
 		return false;
 	}
-	mtu = c->port[eport].mtu;
 	if ((uint32_t)len + dp_sa_overhead(sa, len) + outer > mtu) {
-		uint16_t fit = esp_inner_mtu(sa, mtu, outer);
-
-		if (v == 6)
-			dp_out_icmp_error(lc, ip, len, port, WIRE_ICMP6_TOO_BIG, 0, fit);
-		else if (wire_rd16(ip + 6) & 0x4000)
-			dp_out_icmp_error(lc, ip, len, port, WIRE_ICMP_UNREACH,
-					  WIRE_ICMP_UNREACH_FRAG, fit);
+		dp_out_too_big(lc, ip, len, port, esp_inner_mtu(sa, mtu, outer));
 		drop(lc, m, HA_DROP_TOO_BIG);
 		return false;
 	}
@@ -442,12 +439,7 @@ dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 
 		if (taken[i])
 			continue;
-		for (j = i, ng = 0; j < ns; j++) {
-			if (!taken[j] && esp_meta(st[j])->slot == slot) {
-				taken[j] = 1;
-				grp[ng++] = st[j];
-			}
-		}
+		ng = take_group(st, ns, i, taken, grp);
 		if (sa == NULL) {    /* removed since it was staged */
 			for (j = 0; j < ng; j++)
 				drop(lc, grp[j], HA_DROP_ESP_NO_SA);

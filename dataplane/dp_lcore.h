@@ -16,6 +16,7 @@
 #include "ha_counters.h"
 
 #define DP_BURST_MAX 64
+#define DP_SEEN_INTERVAL_S 10         /* NAT freshness reports, per binding, at most */
 
 /** Counters of one worker, summed when telemetry reads them. */
 struct dp_stats {

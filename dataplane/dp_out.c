@@ -8,6 +8,7 @@
 
 #include "dp_fib.h"
 #include "dp_neigh.h"
+#include "bc_entry.h"
 #include "dp_out.h"
 #include "dp_punt.h"
 #include "wire_csum.h"
@@ -62,10 +63,7 @@ dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
 		if (dp_fib_lookup4(c->fib, dst, &port, &nh) != 0)
 			goto no_route;
 		if (len > c->port[port].mtu) {
-			/* RFC 1191: tell the sender when DF forbids fragmenting (we never do) */
-			if (wire_rd16(ip + 6) & 0x4000)
-				dp_out_icmp_error(lc, ip, len, in_port, WIRE_ICMP_UNREACH,
-						  WIRE_ICMP_UNREACH_FRAG, c->port[port].mtu);
+			dp_out_too_big(lc, ip, len, in_port, c->port[port].mtu);
 			goto too_big;
 		}
 		rc = dp_neigh_lookup4(c->neigh, port, nh, mac);
@@ -84,8 +82,7 @@ dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
 		if (dp_fib_lookup6(c->fib, &dst, &port, &nh) != 0)
 			goto no_route;
 		if (len > c->port[port].mtu) {
-			dp_out_icmp_error(lc, ip, len, in_port, WIRE_ICMP6_TOO_BIG, 0,
-					  c->port[port].mtu);
+			dp_out_too_big(lc, ip, len, in_port, c->port[port].mtu);
 			goto too_big;
 		}
 		rc = dp_neigh_lookup6(c->neigh, port, &nh, mac);
@@ -193,4 +190,37 @@ dp_out_flush(struct dp_lcore *lc)
 
 	for (i = 0; i < lc->n_ports; i++)
 		rte_eth_tx_buffer_flush(lc->ctx->port[i].port_id, lc->queue, lc->txb[i]);
+}
+
+void
+dp_out_too_big(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t in_port,
+	       uint16_t mtu)
+{
+	if ((ip[0] >> 4) == 6)
+		dp_out_icmp_error(lc, ip, len, in_port, WIRE_ICMP6_TOO_BIG, 0, mtu);
+	else if (wire_rd16(ip + 6) & 0x4000)
+		/* RFC 1191: tell the sender when DF forbids fragmenting (we never do) */
+		dp_out_icmp_error(lc, ip, len, in_port, WIRE_ICMP_UNREACH, WIRE_ICMP_UNREACH_FRAG,
+				  mtu);
+}
+
+int
+dp_out_coa_mtu(const struct dp_lcore *lc, const struct bc_entry *e, uint16_t *mtu)
+{
+	const struct dp_ctx *c = lc->ctx;
+	uint16_t port;
+	int rc;
+
+	if (e->fmt == BC_FMT_IP6) {
+		struct in6_addr nh;
+
+		rc = dp_fib_lookup6(c->fib, &e->coa6, &port, &nh);
+	} else {
+		uint32_t nh;
+
+		rc = dp_fib_lookup4(c->fib, e->coa4, &port, &nh);
+	}
+	if (rc == 0)
+		*mtu = c->port[port].mtu;
+	return rc;
 }

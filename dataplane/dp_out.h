@@ -30,6 +30,18 @@ void dp_out_punt(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_event ev);
 void dp_out_icmp_error(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t in_port,
 		       uint8_t type, uint8_t code, uint32_t param);
 
+/**
+ * The IP packet at ip (len bytes, from in_port) does not fit mtu: ICMPv6 "packet too big",
+ * or ICMPv4 "fragmentation needed" when DF is set (RFC 8201 / RFC 1191), rate limited. The
+ * home agent never fragments; the caller drops the packet.
+ */
+void dp_out_too_big(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t in_port,
+		    uint16_t mtu);
+
+struct bc_entry;
+/** The MTU of the port toward e's care-of address. @return 0, or -ENOENT (no route). */
+int dp_out_coa_mtu(const struct dp_lcore *lc, const struct bc_entry *e, uint16_t *mtu);
+
 /** Send what is buffered. */
 void dp_out_flush(struct dp_lcore *lc);
 

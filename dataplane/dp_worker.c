@@ -29,7 +29,6 @@
 #include "wire_tun.h"
 
 #define PREFETCH_OFFSET 3
-#define SEEN_INTERVAL_S 10            /* NAT freshness reports, per binding, at most */
 
 static void
 drop(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_drop why)
@@ -101,7 +100,7 @@ seen(struct dp_lcore *lc, const struct bc_entry *e, const struct wire_pkt *w)
 {
 	uint32_t now_s = (uint32_t)(rte_rdtsc() / lc->tsc_hz);
 
-	if (e->mn >= lc->seen_cap || now_s - lc->seen_s[e->mn] < SEEN_INTERVAL_S)
+	if (e->mn >= lc->seen_cap || now_s - lc->seen_s[e->mn] < DP_SEEN_INTERVAL_S)
 		return;
 	lc->seen_s[e->mn] = now_s;
 	punt_event(lc, DP_PUNT_SEEN, e->mn, w);
@@ -144,6 +143,45 @@ inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, u
 	return true;
 }
 
+/* Addresses to look up in the binding cache, per family, with where each answer goes. */
+struct bind_keys {
+	const struct in6_addr *k6[DP_BURST_MAX];
+	const uint32_t *k4[DP_BURST_MAX];
+	uint8_t idx6[DP_BURST_MAX];
+	uint8_t idx4[DP_BURST_MAX];
+	uint16_t n6;
+	uint16_t n4;
+};
+
+static inline void
+keys_add(struct bind_keys *k, uint16_t i, int family, const uint8_t *addr)
+{
+	if (family == 6) {
+		k->k6[k->n6] = (const struct in6_addr *)(const void *)addr;
+		k->idx6[k->n6++] = (uint8_t)i;
+	} else {
+		k->k4[k->n4] = (const uint32_t *)(const void *)addr;
+		k->idx4[k->n4++] = (uint8_t)i;
+	}
+}
+
+/* Exact home addresses in bulk (one hash pass per family), then prefixes for the misses. */
+static void
+keys_lookup(const struct dp_lcore *lc, struct bind_keys *k, const struct bc_entry **ent)
+{
+	const struct bc_entry *e6[DP_BURST_MAX], *e4[DP_BURST_MAX];
+	uint16_t i;
+
+	if (k->n6 > 0)
+		bc_lookup6_bulk(lc->bc, k->k6, k->n6, e6);
+	if (k->n4 > 0)
+		bc_lookup4_bulk(lc->bc, k->k4, k->n4, e4);
+	for (i = 0; i < k->n6; i++)
+		ent[k->idx6[i]] = e6[i] != NULL ? e6[i] : bc_lookup_prefix6(lc->bc, k->k6[i]);
+	for (i = 0; i < k->n4; i++)
+		ent[k->idx4[i]] = e4[i] != NULL ? e4[i] : bc_lookup_prefix4(lc->bc, *k->k4[i]);
+}
+
 /*
  * Decapsulation with the reverse-tunnel checks: the binding owning the inner source (exact
  * home address in bulk, then prefixes) must have this outer source as its care-of address.
@@ -152,15 +190,13 @@ static uint16_t
 decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struct wire_pkt **ws,
 	    uint16_t n, struct rte_mbuf **fwd, uint16_t nf)
 {
-	const struct in6_addr *k6[DP_BURST_MAX];
-	const uint32_t *k4[DP_BURST_MAX];
-	const struct bc_entry *e6[DP_BURST_MAX], *e4[DP_BURST_MAX];
 	struct dp_inner in[DP_BURST_MAX];
-	uint8_t idx6[DP_BURST_MAX], idx4[DP_BURST_MAX];
 	const struct bc_entry *ent[DP_BURST_MAX];
-	uint16_t i, n6 = 0, n4 = 0;
+	struct bind_keys keys;
+	uint16_t i;
 	enum ha_drop why;
 
+	keys.n6 = keys.n4 = 0;
 	for (i = 0; i < n; i++) {
 		const uint8_t *f = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 
@@ -174,22 +210,9 @@ decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struct w
 			pkts[i] = NULL;
 			continue;
 		}
-		if (in[i].family == 6) {
-			k6[n6] = (const struct in6_addr *)(const void *)in[i].src;
-			idx6[n6++] = (uint8_t)i;
-		} else {
-			k4[n4] = (const uint32_t *)(const void *)in[i].src;
-			idx4[n4++] = (uint8_t)i;
-		}
+		keys_add(&keys, i, in[i].family, in[i].src);
 	}
-	if (n6 > 0)
-		bc_lookup6_bulk(lc->bc, k6, n6, e6);
-	if (n4 > 0)
-		bc_lookup4_bulk(lc->bc, k4, n4, e4);
-	for (i = 0; i < n6; i++)
-		ent[idx6[i]] = e6[i] != NULL ? e6[i] : bc_lookup_prefix6(lc->bc, k6[i]);
-	for (i = 0; i < n4; i++)
-		ent[idx4[i]] = e4[i] != NULL ? e4[i] : bc_lookup_prefix4(lc->bc, *k4[i]);
+	keys_lookup(lc, &keys, ent);
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -230,35 +253,18 @@ static const enum ha_event encap_event[] = {
 static void
 encap_out(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uint16_t port)
 {
-	const struct dp_ctx *c = lc->ctx;
-	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
-	uint16_t len = rte_pktmbuf_data_len(m), eport, mtu;
+	uint16_t len = rte_pktmbuf_data_len(m), mtu;
 	struct dp_pkt p;
-	int rc;
 
 	/* the egress MTU is that of the port toward the care-of address */
-	if (e->fmt == BC_FMT_IP6) {
-		struct in6_addr nh;
-
-		rc = dp_fib_lookup6(c->fib, &e->coa6, &eport, &nh);
-	} else {
-		uint32_t nh;
-
-		rc = dp_fib_lookup4(c->fib, e->coa4, &eport, &nh);
-	}
-	if (rc != 0) {
+	if (dp_out_coa_mtu(lc, e, &mtu) != 0) {
 		drop(lc, m, HA_DROP_NO_ROUTE);
 		return;
 	}
-	mtu = c->port[eport].mtu;
 	if (len + dp_encap_overhead(e) > mtu) {
 		/* the sender learns the tunnel's MTU: RFC 1191 / RFC 8201 */
-		if ((ip[0] >> 4) == 6)
-			dp_out_icmp_error(lc, ip, len, port, WIRE_ICMP6_TOO_BIG, 0,
-					  mtu - dp_encap_overhead(e));
-		else if (wire_rd16(ip + 6) & 0x4000)
-			dp_out_icmp_error(lc, ip, len, port, WIRE_ICMP_UNREACH,
-					  WIRE_ICMP_UNREACH_FRAG, mtu - dp_encap_overhead(e));
+		dp_out_too_big(lc, rte_pktmbuf_mtod(m, uint8_t *), len, port,
+			       (uint16_t)(mtu - dp_encap_overhead(e)));
 		drop(lc, m, HA_DROP_TOO_BIG);
 		return;
 	}
@@ -281,34 +287,22 @@ encap_out(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uin
 void
 dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct in6_addr *k6[DP_BURST_MAX];
-	const uint32_t *k4[DP_BURST_MAX];
-	const struct bc_entry *e6[DP_BURST_MAX], *e4[DP_BURST_MAX], *ent[DP_BURST_MAX];
-	const struct bc_entry *esp_e[DP_BURST_MAX];
+	const struct bc_entry *ent[DP_BURST_MAX], *esp_e[DP_BURST_MAX];
 	struct rte_mbuf *esp_m[DP_BURST_MAX];
-	uint8_t idx6[DP_BURST_MAX], idx4[DP_BURST_MAX];
-	uint16_t i, n6 = 0, n4 = 0, ne = 0;
+	struct bind_keys keys;
+	uint16_t i, ne = 0;
 
+	keys.n6 = keys.n4 = 0;
 	for (i = 0; i < n; i++) {
 		uint8_t *ip = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 
 		ent[i] = NULL;
-		if ((ip[0] >> 4) == 6) {
-			k6[n6] = (const struct in6_addr *)(void *)(ip + 24);
-			idx6[n6++] = (uint8_t)i;
-		} else {
-			k4[n4] = (const uint32_t *)(void *)(ip + 16);
-			idx4[n4++] = (uint8_t)i;
-		}
+		if ((ip[0] >> 4) == 6)
+			keys_add(&keys, i, 6, ip + 24);
+		else
+			keys_add(&keys, i, 4, ip + 16);
 	}
-	if (n6 > 0)
-		bc_lookup6_bulk(lc->bc, k6, n6, e6);
-	if (n4 > 0)
-		bc_lookup4_bulk(lc->bc, k4, n4, e4);
-	for (i = 0; i < n6; i++)
-		ent[idx6[i]] = e6[i] != NULL ? e6[i] : bc_lookup_prefix6(lc->bc, k6[i]);
-	for (i = 0; i < n4; i++)
-		ent[idx4[i]] = e4[i] != NULL ? e4[i] : bc_lookup_prefix4(lc->bc, *k4[i]);
+	keys_lookup(lc, &keys, ent);
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];

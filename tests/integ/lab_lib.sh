@@ -50,7 +50,15 @@ ping_ok() {   # WHAT NS-or-mn ARGS...
     local what=$1 where=$2 out; shift 2
     if [ "$where" = mn ]; then out=$(mn "ping $*"); else out=$(ns_exec "$where" ping "$@"); fi
     if printf '%s' "$out" | grep -qE ' 0% packet loss'; then pass "$what"; else
-        fail "$what: $(printf '%s' "$out" | tail -n 2 | tr '\n' ' ')"; fi
+        fail "$what: $(printf '%s' "$out" | tail -n 2 | tr '\n' ' ')"
+        echo "   home agent drops: $(ha_drops)" >&2
+    fi
+}
+
+# the home agent's non-zero drop counters, for a failure message
+ha_drops() {
+    json_get "$(lab_telemetry /dsmip/stats)" \
+        "{k: v for k, v in d['/dsmip/stats']['drops'].items() if v}"
 }
 
 ping_fails() {

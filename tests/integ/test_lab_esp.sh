@@ -40,6 +40,12 @@ sa_stat() {
 }
 cp_discard() { json_get "$(lab_telemetry /dsmip/stats)" "d['/dsmip/stats']['control_plane']['discards']['$1']"; }
 
+# one echo each family once the node has re-installed its payload SA: the first packets may
+# wait for the node's neighbor resolution; what follows must not lose any
+warm_up() {
+    mn "ping -6 -c 1 -W 1 -I $HOA6 $CN6; ping -c 1 -W 1 -I $HOA4 $CN4" >/dev/null
+}
+
 tcp_both_ways() {   # LABEL: a short TCP exchange each way
     local out
     out=$(ns_exec dsmip-cn /usr/bin/python3 "$MNT/tcp_echo.py" client --dst "$HOA6" --port 7778 \
@@ -72,6 +78,7 @@ expect_eq "... and is counted as unprotected" "$(cp_discard unprotected)" 1
 kbu "IPv6 CoA" --altcoa 2001:db8:b::5 --seq 2
 expect_eq "IPv6 CoA: accepted" "$(ba "d['status']")" 0
 mn_setup esp-pay 2001:db8:b::5 $HA6
+warm_up
 mn "(/usr/bin/python3 $MNT/tcp_echo.py server --bind $HOA6 --port 7778 --max 120 \
     >/dev/null 2>&1 &)" >/dev/null
 both_ways "IPv6 CoA, payload SA"
@@ -100,6 +107,7 @@ kbu "public IPv4" --v4coa 203.0.113.5 --seq 4
 expect_eq "public IPv4: accepted" "$(ba "d['status']")" 0
 expect_eq "public IPv4: no NAT" "$(ba "d['natd']['refresh']")" 4294967295
 mn_setup esp-pay 203.0.113.5 $HA4
+warm_up
 both_ways "public IPv4, ESP"
 tcp_both_ways "public IPv4, ESP"
 
