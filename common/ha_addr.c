@@ -217,3 +217,20 @@ ha_prefix6_str(const struct ha_prefix6 *p, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", ha_addr6_str(&p->addr, a, sizeof(a)), p->len);
 	return buf;
 }
+
+bool
+ha_addr6_add(const struct in6_addr *a, uint64_t k, struct in6_addr *out)
+{
+	uint64_t carry = k;
+	int i;
+
+	*out = *a;
+	/* from the last byte up, as one big-endian number */
+	for (i = 15; i >= 0 && carry != 0; i--) {
+		uint64_t v = out->s6_addr[i] + (carry & 0xff);
+
+		out->s6_addr[i] = (uint8_t)v;
+		carry = (carry >> 8) + (v >> 8);
+	}
+	return carry == 0;
+}

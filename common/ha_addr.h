@@ -63,6 +63,9 @@ bool ha_addr4_is_unicast(uint32_t addr);
 bool ha_addr6_is_routable_unicast(const struct in6_addr *a);
 
 /** Format helpers; return buf. */
+/** a + k as a 128-bit number. @return false when it wraps past ffff:...:ffff. */
+bool ha_addr6_add(const struct in6_addr *a, uint64_t k, struct in6_addr *out);
+
 const char *ha_addr4_str(uint32_t addr, char *buf, size_t len);
 const char *ha_addr6_str(const struct in6_addr *a, char *buf, size_t len);
 const char *ha_prefix4_str(const struct ha_prefix4 *p, char *buf, size_t len);

@@ -5,7 +5,9 @@
  * Every error is one line "file:line: setting: reason" so that an operator can go straight to
  * the offending line. Parsing continues after an error so that one run reports all of them.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -781,7 +783,7 @@ parse_capacity_dataplane(struct cfg_ctx *c, struct ha_cfg *cfg, const config_set
 /* ---------------------------------------------------------------- mobile nodes */
 
 static const char *const mn_keys[] = {
-	"id", "hoa6", "hoa4", "mobile_router", "ipv4_prefix", "prefixes", "sas", NULL
+	"id", "hoa6", "hoa4", "mobile_router", "ipv4_prefix", "prefixes", "sas", "count", NULL
 };
 static const char *const sa_keys[] = {
 	"spi", "direction", "role", "algorithm", "key", "auth_key", "replay_window", "esn", NULL
@@ -932,6 +934,86 @@ parse_mn_prefix(struct cfg_ctx *c, const config_setting_t *s, const char *path, 
 								 CFG_MN_MAX_PREFIXES, true, 8 });
 }
 
+/* A block of count nodes (provisioning by the thousand): its last node must be valid too. */
+static void
+check_block(struct cfg_ctx *c, const struct ha_cfg *cfg, const struct cfg_mn *mn,
+	    const config_setting_t *s, const char *path)
+{
+	const config_setting_t *cs = config_setting_get_member(s, "count");
+	struct in6_addr last6;
+	char kpath[PATH_LEN], buf[HA_ADDR_STRLEN];
+	bool in_home = false;
+	unsigned int i;
+
+	path_join(kpath, path, "count");
+	if (snprintf(buf, sizeof(buf), "%s%u", mn->id, mn->count - 1) >= CFG_NAME_MAX)
+		cfg_err(c, cs, kpath, "ids \"%s0\"..\"%s\" would be longer than %d characters",
+			mn->id, buf, CFG_NAME_MAX - 1);
+	if (!ha_addr6_add(&mn->hoa6, mn->count - 1, &last6)) {
+		in_home = false;
+	} else {
+		for (i = 0; i < cfg->ha.n_prefixes6; i++)
+			in_home |= ha_prefix6_contains(&cfg->ha.prefixes6[i], &last6) &&
+				   ha_prefix6_contains(&cfg->ha.prefixes6[i], &mn->hoa6);
+	}
+	if (!in_home && cfg->ha.n_prefixes6 > 0)
+		cfg_err(c, cs, kpath, "the block's last hoa6 %s is not in the home prefix of its "
+			"first", ha_addr6_str(&last6, buf, sizeof(buf)));
+	if (mn->hoa4_mode == CFG_HOA4_STATIC) {
+		uint32_t first = ntohl(mn->hoa4), last = first + mn->count - 1;
+		bool inside = cfg->ha.n_prefixes4 == 0;
+
+		for (i = 0; i < cfg->ha.n_prefixes4; i++)
+			inside |= ha_prefix4_contains(&cfg->ha.prefixes4[i], htonl(last)) &&
+				  ha_prefix4_contains(&cfg->ha.prefixes4[i], mn->hoa4);
+		for (i = 0; i < cfg->ha.n_pools && last >= first; i++) {
+			const struct ha_prefix4 *p = &cfg->ha.pools[i];
+			uint32_t lo = ntohl(p->addr) & ntohl(ha_mask4(p->len));
+			uint32_t hi = lo | ~ntohl(ha_mask4(p->len));
+
+			if (first <= hi && last >= lo)
+				inside = false;
+		}
+		if (last < first || !inside)
+			cfg_err(c, cs, kpath, "the block's IPv4 home addresses leave the home "
+				"prefixes or enter the dynamic pool");
+	}
+	if (mn->n_prefixes6 > 0 || mn->n_prefixes4 > 0)
+		cfg_err(c, cs, kpath, "a block of mobile routers cannot share prefixes");
+	for (i = 0; i < mn->n_sas; i++)
+		if ((uint64_t)mn->sas[i].spi + mn->count - 1 > 0xffffffffULL)
+			cfg_err(c, cs, kpath, "SPI 0x%x + %u passes 0xffffffff", mn->sas[i].spi,
+				mn->count - 1);
+}
+
+void
+cfg_mn_instance(const struct cfg_mn *m, uint32_t k, struct cfg_mn *out)
+{
+	unsigned int i;
+
+	*out = *m;
+	out->count = 1;
+	if (m->count <= 1)
+		return;
+	snprintf(out->id, sizeof(out->id), "%s%u", m->id, k);
+	ha_addr6_add(&m->hoa6, k, &out->hoa6);
+	if (m->hoa4_mode == CFG_HOA4_STATIC)
+		out->hoa4 = htonl(ntohl(m->hoa4) + k);
+	for (i = 0; i < m->n_sas; i++)
+		out->sas[i].spi = m->sas[i].spi + k;
+}
+
+uint64_t
+cfg_mn_total(const struct ha_cfg *cfg)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_mns; i++)
+		n += cfg->mns[i].count;
+	return n;
+}
+
 static void
 parse_mn(struct cfg_ctx *c, struct ha_cfg *cfg, struct cfg_mn *mn, const config_setting_t *s,
 	 const char *path)
@@ -944,7 +1026,9 @@ parse_mn(struct cfg_ctx *c, struct ha_cfg *cfg, struct cfg_mn *mn, const config_
 
 	memset(mn, 0, sizeof(*mn));
 	mn->line = config_setting_source_line(s);
+	mn->count = 1;
 	check_known(c, s, path, mn_keys);
+	GET_UINT(c, s, path, "count", 1, 10000000, mn->count);
 
 	if (get_string(c, s, path, "id", true, &str) == 0) {
 		path_join(kpath, path, "id");
@@ -1038,6 +1122,8 @@ parse_mn(struct cfg_ctx *c, struct ha_cfg *cfg, struct cfg_mn *mn, const config_
 			}
 		}
 	}
+	if (mn->count > 1)
+		check_block(c, cfg, mn, s, path);
 }
 
 /* Sort keys to find duplicates across many mobile nodes in O(n log n). */
@@ -1072,6 +1158,64 @@ dup_add(struct dup_key *keys, size_t *n, enum dup_tag tag, const void *v, size_t
 	k->sa = sa;
 }
 
+/* Is a inside [first, first + count)? */
+static bool
+in_block6(const struct in6_addr *first, uint32_t count, const struct in6_addr *a)
+{
+	struct in6_addr last;
+
+	return ha_addr6_add(first, count - 1, &last) && memcmp(a, first, 16) >= 0 &&
+	       memcmp(a, &last, 16) <= 0;
+}
+
+/* Blocks (count > 1) must not overlap another node or block: addresses, ids, SPIs. */
+static void
+check_block_overlaps(struct cfg_ctx *c, const struct ha_cfg *cfg, const config_setting_t *list)
+{
+	unsigned int i, j, s, t;
+	char path[PATH_LEN];
+
+	for (i = 0; i < cfg->n_mns; i++) {
+		const struct cfg_mn *b = &cfg->mns[i];
+		size_t idl = strlen(b->id);
+
+		if (b->count <= 1)
+			continue;
+		for (j = 0; j < cfg->n_mns; j++) {
+			const struct cfg_mn *o = &cfg->mns[j];
+			struct in6_addr olast;
+			bool clash;
+
+			if (j == i || (o->count > 1 && j < i))
+				continue;
+			ha_addr6_add(&o->hoa6, o->count - 1, &olast);
+			clash = in_block6(&b->hoa6, b->count, &o->hoa6) ||
+				in_block6(&b->hoa6, b->count, &olast) ||
+				in_block6(&o->hoa6, o->count, &b->hoa6);
+			/* "bench" block and a node "bench42" (or another "bench" block) */
+			if (strncmp(o->id, b->id, idl) == 0) {
+				const char *d = o->id + idl;
+
+				if (o->count > 1 || (*d != '\0' && strspn(d, "0123456789") ==
+						     strlen(d) && strtoul(d, NULL, 10) < b->count))
+					clash = true;
+			}
+			for (s = 0; s < b->n_sas; s++)
+				for (t = 0; t < o->n_sas; t++)
+					if (b->sas[s].dir == o->sas[t].dir &&
+					    (uint64_t)o->sas[t].spi + o->count > b->sas[s].spi &&
+					    (uint64_t)b->sas[s].spi + b->count > o->sas[t].spi)
+						clash = true;
+			if (clash) {
+				path_index(path, "mobile_nodes", j);
+				cfg_err(c, config_setting_get_elem(list, j), path,
+					"overlaps the block \"%s\" of %u nodes (line %d): home "
+					"addresses, ids or SPIs", b->id, b->count, b->line);
+			}
+		}
+	}
+}
+
 static void
 check_mn_duplicates(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *list)
 {
@@ -1100,6 +1244,7 @@ check_mn_duplicates(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_
 				&mn->sas[j].spi, 4, m, j);
 	}
 	qsort(keys, n, sizeof(*keys), dup_cmp);
+	check_block_overlaps(c, cfg, list);
 	for (i = 1; i < n; i++) {
 		const struct dup_key *a = &keys[i - 1], *b = &keys[i];
 		const struct cfg_mn *first = &cfg->mns[a->mn];
@@ -1125,7 +1270,7 @@ parse_mobile_nodes(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t
 {
 	const config_setting_t *l = config_setting_get_member(root, "mobile_nodes");
 	char path[PATH_LEN];
-	unsigned int n_sas = 0;
+	uint64_t n_sas = 0;
 	int i, n;
 
 	if (l == NULL)
@@ -1154,11 +1299,15 @@ parse_mobile_nodes(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t
 			continue;
 		}
 		parse_mn(c, cfg, &cfg->mns[cfg->n_mns], e, path);
-		n_sas += cfg->mns[cfg->n_mns].n_sas;
+		n_sas += (uint64_t)cfg->mns[cfg->n_mns].n_sas * cfg->mns[cfg->n_mns].count;
 		cfg->n_mns++;
 	}
+	if (cfg_mn_total(cfg) > cfg->cap.bindings)
+		cfg_err(c, l, "mobile_nodes", "%" PRIu64 " mobile nodes exceed capacity.bindings %u",
+			cfg_mn_total(cfg), cfg->cap.bindings);
 	if (n_sas > cfg->cap.sas)
-		cfg_err(c, l, "mobile_nodes", "%u SAs exceed capacity.sas %u", n_sas, cfg->cap.sas);
+		cfg_err(c, l, "mobile_nodes", "%" PRIu64 " SAs exceed capacity.sas %u", n_sas,
+			cfg->cap.sas);
 	check_mn_duplicates(c, cfg, l);
 }
 

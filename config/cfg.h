@@ -130,6 +130,7 @@ enum cfg_hoa4_mode {
 
 struct cfg_mn {
 	char id[CFG_NAME_MAX];
+	uint32_t count;               /**< a block of count nodes: id0.., hoa6 + k, ... (1: one) */
 	struct in6_addr hoa6;
 	enum cfg_hoa4_mode hoa4_mode;
 	uint32_t hoa4;                /**< network order, CFG_HOA4_STATIC only */
@@ -200,6 +201,15 @@ int cfg_port_find(const struct ha_cfg *cfg, const char *name);
 
 const char *cfg_role_name(unsigned int role);
 const char *cfg_alg_name(enum cfg_sa_alg alg);
+
+/**
+ * Node k (0 <= k < count) of the block m: id followed by k, home addresses and SPIs plus k
+ * (a block of one is m itself). The loader checked that the whole block is valid.
+ */
+void cfg_mn_instance(const struct cfg_mn *m, uint32_t k, struct cfg_mn *out);
+
+/** Mobile nodes in all blocks of cfg. */
+uint64_t cfg_mn_total(const struct ha_cfg *cfg);
 const char *cfg_natd_name(enum cfg_nat_detect m);
 
 #endif /* HA_CFG_H */

@@ -935,12 +935,20 @@ cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
 	}
 	cp->be_tokens = 1000ull * cfg->policy.binding_error_rate;
 	for (i = 0; i < cfg->n_mns; i++) {
-		int rc = cp_mn_add(cp, &cfg->mns[i], NULL);
+		uint32_t k;
 
-		if (rc != 0) {
-			CP_LOG(ERR, "mobile node %s: %s", cfg->mns[i].id, strerror(-rc));
-			cp_free(cp);
-			return NULL;
+		/* a block of count nodes is added node by node, as the loader described them */
+		for (k = 0; k < cfg->mns[i].count; k++) {
+			struct cfg_mn one;
+			int rc;
+
+			cfg_mn_instance(&cfg->mns[i], k, &one);
+			rc = cp_mn_add(cp, &one, NULL);
+			if (rc != 0) {
+				CP_LOG(ERR, "mobile node %s: %s", one.id, strerror(-rc));
+				cp_free(cp);
+				return NULL;
+			}
 		}
 	}
 	return cp;

@@ -119,7 +119,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 			rte_tel_data_add_dict_string(ha, "address4",
 						     ha_addr4_str(app->cfg->ha.addr4, buf,
 								  sizeof(buf)));
-		rte_tel_data_add_dict_int(ha, "mobile_nodes", (int)app->cfg->n_mns);
+		rte_tel_data_add_dict_u64(ha, "mobile_nodes", cfg_mn_total(app->cfg));
 		rte_tel_data_add_dict_container(d, "home_agent", ha, 0);
 	}
 	bcd = rte_tel_data_alloc();

@@ -218,7 +218,7 @@ main(int argc, char **argv)
 		return HA_EXIT_CONFIG;
 	if (app.opts.check_config) {
 		printf("%s: OK (%u ports, %u routes, %u mobile nodes)\n", app.cfg->path,
-		       app.cfg->n_ports, app.cfg->n_routes, app.cfg->n_mns);
+		       app.cfg->n_ports, app.cfg->n_routes, (unsigned int)cfg_mn_total(app.cfg));
 		cfg_free(app.cfg);
 		return HA_EXIT_OK;
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Config parser: the example loads with the documented values; bad files give exact messages. */
+#include <arpa/inet.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,6 +80,32 @@ Test(cfg, example_file_is_valid)
 	cr_assert_eq(mn->n_prefixes4, 1);
 	cr_assert_eq(mn->prefixes6[0].len, 48);
 	cr_assert_eq(mn->sas[0].key_len, 36);
+	cfg_free(c);
+}
+
+/* provisioning by the block: node k is the first plus k in every number */
+Test(cfg, block_of_nodes_expands)
+{
+	struct cfg_status st;
+	struct ha_cfg *c = load(PORTS HA "capacity = { bindings = 2000000; sas = 4000000; };\n"
+		"mobile_nodes = ( { id = \"sub\"; hoa6 = \"2001:db8:1::1:fffe\"; count = 1000000; "
+		"hoa4 = \"dynamic\"; sas = ( " SA_GCM(0x10000, "in") ", " SA_GCM(0x10000, "out")
+		" ); } );\n", &st);
+	struct cfg_mn one;
+	char buf[64];
+
+	cr_assert_not_null(c, "%s", st.errors[0]);
+	cr_assert_eq(c->n_mns, 1);
+	cr_assert_eq(cfg_mn_total(c), 1000000);
+	cfg_mn_instance(&c->mns[0], 0, &one);
+	cr_assert_str_eq(one.id, "sub0");
+	cfg_mn_instance(&c->mns[0], 999999, &one);
+	cr_assert_str_eq(one.id, "sub999999");
+	cr_assert_eq(one.count, 1);
+	cr_assert_str_eq(inet_ntop(AF_INET6, &one.hoa6, buf, sizeof(buf)), "2001:db8:1::11:423d");
+	cr_assert_eq(one.sas[0].spi, 0x10000 + 999999);
+	cr_assert_eq(one.sas[1].spi, 0x10000 + 999999);
+	cr_assert_eq(one.hoa4_mode, CFG_HOA4_DYNAMIC);
 	cfg_free(c);
 }
 
@@ -205,6 +232,29 @@ static struct bad_case bad_cases[] = {
 	  "crypto_aesni_gcm vdev" },
 	{ "esp_ring_not_power_of_two", PORTS HA "dataplane = { esp_ring = 1000; };\n",
 	  "t.conf:6: dataplane.esp_ring: 1000 is not a power of two" },
+	{ "block_leaves_home_prefix", PORTS HA
+	  "mobile_nodes = ( { id = \"b\"; hoa6 = \"2001:db8:1:0:ffff:ffff:ffff:fff0\"; count = 100; } );\n",
+	  "t.conf:6: mobile_nodes[0].count: the block's last hoa6 2001:db8:1:1::53 is not in the home "
+	  "prefix of its first" },
+	{ "block_overlaps_node", PORTS HA
+	  "mobile_nodes = ( { id = \"b\"; hoa6 = \"2001:db8:1::1000\"; count = 100; },\n"
+	  "  { id = \"x\"; hoa6 = \"2001:db8:1::1010\"; } );\n",
+	  "t.conf:7: mobile_nodes[1]: overlaps the block \"b\" of 100 nodes (line 6): home "
+	  "addresses, ids or SPIs" },
+	{ "block_id_clash", PORTS HA
+	  "mobile_nodes = ( { id = \"b\"; hoa6 = \"2001:db8:1::1000\"; count = 100; },\n"
+	  "  { id = \"b42\"; hoa6 = \"2001:db8:1::9\"; } );\n",
+	  "t.conf:7: mobile_nodes[1]: overlaps the block \"b\" of 100 nodes (line 6): home "
+	  "addresses, ids or SPIs" },
+	{ "block_spis_overlap", PORTS HA
+	  "mobile_nodes = ( { id = \"b\"; hoa6 = \"2001:db8:1::1000\"; count = 100; sas = ( "
+	  SA_GCM(0x1000, "in") " ); },\n"
+	  "  { id = \"x\"; hoa6 = \"2001:db8:1::9\"; sas = ( " SA_GCM(0x1050, "in") " ); } );\n",
+	  "t.conf:7: mobile_nodes[1]: overlaps the block \"b\" of 100 nodes (line 6): home "
+	  "addresses, ids or SPIs" },
+	{ "blocks_exceed_capacity", PORTS HA "capacity = { bindings = 50; };\n"
+	  "mobile_nodes = ( { id = \"b\"; hoa6 = \"2001:db8:1::1000\"; count = 100; } );\n",
+	  "t.conf:7: mobile_nodes: 100 mobile nodes exceed capacity.bindings 50" },
 	{ "reserved_spi", PORTS HA MN_OPEN "sas = ( " SA_GCM(255, "in") " ); } );\n",
 	  "t.conf:6: mobile_nodes[0].sas[0].spi: 255 is out of range [256, 4294967295]" },
 	{ "gcm_key_length", PORTS HA MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
