@@ -463,7 +463,7 @@ parse_ports(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
 
 /* ---------------------------------------------------------------- routes */
 
-static const char *const route_keys[] = { "prefix", "via", "port", NULL };
+static const char *const route_keys[] = { "prefix", "via", "port", "mac", NULL };
 
 /* Find the port whose connected subnet holds the next hop; -1 if none. */
 static int
@@ -488,7 +488,7 @@ static void
 parse_route(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *s, const char *path)
 {
 	struct cfg_route *r = &cfg->routes[cfg->n_routes];
-	const char *pfx = NULL, *via = NULL, *port = NULL;
+	const char *pfx = NULL, *via = NULL, *port = NULL, *str;
 	const config_setting_t *vs;
 	char kpath[PATH_LEN], vpath[PATH_LEN];
 	int want = -1, idx;
@@ -551,6 +551,21 @@ parse_route(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *s, co
 		return;
 	}
 	r->port = (uint16_t)idx;
+	if (get_string(c, s, path, "mac", false, &str) == 0) {
+		unsigned int b[6], k;
+		char end;
+
+		path_join(kpath, path, "mac");
+		if (sscanf(str, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+			   &b[5], &end) != 6 || (b[0] & 1) != 0) {
+			cfg_err(c, config_setting_get_member(s, "mac"), kpath,
+				"\"%s\" is not a unicast MAC address (xx:xx:xx:xx:xx:xx)", str);
+			return;
+		}
+		for (k = 0; k < 6; k++)
+			r->mac[k] = (uint8_t)b[k];
+		r->has_mac = true;
+	}
 	cfg->n_routes++;
 }
 

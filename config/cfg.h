@@ -57,6 +57,8 @@ struct cfg_route {
 	uint32_t via4;               /**< network order */
 	struct in6_addr via6;
 	uint16_t port;               /**< index into ha_cfg.ports */
+	bool has_mac;                /**< the next hop's MAC is given: a static neighbor */
+	uint8_t mac[6];
 	int line;
 };
 

@@ -29,7 +29,8 @@
 #define NB_REACHABLE_MS 60000         /* then probed (unicast) */
 #define PUNT_BURST 32
 
-enum nb_state { NB_FREE, NB_INCOMPLETE, NB_REACHABLE, NB_PROBE };
+/* NB_STATIC: from the config (routes[].mac): never probed, aged or relearnt */
+enum nb_state { NB_FREE, NB_INCOMPLETE, NB_REACHABLE, NB_PROBE, NB_STATIC };
 
 struct cp_nb {
 	uint8_t state;
@@ -247,7 +248,7 @@ nb_forget(struct cp_io *io, struct cp_nb *n)
 	uint32_t ip4;
 
 	nb_drop_held(io, n);
-	if (n->state == NB_REACHABLE || n->state == NB_PROBE) {
+	if (n->state == NB_REACHABLE || n->state == NB_PROBE || n->state == NB_STATIC) {
 		if (n->family == 4) {
 			memcpy(&ip4, n->ip, 4);
 			dp_neigh_del4(io->ctx->neigh, n->port, ip4);
@@ -274,6 +275,8 @@ nb_learn(struct cp_io *io, uint8_t family, uint16_t port, const void *ip, const 
 		if (n == NULL)
 			return;
 	}
+	if (n->state == NB_STATIC)
+		return;
 	if (n->state != NB_REACHABLE || memcmp(n->mac, mac, 6) != 0) {
 		if (family == 4) {
 			memcpy(&ip4, ip, 4);
@@ -309,7 +312,7 @@ nb_hold(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
 	struct cp_nb *n = nb_find(io, meta->family, meta->port, meta->nh);
 	uint8_t mac[6];
 
-	if (n != NULL && n->state == NB_REACHABLE) {
+	if (n != NULL && (n->state == NB_REACHABLE || n->state == NB_STATIC)) {
 		/* resolved meanwhile (the workers raced the table update) */
 		memcpy(mac, n->mac, 6);
 		if (push_l2(m, io->ctx->port[meta->port].mac, mac, meta->family == 4 ?
@@ -710,10 +713,33 @@ cp_io_create(const struct dp_ctx *ctx, const struct dp_port *ports,
 	return io;
 }
 
+/* Next hops whose MAC the config gives (routes[].mac): published once, kept. */
+static void
+nb_static(struct cp_io *io, const struct ha_cfg *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_routes; i++) {
+		const struct cfg_route *r = &cfg->routes[i];
+		const void *ip = r->family == AF_INET ? (const void *)&r->via4 :
+							(const void *)&r->via6;
+		uint8_t fam = r->family == AF_INET ? 4 : 6;
+		struct cp_nb *n;
+
+		if (!r->has_mac || nb_find(io, fam, r->port, ip) != NULL)
+			continue;
+		nb_learn(io, fam, r->port, ip, r->mac, true);
+		n = nb_find(io, fam, r->port, ip);
+		if (n != NULL)
+			n->state = NB_STATIC;
+	}
+}
+
 void
 cp_io_attach(struct cp_io *io, struct cp *cp)
 {
 	io->cp = cp;
+	nb_static(io, cp_cfg(cp));
 	io->natd_heuristic = cp_cfg(cp)->policy.nat_detection == CFG_NATD_HEURISTIC;
 }
 

@@ -255,6 +255,10 @@ static struct bad_case bad_cases[] = {
 	{ "blocks_exceed_capacity", PORTS HA "capacity = { bindings = 50; };\n"
 	  "mobile_nodes = ( { id = \"b\"; hoa6 = \"2001:db8:1::1000\"; count = 100; } );\n",
 	  "t.conf:7: mobile_nodes: 100 mobile nodes exceed capacity.bindings 50" },
+	{ "route_mac_multicast", PORTS HA
+	  "routes = ( { prefix = \"0.0.0.0/0\"; via = \"198.51.100.254\"; mac = \"01:00:5e:00:00:01\"; } );\n",
+	  "t.conf:6: routes[0].mac: \"01:00:5e:00:00:01\" is not a unicast MAC address "
+	  "(xx:xx:xx:xx:xx:xx)" },
 	{ "reserved_spi", PORTS HA MN_OPEN "sas = ( " SA_GCM(255, "in") " ); } );\n",
 	  "t.conf:6: mobile_nodes[0].sas[0].spi: 255 is out of range [256, 4294967295]" },
 	{ "gcm_key_length", PORTS HA MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
