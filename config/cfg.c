@@ -353,7 +353,36 @@ cfg_defaults(struct ha_cfg *cfg)
 
 /* ---------------------------------------------------------------- ports */
 
-static const char *const port_keys[] = { "name", "device", "role", "ipv4", "ipv6", "mtu", NULL };
+/* An optional "mac" setting: a unicast MAC address. @return 0, 1 (absent) or -1. */
+static int
+get_mac(struct cfg_ctx *c, const config_setting_t *s, const char *path, uint8_t mac[6],
+	bool *has)
+{
+	const char *str;
+	char kpath[PATH_LEN];
+	unsigned int b[6], k;
+	char end;
+	int r = get_string(c, s, path, "mac", false, &str);
+
+	*has = false;
+	if (r != 0)
+		return r;
+	path_join(kpath, path, "mac");
+	if (sscanf(str, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6 || (b[0] & 1) != 0) {
+		cfg_err(c, config_setting_get_member(s, "mac"), kpath,
+			"\"%s\" is not a unicast MAC address (xx:xx:xx:xx:xx:xx)", str);
+		return -1;
+	}
+	for (k = 0; k < 6; k++)
+		mac[k] = (uint8_t)b[k];
+	*has = true;
+	return 0;
+}
+
+static const char *const port_keys[] = {
+	"name", "device", "role", "ipv4", "ipv6", "mtu", "mac", NULL
+};
 
 static void
 parse_port(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *s, const char *path)
@@ -424,6 +453,7 @@ parse_port(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *s, con
 	}
 	/* 1280 is the IPv6 minimum link MTU (RFC 8200 §5). */
 	GET_UINT(c, s, path, "mtu", 1280, 9600, p->mtu);
+	get_mac(c, s, path, p->mac, &p->has_mac);
 	cfg->n_ports++;
 }
 
@@ -488,7 +518,7 @@ static void
 parse_route(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *s, const char *path)
 {
 	struct cfg_route *r = &cfg->routes[cfg->n_routes];
-	const char *pfx = NULL, *via = NULL, *port = NULL, *str;
+	const char *pfx = NULL, *via = NULL, *port = NULL;
 	const config_setting_t *vs;
 	char kpath[PATH_LEN], vpath[PATH_LEN];
 	int want = -1, idx;
@@ -551,21 +581,8 @@ parse_route(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *s, co
 		return;
 	}
 	r->port = (uint16_t)idx;
-	if (get_string(c, s, path, "mac", false, &str) == 0) {
-		unsigned int b[6], k;
-		char end;
-
-		path_join(kpath, path, "mac");
-		if (sscanf(str, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-			   &b[5], &end) != 6 || (b[0] & 1) != 0) {
-			cfg_err(c, config_setting_get_member(s, "mac"), kpath,
-				"\"%s\" is not a unicast MAC address (xx:xx:xx:xx:xx:xx)", str);
-			return;
-		}
-		for (k = 0; k < 6; k++)
-			r->mac[k] = (uint8_t)b[k];
-		r->has_mac = true;
-	}
+	if (get_mac(c, s, path, r->mac, &r->has_mac) < 0)
+		return;
 	cfg->n_routes++;
 }
 

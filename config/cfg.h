@@ -47,6 +47,8 @@ struct cfg_port {
 	struct ha_prefix4 ip4;       /**< interface address and on-link prefix length */
 	struct ha_prefix6 ip6;
 	uint16_t mtu;
+	bool has_mac;                 /**< set this MAC on the port (virtual PMDs, tests) */
+	uint8_t mac[6];
 	int line;
 };
 

@@ -37,6 +37,41 @@ tel_drop_sum(const struct ha_app *app, enum ha_drop why)
 	return sum;
 }
 
+/* Per worker: lcore, loop iterations, those that received packets and their TSC cycles
+ * (busy cycles per packet = busy_tsc / packets received: the benchmark's cycle account). */
+static void
+tel_workers(const struct ha_app *app, struct rte_tel_data *d)
+{
+	struct rte_tel_data *list = rte_tel_data_alloc();
+	unsigned int w;
+
+	if (list == NULL)
+		return;
+	rte_tel_data_start_dict(list);
+	for (w = 0; w < app->n_workers; w++) {
+		const struct dp_lcore *lc = &app->workers[w];
+		struct rte_tel_data *e = rte_tel_data_alloc();
+		char key[16];
+		uint64_t rx = 0;
+		unsigned int p;
+
+		if (e == NULL)
+			continue;
+		for (p = 0; p < lc->n_ports; p++)
+			rx += lc->stats.rx_pkts[p];
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_u64(e, "lcore", lc->lcore_id);
+		rte_tel_data_add_dict_u64(e, "rx_packets", rx);
+		rte_tel_data_add_dict_u64(e, "loops", lc->stats.loops);
+		rte_tel_data_add_dict_u64(e, "busy_loops", lc->stats.busy_loops);
+		rte_tel_data_add_dict_u64(e, "busy_tsc", lc->stats.busy_tsc);
+		snprintf(key, sizeof(key), "%u", w);
+		rte_tel_data_add_dict_container(list, key, e, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
+	rte_tel_data_add_dict_container(d, "workers", list, 0);
+}
+
 static struct rte_tel_data *
 port_info(const struct dp_port *p)
 {
@@ -198,6 +233,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		}
 		rte_tel_data_add_dict_container(d, "ports", ports, 0);
 	}
+	tel_workers(app, d);
 	drops = rte_tel_data_alloc();
 	if (drops != NULL) {
 		rte_tel_data_start_dict(drops);

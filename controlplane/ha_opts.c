@@ -42,6 +42,16 @@ ha_opts_parse(int argc, char *const argv[], struct ha_opts *o, char *err, size_t
 			o->config = argv[++i];
 		} else if (strncmp(a, "--config=", 9) == 0) {
 			o->config = a + 9;
+		} else if (strcmp(a, "--preload") == 0 || strcmp(a, "--preload-port") == 0) {
+			if (i + 1 >= argc) {
+				snprintf(err, errlen, "%s needs %s", a,
+					 a[9] == '\0' ? "a pcap file" : "a port name");
+				return -1;
+			}
+			if (a[9] == '\0')
+				o->preload = argv[++i];
+			else
+				o->preload_port = argv[++i];
 		} else if (strcmp(a, "--check-config") == 0) {
 			o->check_config = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -72,6 +82,11 @@ ha_opts_usage(const char *prog, FILE *stream)
 		"Application options (after \"--\"):\n"
 		"  -c, --config FILE   configuration file (reference: dsmip-ha.conf.example)\n"
 		"  --check-config      validate the configuration and exit (0 valid, 1 invalid)\n"
+		"  --preload FILE      before forwarding, take the Binding Updates of a pcap file\n"
+		"                      through the normal receive path (bulk provisioning, tests,\n"
+		"                      benchmarks); prints a PRELOAD line with the BU rate\n"
+		"  --preload-port NAME the port they are taken as received on (default: the first\n"
+		"                      access port)\n"
 		"  -h, --help          this text\n"
 		"  --version           print the version and exit\n"
 		"\n"

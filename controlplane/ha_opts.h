@@ -12,6 +12,9 @@ struct ha_opts {
 	bool check_config;    /**< --check-config: validate and exit */
 	bool help;
 	bool version;
+	const char *preload;  /**< --preload FILE: a pcap of BUs to take in before forwarding */
+	const char *preload_port; /**< --preload-port NAME: as if they came on it (default:
+				   *   the first access port) */
 	int eal_argc;         /**< arguments before "--" (argv[0] included) for rte_eal_init */
 };
 

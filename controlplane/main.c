@@ -19,6 +19,7 @@
 #include <rte_version.h>
 
 #include "cfg.h"
+#include "cp_preload.h"
 #include "cp_telemetry.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
@@ -174,6 +175,50 @@ control_loop(struct ha_app *a)
 	}
 }
 
+static uint64_t
+preload_clock(void *arg)
+{
+	return cp_now_ms(arg);
+}
+
+/* --preload: the BUs of a pcap file, before the workers start (cp_preload.h). */
+static int
+preload(struct ha_app *a)
+{
+	const struct cp_stats *cs = cp_stats(a->cp);
+	uint64_t ba0 = cs->ba_tx, reg0 = cs->registered;
+	struct cp_preload_stats st;
+	unsigned int i, port = a->n_ports;
+	double secs;
+
+	for (i = 0; i < a->n_ports; i++) {
+		const struct cfg_port *c = a->ports[i].cfg;
+
+		if (a->opts.preload_port != NULL ? strcmp(c->name, a->opts.preload_port) == 0 :
+						   (c->role & CFG_ROLE_ACCESS) != 0) {
+			port = i;
+			break;
+		}
+	}
+	if (port == a->n_ports) {
+		CP_LOG(ERR, "preload: no port %s", a->opts.preload_port != NULL ?
+		       a->opts.preload_port : "with role access");
+		return -1;
+	}
+	if (cp_preload(a->opts.preload, &a->workers[0], (uint16_t)port, a->io, a->pool,
+		       preload_clock, a, &st) != 0)
+		return -1;
+	secs = (double)st.seconds_ns / 1e9;
+	/* one line for scripts (tools/bench), and the log */
+	printf("PRELOAD frames=%" PRIu64 " registered=%" PRIu64 " ba_sent=%" PRIu64
+	       " bindings=%u seconds=%.3f bu_per_s=%.0f\n", st.frames, cs->registered - reg0,
+	       cs->ba_tx - ba0, cp_bindings(a->cp), secs, secs > 0 ? st.frames / secs : 0.0);
+	fflush(stdout);
+	CP_LOG(INFO, "preload of %s: %" PRIu64 " frames, %u bindings, %.3f s", a->opts.preload,
+	       st.frames, cp_bindings(a->cp), secs);
+	return 0;
+}
+
 static int
 load_config(struct ha_app *a)
 {
@@ -285,6 +330,8 @@ main(int argc, char **argv)
 	}
 	if (cp_telemetry_init(&app) != 0)
 		DP_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
+	if (app.opts.preload != NULL && preload(&app) != 0)
+		goto out_cp;
 
 	for (w = 0; w < app.n_workers; w++) {
 		rc = rte_eal_remote_launch(dp_worker_main, &app.workers[w],

@@ -158,7 +158,7 @@ inner_ok(struct rte_mbuf *m, uint8_t next)
  * and shows the NAT's mapping of the node's port 4500, which downlink ESP needs.
  */
 static bool
-in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m)
+in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uint32_t t)
 {
 	struct esp_meta em = *esp_meta(m);
 	uint8_t next = dp_esp_in_unstage(m);
@@ -193,8 +193,6 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m)
 		return false;
 	}
 	if (em.natt && (e->flags & BC_F_NAT) && e->mn < lc->seen_cap) {
-		uint32_t t = now_s(lc);
-
 		if (e->coa4 == em.src4 && e->esp_port != rte_cpu_to_be_16(em.sport) &&
 		    t - lc->natt_s[e->mn] >= REPORT_INTERVAL_S) {
 			lc->natt_s[e->mn] = t;
@@ -211,17 +209,18 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m)
 
 /*
  * rte_ipsec takes a burst per SA: the packets of ms[i..n) staged for the SA of ms[i], in
- * order, into grp; each packet is taken once (taken[]). @return how many.
+ * order, into grp; each packet is taken once (slot[j] = DP_SA_NONE). slot[] holds each
+ * packet's SA slot, so that grouping reads no mbuf. @return how many.
  */
 static uint16_t
-take_group(struct rte_mbuf **ms, uint16_t n, uint16_t i, uint8_t *taken, struct rte_mbuf **grp)
+take_group(struct rte_mbuf **ms, uint32_t *slot, uint16_t n, uint16_t i, struct rte_mbuf **grp)
 {
-	uint32_t slot = esp_meta(ms[i])->slot;
+	uint32_t want = slot[i];
 	uint16_t j, ng = 0;
 
 	for (j = i; j < n; j++) {
-		if (!taken[j] && esp_meta(ms[j])->slot == slot) {
-			taken[j] = 1;
+		if (slot[j] == want) {
+			slot[j] = DP_SA_NONE;
 			grp[ng++] = ms[j];
 		}
 	}
@@ -249,16 +248,18 @@ static void
 in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n)
 {
 	struct rte_mbuf *grp[DP_BURST_MAX], *fwd[DP_BURST_MAX];
-	uint8_t taken[DP_BURST_MAX] = { 0 };
+	uint32_t slots[DP_BURST_MAX], t = now_s(lc);
 	uint16_t i, j, ng, ok, nf = 0;
 
+	for (i = 0; i < n; i++)
+		slots[i] = esp_meta(ms[i])->slot;
 	for (i = 0; i < n; i++) {
-		uint32_t slot = esp_meta(ms[i])->slot;
+		uint32_t slot = slots[i];
 		const struct dp_sa *sa;
 
-		if (taken[i])
+		if (slot == DP_SA_NONE)
 			continue;
-		ng = take_group(ms, n, i, taken, grp);
+		ng = take_group(ms, slots, n, i, grp);
 		sa = dp_sa_get(lc->ctx->sadb, slot);
 		if (sa == NULL) {
 			for (j = 0; j < ng; j++)
@@ -269,7 +270,7 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n)
 		for (j = ok; j < ng; j++)
 			drop(lc, grp[j], HA_DROP_ESP_FAILED);
 		for (j = 0; j < ok; j++)
-			if (in_accepted(lc, sa, grp[j]))
+			if (in_accepted(lc, sa, grp[j], t))
 				fwd[nf++] = grp[j];
 	}
 	if (nf > 0)
@@ -427,19 +428,22 @@ dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	  const struct bc_entry *const *ents, uint16_t n)
 {
 	struct rte_mbuf *st[DP_BURST_MAX], *grp[DP_BURST_MAX];
-	uint8_t taken[DP_BURST_MAX] = { 0 };
+	uint32_t slots[DP_BURST_MAX];
 	uint16_t i, j, ns = 0, ng, ok;
 
 	for (i = 0; i < n; i++)
-		if (out_stage(lc, port, pkts[i], ents[i]))
+		if (out_stage(lc, port, pkts[i], ents[i])) {
+			slots[ns] = ents[i]->sa_out;
 			st[ns++] = pkts[i];
+		}
 	for (i = 0; i < ns; i++) {
-		uint32_t slot = esp_meta(st[i])->slot;
-		const struct dp_sa *sa = dp_sa_get(lc->ctx->sadb, slot);
+		uint32_t slot = slots[i];
+		const struct dp_sa *sa;
 
-		if (taken[i])
+		if (slot == DP_SA_NONE)
 			continue;
-		ng = take_group(st, ns, i, taken, grp);
+		sa = dp_sa_get(lc->ctx->sadb, slot);
+		ng = take_group(st, slots, ns, i, grp);
 		if (sa == NULL) {    /* removed since it was staged */
 			for (j = 0; j < ng; j++)
 				drop(lc, grp[j], HA_DROP_ESP_NO_SA);

@@ -61,6 +61,12 @@ struct dp_lcore {
  */
 void dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 
+/**
+ * What a worker does with a received burst on port index port (frames from L2). Called by
+ * the worker loop, and by the preload on the main lcore before the workers start.
+ */
+void dp_worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+
 /** lcore entry point of a worker; arg is its struct dp_lcore. Returns 0 when *quit is set. */
 int dp_worker_main(void *arg);
 

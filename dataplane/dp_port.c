@@ -75,6 +75,18 @@ dp_port_open(struct dp_port *p, const struct cfg_port *cfg)
 	if (rc != 0)
 		return rc;
 	snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
+	if (cfg->has_mac) {
+		struct rte_ether_addr want;
+
+		memcpy(want.addr_bytes, cfg->mac, 6);
+		rc = rte_eth_dev_default_mac_addr_set(p->port_id, &want);
+		if (rc != 0) {
+			DP_LOG(ERR, "port %s: driver %s cannot take MAC " RTE_ETHER_ADDR_PRT_FMT
+			       ": %s", cfg->name, p->driver, RTE_ETHER_ADDR_BYTES(&want),
+			       strerror(-rc));
+			return rc;
+		}
+	}
 	rc = rte_eth_macaddr_get(p->port_id, &p->mac);
 	if (rc != 0)
 		return rc;

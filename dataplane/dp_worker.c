@@ -338,8 +338,8 @@ dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 		dp_esp_tx(lc, port, esp_m, esp_e, ne);
 }
 
-static void
-rx_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+void
+dp_worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dp_ctx *c = lc->ctx;
 	struct wire_pkt w[DP_BURST_MAX], *dw[DP_BURST_MAX], *ew[DP_BURST_MAX];
@@ -522,7 +522,7 @@ dp_worker_main(void *arg)
 				rte_pktmbuf_free_bulk(pkts, n);
 				continue;
 			}
-			rx_burst(lc, i, pkts, n);
+			dp_worker_rx(lc, i, pkts, n);
 		}
 		if (lc->ctx != NULL) {
 			dp_esp_rx_steered(lc);
