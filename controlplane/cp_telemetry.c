@@ -69,6 +69,7 @@ tel_workers(const struct ha_app *app, struct rte_tel_data *d)
 		rte_tel_data_add_dict_container(list, key, e, 0);
 	}
 	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
+	rte_tel_data_add_dict_u64(d, "tsc", rte_rdtsc());
 	rte_tel_data_add_dict_container(d, "workers", list, 0);
 }
 
