@@ -7,6 +7,7 @@
  *   bench-gen --kind v6|pub|nat|tlv|mix --bindings N --bu FILE [--esp] [--esp-sig]
  *   bench-gen --kind ... --bindings N --path PATH --size BYTES|imix --packets K
  *             --traffic FILE [--esp] [--seed S]
+ *   --mac-traffic M, --mac-bu M: other destination MACs (a real NIC's, for pktgen-dpdk)
  *
  * Addresses (documentation ranges; nothing leaves the process): home agent 2001:db8:1::1 /
  * 198.51.100.1, node k: HoA 2001:db8:1::1:0 + k and 100.64.0.1 + k, IPv6 CoA
@@ -41,8 +42,8 @@
 enum kind { K_V6, K_PUB, K_NAT, K_TLV };
 
 /* net_pcap cannot change its MAC: "\x02pcap\0" + its index */
-static const uint8_t MAC_TRAFFIC[6] = { 0x02, 0x70, 0x63, 0x61, 0x70, 0x00 };
-static const uint8_t MAC_BU[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+static uint8_t MAC_TRAFFIC[6] = { 0x02, 0x70, 0x63, 0x61, 0x70, 0x00 };
+static uint8_t MAC_BU[6] = { 0x02, 0, 0, 0, 0x02, 0 };
 static const uint8_t MAC_PEER[6] = { 0x02, 0, 0, 0, 0x03, 0 };
 
 /* AES-128-GCM key and salt of every node's payload SA (both directions, bench only) */
@@ -404,13 +405,13 @@ write_traffic(const struct opts *o)
 	static const char *const imix_paths[] = { "encap", "encap4in4", "imix_decap" };
 	struct wire_pcap pc;
 	uint8_t f[FRAME_MAX];
-	uint32_t i, written = 0, tries = 0;
+	uint32_t written = 0, tries = 0;
 	bool imix = strcmp(o->size_s, "imix") == 0;
 
 	if (wire_pcap_create(&pc, o->traffic) != 0)
 		return -1;
 	rnd_state = o->seed != 0 ? o->seed : 0x9e3779b9u;
-	for (i = 0; written < o->packets && tries < 4 * o->packets; tries++) {
+	for (; written < o->packets && tries < 4 * o->packets; tries++) {
 		uint32_t k = rnd() % o->n;
 		uint16_t sz;
 		const char *path = o->path;
@@ -433,10 +434,21 @@ write_traffic(const struct opts *o)
 		if (wire_pcap_write(&pc, f, (uint32_t)len) != 0)
 			return -1;
 		written++;
-		i++;
 	}
 	wire_pcap_close(&pc);
 	return written == o->packets ? 0 : -1;
+}
+
+static int
+parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned int b[6], i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
 }
 
 int
@@ -448,6 +460,7 @@ main(int argc, char **argv)
 		{ "path", required_argument, NULL, 'p' }, { "size", required_argument, NULL, 's' },
 		{ "packets", required_argument, NULL, 'c' }, { "seed", required_argument, NULL, 'r' },
 		{ "esp", no_argument, NULL, 'e' }, { "esp-sig", no_argument, NULL, 'g' },
+		{ "mac-traffic", required_argument, NULL, 'T' }, { "mac-bu", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .kind_s = "v6", .n = 1000, .size_s = "64", .packets = 65536 };
@@ -465,6 +478,13 @@ main(int argc, char **argv)
 		case 'r': o.seed = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'e': o.esp = true; break;
 		case 'g': o.esp_sig = true; break;
+		case 'T':
+		case 'B':
+			if (parse_mac(optarg, c == 'T' ? MAC_TRAFFIC : MAC_BU) != 0) {
+				fprintf(stderr, "bench-gen: bad MAC %s\n", optarg);
+				return 2;
+			}
+			break;
 		default:
 			fprintf(stderr, "usage: see the head of tools/bench_gen.c\n");
 			return 2;
