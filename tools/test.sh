@@ -34,6 +34,8 @@ if [ $quick -eq 0 ]; then
     echo "== fuzzers (${FUZZ_SECONDS:-60}s each)"
     "$top/tools/fuzz.sh" "${FUZZ_SECONDS:-60}"
 fi
+echo "== benchmark, quick: every path forwards and prints its line (no thresholds)"
+BUILD="$top/build-test" "$top/tools/bench" --quick
 echo "== wire micro-benchmark (numbers only, no thresholds)"
 "$top/build-test/tools/wire-bench" 1000000
 echo "== all tests passed"
