@@ -1485,3 +1485,67 @@ cfg_natd_name(enum cfg_nat_detect m)
 {
 	return m == CFG_NATD_SPI ? "spi" : "heuristic";
 }
+
+/* One setting "x = TEXT;" parsed alone: the libconfig syntax of a list element. */
+static config_setting_t *
+parse_alone(config_t *lc, const char *text, struct cfg_status *st, const char *what)
+{
+	char *buf;
+	size_t len = strlen(text) + 16;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	config_init(lc);
+	buf = malloc(len);
+	if (buf == NULL) {
+		snprintf(st->errors[0], CFG_MSG_MAX, "%s: out of memory", what);
+		st->n_errors = 1;
+		return NULL;
+	}
+	snprintf(buf, len, "x = %s;", text);
+	rc = config_read_string(lc, buf);
+	free(buf);
+	if (rc != CONFIG_TRUE) {
+		snprintf(st->errors[0], CFG_MSG_MAX, "%s:%d: %s", what, config_error_line(lc),
+			 config_error_text(lc));
+		st->n_errors = 1;
+		return NULL;
+	}
+	return config_lookup(lc, "x");
+}
+
+int
+cfg_parse_mn_text(const struct ha_cfg *cfg, const char *text, struct cfg_mn *out,
+		  struct cfg_status *st)
+{
+	struct cfg_ctx c = { .st = st, .file = "mobile node" };
+	config_setting_t *s;
+	config_t lc;
+
+	s = parse_alone(&lc, text, st, "mobile node");
+	if (s != NULL && !config_setting_is_group(s))
+		cfg_err(&c, s, "mobile node", "must be a group { ... }");
+	else if (s != NULL)
+		parse_mn(&c, (struct ha_cfg *)(uintptr_t)cfg, out, s, "mobile node");
+	config_destroy(&lc);
+	return st->n_errors == 0 ? 0 : -1;
+}
+
+int
+cfg_parse_sa_text(const char *text, struct cfg_sa *out, struct cfg_status *st)
+{
+	struct cfg_ctx c = { .st = st, .file = "sa" };
+	struct cfg_mn mn;
+	config_setting_t *s;
+	config_t lc;
+
+	memset(&mn, 0, sizeof(mn));
+	s = parse_alone(&lc, text, st, "sa");
+	if (s != NULL && !config_setting_is_group(s))
+		cfg_err(&c, s, "sa", "must be a group { ... }");
+	else if (s != NULL)
+		parse_sa(&c, &mn, s, "sa");
+	config_destroy(&lc);
+	*out = mn.sas[0];
+	return st->n_errors == 0 ? 0 : -1;
+}

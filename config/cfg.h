@@ -212,6 +212,15 @@ const char *cfg_alg_name(enum cfg_sa_alg alg);
  */
 void cfg_mn_instance(const struct cfg_mn *m, uint32_t k, struct cfg_mn *out);
 
+/**
+ * One mobile node, or one SA, written as in the config file's lists ("{ id = ...; }"),
+ * checked against cfg as the loader checks a file (run-time additions by dsmip-ctl).
+ * @return 0, or -1 with the reasons in st.
+ */
+int cfg_parse_mn_text(const struct ha_cfg *cfg, const char *text, struct cfg_mn *out,
+		      struct cfg_status *st);
+int cfg_parse_sa_text(const char *text, struct cfg_sa *out, struct cfg_status *st);
+
 /** Mobile nodes in all blocks of cfg. */
 uint64_t cfg_mn_total(const struct ha_cfg *cfg);
 const char *cfg_natd_name(enum cfg_nat_detect m);

@@ -900,11 +900,71 @@ cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms)
 
 /* ------------------------------------------------------------------ lifecycle */
 
-struct cp *
-cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
+/* The IPv4 home-address pool of cfg: never the home agent's addresses, nor network or
+ * broadcast addresses of the home prefixes. */
+static struct cp_pool *
+pool_for(const struct ha_cfg *cfg)
 {
 	uint32_t excl[CFG_MAX_PORTS + 2 * CFG_MAX_HOME_PREFIXES + 1];
 	unsigned int n_excl = 0, i;
+
+	for (i = 0; i < cfg->n_ports; i++)
+		if (cfg->ports[i].has_ip4)
+			excl[n_excl++] = cfg->ports[i].ip4.addr;
+	for (i = 0; i < cfg->ha.n_prefixes4; i++) {
+		const struct ha_prefix4 *p = &cfg->ha.prefixes4[i];
+
+		excl[n_excl++] = p->addr & ha_mask4(p->len);
+		excl[n_excl++] = p->addr | ~ha_mask4(p->len);
+	}
+	return cp_pool_create(cfg->ha.pools, cfg->ha.n_pools, excl, n_excl);
+}
+
+int
+cp_config_swap(struct cp *cp, const struct ha_cfg *cfg)
+{
+	bool same_pool = cfg->ha.n_pools == cp->cfg->ha.n_pools &&
+			 memcmp(cfg->ha.pools, cp->cfg->ha.pools,
+				sizeof(cfg->ha.pools[0]) * cfg->ha.n_pools) == 0;
+	struct cp_pool *np;
+	uint32_t i;
+
+	if (!same_pool) {
+		np = pool_for(cfg);
+		if (np == NULL)
+			return -ENOMEM;
+		/* leases in force move to the new pool; one outside it stays with its node
+		 * until the binding ends, and is not handed out again */
+		for (i = 0; i < cp->capacity; i++) {
+			struct cp_bind *b = &cp->binds[i];
+
+			if ((b->state == CP_BIND_ACTIVE || b->state == CP_BIND_DAD) && b->has_hoa4 &&
+			    b->hoa4_dynamic && cp_pool_claim(np, b->hoa4, b->hoa4_plen) != 0)
+				b->hoa4_dynamic = false;
+		}
+		cp_pool_free(cp->pool);
+		cp->pool = np;
+	}
+	cp->cfg = cfg;
+	return 0;
+}
+
+int
+cp_mn_republish(struct cp *cp, uint32_t idx)
+{
+	struct cp_mn *m = cp_mndb_get(cp->db, idx);
+
+	if (m == NULL)
+		return -ENOENT;
+	if (cp->binds[idx].state != CP_BIND_ACTIVE)
+		return 0;
+	return cp->ops.publish(cp->ops.bc_arg, m, &cp->binds[idx]);
+}
+
+struct cp *
+cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
+{
+	unsigned int i;
 	struct cp *cp;
 
 	cp = calloc(1, sizeof(*cp));
@@ -916,17 +976,7 @@ cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
 	cp->db = cp_mndb_create(cp->capacity);
 	cp->binds = ha_big_calloc(cp->capacity, sizeof(*cp->binds));
 	cp->dad = ha_big_calloc(cp->capacity, sizeof(uint32_t));
-	/* the pool never hands out the home agent's addresses, nor network/broadcast ones */
-	for (i = 0; i < cfg->n_ports; i++)
-		if (cfg->ports[i].has_ip4)
-			excl[n_excl++] = cfg->ports[i].ip4.addr;
-	for (i = 0; i < cfg->ha.n_prefixes4; i++) {
-		const struct ha_prefix4 *p = &cfg->ha.prefixes4[i];
-
-		excl[n_excl++] = p->addr & ha_mask4(p->len);
-		excl[n_excl++] = p->addr | ~ha_mask4(p->len);
-	}
-	cp->pool = cp_pool_create(cfg->ha.pools, cfg->ha.n_pools, excl, n_excl);
+	cp->pool = pool_for(cfg);
 	if (cp->db == NULL || cp->binds == NULL || cp->dad == NULL || cp->pool == NULL ||
 	    ops->publish == NULL || ops->remove == NULL || ops->tx == NULL) {
 		CP_LOG(ERR, "control plane for %u mobile nodes: out of memory", cp->capacity);

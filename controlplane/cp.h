@@ -286,6 +286,15 @@ void cp_esp_natt(struct cp *cp, uint32_t mn, uint32_t src4, uint16_t sport, uint
  */
 bool cp_natd_heuristic(const struct cp_bind *b, uint32_t src4, uint16_t sport);
 
+/**
+ * Use cfg from now on (a reload): policy and pool; the caller applies mobile-node changes
+ * with cp_mn_add/cp_mn_del. Leases in force move to a changed pool. @return 0 or -ENOMEM.
+ */
+int cp_config_swap(struct cp *cp, const struct ha_cfg *cfg);
+
+/** Publish node idx's binding again (its SAs changed). @return 0 or a negative errno. */
+int cp_mn_republish(struct cp *cp, uint32_t idx);
+
 /** Add a mobile node at run time (same checks as the config loader). @return 0 or -errno. */
 int cp_mn_add(struct cp *cp, const struct cfg_mn *c, uint32_t *idx);
 

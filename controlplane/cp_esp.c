@@ -42,6 +42,50 @@ slot_of(struct cp_mn *m, const struct cfg_sa *c)
 	return c->dir == CFG_SA_IN ? &m->sa_pay_in : &m->sa_pay_out;
 }
 
+/* One SA of node m: created, and registered in the SPI table when inbound. */
+static int
+attach_one(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa)
+{
+	bool in = sa->dir == CFG_SA_IN;
+	/* inbound payload SAs are steered to one worker (rte_ipsec's replay window is
+	 * single-threaded); signalling SAs stay on the control lcore */
+	uint16_t owner = in && sa->role == CFG_SA_PAYLOAD ?
+			 (uint16_t)(sa->spi % e->n_workers) : DP_SA_OWNER_CP;
+	uint32_t *slot = slot_of(m, sa);
+	int rc;
+
+	if (*slot != CP_SA_NONE)
+		return -EEXIST;
+	rc = dp_sa_add(e->db, sa, m->idx, &m->hoa6, owner, slot);
+	if (rc != 0) {
+		CP_LOG(ERR, "mobile node %s: SA 0x%x: %s", m->id, sa->spi, strerror(-rc));
+		*slot = CP_SA_NONE;
+		return rc;
+	}
+	if (in) {
+		struct bc_spi_val v = {
+			.sa = dp_sa_get(e->db, *slot),
+			.spi = sa->spi,
+			.mn = m->idx,
+			.owner_lcore = owner,
+			.role = sa->role == CFG_SA_SIGNALLING ? BC_SPI_SIGNALLING : BC_SPI_PAYLOAD,
+			.hoa6 = m->hoa6,
+		};
+
+		rc = bc_spi_add(e->bc, &v);
+		if (rc != 0) {
+			CP_LOG(ERR, "mobile node %s: SPI 0x%x: %s", m->id, sa->spi,
+			       rc == -EEXIST ? "already in use" : "SPI table full");
+			dp_sa_del(e->db, *slot);
+			*slot = CP_SA_NONE;
+			return rc;
+		}
+	}
+	*(sa->role == CFG_SA_SIGNALLING ? (in ? &m->spi_sig_in : &m->spi_sig_out) :
+					  (in ? &m->spi_pay_in : &m->spi_pay_out)) = sa->spi;
+	return 0;
+}
+
 int
 cp_esp_attach(struct cp_esp *e, struct cp_mn *m, const struct cfg_mn *c)
 {
@@ -54,40 +98,28 @@ cp_esp_attach(struct cp_esp *e, struct cp_mn *m, const struct cfg_mn *c)
 		CP_LOG(ERR, "mobile node %s has SAs but ESP is not available", c->id);
 		return -ENOTSUP;
 	}
-	for (i = 0; i < c->n_sas && rc == 0; i++) {
-		const struct cfg_sa *sa = &c->sas[i];
-		bool in = sa->dir == CFG_SA_IN;
-		/* inbound payload SAs are steered to one worker (rte_ipsec's replay window is
-		 * single-threaded); signalling SAs stay on the control lcore */
-		uint16_t owner = in && sa->role == CFG_SA_PAYLOAD ?
-				 (uint16_t)(sa->spi % e->n_workers) : DP_SA_OWNER_CP;
-		uint32_t *slot = slot_of(m, sa);
-
-		rc = dp_sa_add(e->db, sa, m->idx, &m->hoa6, owner, slot);
-		if (rc != 0) {
-			CP_LOG(ERR, "mobile node %s: SA 0x%x: %s", c->id, sa->spi, strerror(-rc));
-			break;
-		}
-		if (in) {
-			struct bc_spi_val v = {
-				.sa = dp_sa_get(e->db, *slot),
-				.spi = sa->spi,
-				.mn = m->idx,
-				.owner_lcore = owner,
-				.role = sa->role == CFG_SA_SIGNALLING ? BC_SPI_SIGNALLING :
-									BC_SPI_PAYLOAD,
-				.hoa6 = m->hoa6,
-			};
-
-			rc = bc_spi_add(e->bc, &v);
-			if (rc != 0)
-				CP_LOG(ERR, "mobile node %s: SPI 0x%x: %s", c->id, sa->spi,
-				       rc == -EEXIST ? "already in use" : "SPI table full");
-		}
-	}
+	for (i = 0; i < c->n_sas && rc == 0; i++)
+		rc = attach_one(e, m, &c->sas[i]);
 	if (rc != 0)
 		cp_esp_detach(e, m);
 	return rc;
+}
+
+/* Take one SA of m away (readers first stop finding its SPI; dp_sa_del waits for them). */
+static void
+detach_one(struct cp_esp *e, struct cp_mn *m, uint32_t *slot)
+{
+	struct dp_sa *sa = dp_sa_get(e->db, *slot);
+
+	if (sa == NULL)
+		return;
+	if (sa->dir == CFG_SA_IN)
+		bc_spi_del(e->bc, sa->spi);
+	*(sa->role == CFG_SA_SIGNALLING ?
+	  (sa->dir == CFG_SA_IN ? &m->spi_sig_in : &m->spi_sig_out) :
+	  (sa->dir == CFG_SA_IN ? &m->spi_pay_in : &m->spi_pay_out)) = 0;
+	dp_sa_del(e->db, *slot);
+	*slot = CP_SA_NONE;
 }
 
 void
@@ -98,17 +130,33 @@ cp_esp_detach(struct cp_esp *e, struct cp_mn *m)
 
 	if (e->db == NULL)
 		return;
-	for (i = 0; i < RTE_DIM(slots); i++) {
+	for (i = 0; i < RTE_DIM(slots); i++)
+		detach_one(e, m, slots[i]);
+}
+
+int
+cp_esp_sa_add(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa)
+{
+	if (e->db == NULL)
+		return -ENOTSUP;
+	return attach_one(e, m, sa);
+}
+
+int
+cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi)
+{
+	uint32_t *slots[] = { &m->sa_sig_in, &m->sa_sig_out, &m->sa_pay_in, &m->sa_pay_out };
+	unsigned int i;
+
+	for (i = 0; e->db != NULL && i < RTE_DIM(slots); i++) {
 		struct dp_sa *sa = dp_sa_get(e->db, *slots[i]);
 
-		if (sa == NULL)
-			continue;
-		/* readers stop finding the SPI first; dp_sa_del then waits for them */
-		if (sa->dir == CFG_SA_IN)
-			bc_spi_del(e->bc, sa->spi);
-		dp_sa_del(e->db, *slots[i]);
-		*slots[i] = CP_SA_NONE;
+		if (sa != NULL && sa->spi == spi) {
+			detach_one(e, m, slots[i]);
+			return 0;
+		}
 	}
+	return -ENOENT;
 }
 
 int

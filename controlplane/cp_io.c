@@ -749,6 +749,12 @@ cp_io_esp(const struct cp_io *io)
 	return &io->esp;
 }
 
+struct cp_esp *
+cp_io_esp_mut(struct cp_io *io)
+{
+	return &io->esp;
+}
+
 void
 cp_io_free(struct cp_io *io)
 {

@@ -56,5 +56,7 @@ const struct cp_io_stats *cp_io_stats(const struct cp_io *io);
 struct cp_esp;
 /** The control plane's SAs and its per-SA counters (telemetry). */
 const struct cp_esp *cp_io_esp(const struct cp_io *io);
+/** The same, for the control lcore's run-time SA changes. */
+struct cp_esp *cp_io_esp_mut(struct cp_io *io);
 
 #endif /* CP_IO_H */

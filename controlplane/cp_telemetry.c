@@ -11,6 +11,7 @@
 #include <rte_telemetry.h>
 #include <rte_version.h>
 
+#include "cp_query.h"
 #include "cp_telemetry.h"
 #include "ha_addr.h"
 #include "ha_app.h"
@@ -50,7 +51,7 @@ tel_workers(const struct ha_app *app, struct rte_tel_data *d)
 	rte_tel_data_start_dict(list);
 	for (w = 0; w < app->n_workers; w++) {
 		const struct dp_lcore *lc = &app->workers[w];
-		struct rte_tel_data *e = rte_tel_data_alloc();
+		struct rte_tel_data *e = rte_tel_data_alloc(), *drops;
 		char key[16];
 		uint64_t rx = 0;
 		unsigned int p;
@@ -65,6 +66,17 @@ tel_workers(const struct ha_app *app, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(e, "loops", lc->stats.loops);
 		rte_tel_data_add_dict_u64(e, "busy_loops", lc->stats.busy_loops);
 		rte_tel_data_add_dict_u64(e, "busy_tsc", lc->stats.busy_tsc);
+		drops = rte_tel_data_alloc();
+		if (drops != NULL) {
+			unsigned int r;
+
+			rte_tel_data_start_dict(drops);
+			for (r = 0; r < HA_DROP_MAX; r++)
+				if (lc->stats.drops[r] != 0)
+					rte_tel_data_add_dict_u64(drops, ha_drop_names[r],
+								  lc->stats.drops[r]);
+			rte_tel_data_add_dict_container(e, "drops", drops, 0);
+		}
 		snprintf(key, sizeof(key), "%u", w);
 		rte_tel_data_add_dict_container(list, key, e, 0);
 	}
@@ -292,9 +304,9 @@ out:
 	return rc;
 }
 
-/* One binding as a telemetry dict (read under RCU: the entry is immutable). */
+/* One binding as a telemetry dict: the node's id and the entry the workers use. */
 static struct rte_tel_data *
-binding_info(const struct bc_entry *e)
+binding_info(const char *id, const struct bc_entry *e)
 {
 	static const char *const fmts[] = { "none", "ip6", "ip4", "udp", "udp-tlv" };
 	struct rte_tel_data *d = rte_tel_data_alloc();
@@ -303,6 +315,7 @@ binding_info(const struct bc_entry *e)
 	if (d == NULL)
 		return NULL;
 	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "id", id);
 	rte_tel_data_add_dict_string(d, "hoa6", ha_addr6_str(&e->hoa6, buf, sizeof(buf)));
 	if (e->flags & BC_F_HOA4)
 		rte_tel_data_add_dict_string(d, "hoa4", ha_addr4_str(e->hoa4, buf, sizeof(buf)));
@@ -320,6 +333,7 @@ binding_info(const struct bc_entry *e)
 }
 
 struct walk_page {
+	struct cp_mndb *nodes;
 	struct rte_tel_data *list;
 	unsigned int n;
 	unsigned int max;
@@ -329,39 +343,30 @@ static int
 walk_add(const struct bc_entry *e, void *arg)
 {
 	struct walk_page *w = arg;
-	struct rte_tel_data *b = binding_info(e);
-	char key[16];
+	const struct cp_mn *m = cp_mndb_get(w->nodes, e->mn);
+	char idx[16];
+	const char *id = m != NULL && m->used ? m->id : idx;
+	struct rte_tel_data *b;
 
-	if (b != NULL) {
-		snprintf(key, sizeof(key), "%u", e->mn);
-		rte_tel_data_add_dict_container(w->list, key, b, 0);
-	}
+	snprintf(idx, sizeof(idx), "#%u", e->mn);
+	b = binding_info(id, e);
+	if (b != NULL)
+		rte_tel_data_add_dict_container(w->list, id, b, 0);
 	return ++w->n >= w->max;
 }
 
-/* /dsmip/bindings[,START]: the count and up to 64 bindings from mobile node index START. */
+/*
+ * /dsmip/bindings[,START]: the count and up to 48 bindings (keyed by node id) from mobile
+ * node index START. Answered on the control lcore (the node ids are its state; as the
+ * binding cache's writer it walks the table without being an RCU reader).
+ */
 static int
-tel_bindings(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+bindings_page(struct ha_app *app, const char *params, struct rte_tel_data *d)
 {
-	struct walk_page page = { .max = 64 };
-	struct ha_app *app;
+	struct walk_page page = { .max = 48, .nodes = cp_mndb(app->cp) };
 	uint32_t pos = params != NULL ? (uint32_t)strtoul(params, NULL, 0) : 0;
 	struct bc_stats st;
-	unsigned int tid;
-	int rc = 0;
 
-	pthread_mutex_lock(&tel_lock);
-	app = tel_app;
-	if (app == NULL) {
-		rc = -1;
-		goto out;
-	}
-	/* the telemetry thread reads the binding cache as an RCU reader of its own */
-	tid = app->n_workers;
-	if (bc_reader_register(app->bc, tid) != 0) {
-		rc = -1;
-		goto out;
-	}
 	rte_tel_data_start_dict(d);
 	bc_stats_get(app->bc, &st);
 	rte_tel_data_add_dict_u64(d, "count", st.bindings);
@@ -372,10 +377,7 @@ tel_bindings(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 		rte_tel_data_add_dict_container(d, "bindings", page.list, 0);
 	}
 	rte_tel_data_add_dict_u64(d, "next", pos);
-	bc_reader_unregister(app->bc, tid);
-out:
-	pthread_mutex_unlock(&tel_lock);
-	return rc;
+	return 0;
 }
 
 /* One SA as a telemetry dict: identity, parameters and its counters over all lcores. */
@@ -415,7 +417,7 @@ sa_info(const struct dp_sadb *db, const struct dp_sa *sa)
 	return d;
 }
 
-/* /dsmip/sas[,START]: SA count and up to 64 SAs by slot from START. */
+/* /dsmip/sas[,START]: SA count and up to 24 SAs by slot from START. */
 static int
 tel_sas(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
@@ -447,7 +449,7 @@ tel_sas(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 	list = rte_tel_data_alloc();
 	if (list != NULL) {
 		rte_tel_data_start_dict(list);
-		for (; pos < db->cap && n < 64; pos++) {
+		for (; pos < db->cap && n < 24; pos++) {   /* a page fits the telemetry reply */
 			const struct dp_sa *sa = dp_sa_get(db, pos);
 			struct rte_tel_data *sd;
 			char key[16];
@@ -470,6 +472,91 @@ out:
 	return rc;
 }
 
+/* Answers the control plane builds on its own lcore (cp_query.c): no tel_lock held while
+ * waiting for it, so that a reload (which takes tel_lock) never waits for telemetry. */
+static int
+tel_ask(cp_query_fn fn, const char *params, struct rte_tel_data *d)
+{
+	bool up;
+
+	pthread_mutex_lock(&tel_lock);
+	up = tel_app != NULL;
+	pthread_mutex_unlock(&tel_lock);
+	return up && cp_query_ask(fn, params, d) == 0 ? 0 : -1;
+}
+
+static int
+tel_bindings(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return tel_ask(bindings_page, params, d);
+}
+
+static int
+tel_binding(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return tel_ask(cp_query_binding, params, d);
+}
+
+static int
+tel_pool(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return tel_ask(cp_query_pool, params, d);
+}
+
+static int
+tel_config(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return tel_ask(cp_query_config, params, d);
+}
+
+/* /dsmip/sa,<spi>: one SA of either direction. */
+static int
+tel_sa(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	uint32_t spi = params != NULL ? (uint32_t)strtoul(params, NULL, 0) : 0, slot;
+	struct ha_app *app;
+	unsigned int tid;
+	int rc = -1;
+
+	pthread_mutex_lock(&tel_lock);
+	app = tel_app;
+	if (app == NULL || app->sadb == NULL || spi == 0)
+		goto out;
+	tid = app->n_workers;
+	if (bc_reader_register(app->bc, tid) != 0)
+		goto out;
+	for (slot = 0; slot < app->sadb->cap; slot++) {
+		const struct dp_sa *sa = dp_sa_get(app->sadb, slot);
+		struct rte_tel_data *sd;
+
+		if (sa == NULL || sa->spi != spi)
+			continue;
+		sd = sa_info(app->sadb, sa);
+		if (sd == NULL)
+			break;
+		rte_tel_data_start_dict(d);
+		rte_tel_data_add_dict_container(d, "sa", sd, 0);
+		rc = 0;
+		break;
+	}
+	bc_reader_unregister(app->bc, tid);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return rc;
+}
+
+void
+cp_telemetry_lock(void)
+{
+	pthread_mutex_lock(&tel_lock);
+}
+
+void
+cp_telemetry_unlock(void)
+{
+	pthread_mutex_unlock(&tel_lock);
+}
+
 int
 cp_telemetry_init(struct ha_app *app)
 {
@@ -485,9 +572,15 @@ cp_telemetry_init(struct ha_app *app)
 	rc |= rte_telemetry_register_cmd("/dsmip/stats", tel_stats,
 		"Packet counters per port and drops by reason, summed over workers");
 	rc |= rte_telemetry_register_cmd("/dsmip/bindings", tel_bindings,
-		"Binding count and up to 64 bindings from index START. Params: [START]");
+		"Binding count and up to 48 bindings from index START. Params: [START]");
+	rc |= rte_telemetry_register_cmd("/dsmip/binding", tel_binding,
+		"One binding in full. Params: IPv6 or IPv4 home address, or node id");
+	rc |= rte_telemetry_register_cmd("/dsmip/sa", tel_sa, "One SA. Params: SPI");
+	rc |= rte_telemetry_register_cmd("/dsmip/pool", tel_pool, "IPv4 home-address pool use");
+	rc |= rte_telemetry_register_cmd("/dsmip/config", tel_config,
+		"The running configuration: path, reloads, policy, capacity");
 	rc |= rte_telemetry_register_cmd("/dsmip/sas", tel_sas,
-		"SAs with their counters, 64 from slot START. Params: [START]");
+		"SAs with their counters, 24 from slot START. Params: [START]");
 	tel_registered = rc == 0;
 	return rc;
 }

@@ -11,4 +11,8 @@ int cp_telemetry_init(struct ha_app *app);
 /** Detach the commands from app; waits for a command in progress to finish. */
 void cp_telemetry_fini(void);
 
+/** Hold off the telemetry readers of app (a reload swapping its configuration). */
+void cp_telemetry_lock(void);
+void cp_telemetry_unlock(void);
+
 #endif /* CP_TELEMETRY_H */

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_cycles.h>
+
 #include "bc.h"
 #include "cp.h"
 #include "cp_bcw.h"
@@ -18,6 +20,7 @@
 #include "ha_opts.h"
 
 struct rte_mempool;
+struct cp_ctl;
 
 struct ha_app {
 	struct ha_opts opts;
@@ -37,7 +40,20 @@ struct ha_app {
 	unsigned int n_workers;
 	struct dp_lcore *workers;     /**< n_workers entries, cache aligned */
 	uint64_t start_time;          /**< seconds since the epoch */
+	struct dp_mn_ctr *mn_base;    /**< per node: worker counters when it was (re)added */
+	uint64_t cfg_loaded_ms;       /**< control-plane clock of the last (re)load */
+	uint64_t reloads;
+	uint64_t reloads_refused;     /**< files that did not validate: nothing changed */
+	struct cp_ctl *ctl;           /**< the control socket (dsmip-ctl) */
 	volatile bool quit;           /**< set by SIGINT/SIGTERM */
+	volatile bool reload;         /**< set by SIGHUP */
 };
+
+/** The control plane's clock: milliseconds since start, from the TSC. */
+static inline uint64_t
+ha_app_now_ms(const struct ha_app *a)
+{
+	return (rte_get_timer_cycles() - a->start_tsc) * 1000 / a->tsc_hz;
+}
 
 #endif /* HA_APP_H */

@@ -17,10 +17,13 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
 #include "cfg.h"
+#include "cp_ctl.h"
 #include "cp_preload.h"
+#include "cp_query.h"
 #include "cp_telemetry.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
@@ -39,9 +42,11 @@ static struct ha_app app;
 static void
 on_signal(int sig)
 {
-	(void)sig;
 	/* Only an async-signal-safe store here; every loop polls the flag. */
-	__atomic_store_n(&app.quit, true, __ATOMIC_RELAXED);
+	if (sig == SIGHUP)
+		__atomic_store_n(&app.reload, true, __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&app.quit, true, __ATOMIC_RELAXED);
 }
 
 static int
@@ -52,7 +57,8 @@ install_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGHUP, &sa, NULL) != 0)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -199,10 +205,51 @@ control_loop(struct ha_app *a)
 		cp_io_poll(a->io, now);
 		cp_tick(a->cp, now);
 		bc_reclaim(a->bc);
+		cp_query_serve(a);
+		cp_ctl_poll(a->ctl, a);
+		if (__atomic_exchange_n(&a->reload, false, __ATOMIC_RELAXED)) {
+			char msg[2048];
+
+			if (cp_ctl_reload(a, msg, sizeof(msg)) == 0)
+				CP_LOG(NOTICE, "SIGHUP: %s", msg);
+		}
 		log_flush();
 		if (cp_io_stats(a->io)->punted == before)
 			rte_delay_us_sleep(HA_CTL_POLL_US);
 	}
+}
+
+/* Operations: per-node counter baselines, the control socket, captures by dpdk-dumpcap. */
+static int
+ops_init(struct ha_app *a)
+{
+	char path[PATH_MAX];
+
+	a->mn_base = rte_zmalloc("ha_mn_base", sizeof(a->mn_base[0]) * a->cfg->cap.bindings, 0);
+	if (a->mn_base == NULL) {
+		CP_LOG(ERR, "per-node counters for %u nodes: out of memory", a->cfg->cap.bindings);
+		return -ENOMEM;
+	}
+	a->cfg_loaded_ms = ha_app_now_ms(a);
+	snprintf(path, sizeof(path), "%s/dsmip-ctl.sock", rte_eal_get_runtime_dir());
+	a->ctl = cp_ctl_create(path);
+	if (a->ctl == NULL)
+		CP_LOG(WARNING, "no control socket: dsmip-ctl can read but not write");
+	/* primary side of rte_pdump: dpdk-dumpcap --file-prefix ... -i PORT */
+	if (rte_pdump_init() != 0)
+		CP_LOG(WARNING, "pdump not available: dpdk-dumpcap cannot capture (%s)",
+		       rte_strerror(rte_errno));
+	return 0;
+}
+
+static void
+ops_fini(struct ha_app *a)
+{
+	rte_pdump_uninit();
+	cp_ctl_free(a->ctl);
+	a->ctl = NULL;
+	rte_free(a->mn_base);
+	a->mn_base = NULL;
 }
 
 static uint64_t
@@ -360,6 +407,8 @@ main(int argc, char **argv)
 		CP_LOG(ERR, "control plane: out of memory");
 		goto out_cp;
 	}
+	if (ops_init(&app) != 0)
+		goto out_cp;
 	if (cp_telemetry_init(&app) != 0)
 		DP_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
 	if (app.opts.preload != NULL && preload(&app) != 0)
@@ -385,6 +434,7 @@ main(int argc, char **argv)
 
 	cp_telemetry_fini();
 out_cp:
+	ops_fini(&app);
 	cp_free(app.cp);
 	cp_io_free(app.io);
 out_dps:

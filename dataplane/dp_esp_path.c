@@ -32,6 +32,7 @@ struct esp_meta {
 	uint16_t port;                /* arrival port */
 	uint8_t natt;                 /* inbound over UDP 4500 */
 	uint8_t tos;                  /* outbound: the inner DSCP/ECN */
+	uint16_t len;                 /* outbound: the inner packet's length */
 };
 
 _Static_assert(sizeof(struct esp_meta) <= DP_MBUF_PRIV, "ESP metadata fits the mbuf area");
@@ -203,6 +204,7 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uin
 			report(lc, DP_PUNT_SEEN, e->mn, &em);
 		}
 	}
+	dp_mn_rx(lc, e->mn, rte_pktmbuf_pkt_len(m));
 	lc->stats.events[HA_EV_DECAP_ESP]++;
 	return true;
 }
@@ -392,6 +394,7 @@ out_stage(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct b
 	em->slot = sa->slot;
 	em->port = port;
 	em->tos = v == 4 ? ip[1] : (uint8_t)(wire_rd16(ip) >> 4);
+	em->len = len;
 	if (dp_esp_out_stage(m, v == 4 ? WIRE_PROTO_IPIP : WIRE_PROTO_IPV6) != 0) {
 		drop(lc, m, HA_DROP_NO_HEADROOM);
 		return false;
@@ -406,6 +409,7 @@ out_send(struct dp_lcore *lc, struct rte_mbuf *m)
 	const struct esp_meta em = *esp_meta(m);
 	struct dp_pkt p;
 
+	dp_mn_tx(lc, em.e->mn, em.len);
 	dp_esp_out_unstage(m);
 	dp_pkt_from_mbuf(&p, m);
 	switch (dp_encap_esp(&p, em.e, em.tos)) {

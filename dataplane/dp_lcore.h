@@ -31,6 +31,14 @@ struct dp_stats {
 	uint64_t busy_tsc;             /**< TSC spent in iterations that received packets */
 };
 
+/** One mobile node's traffic through this worker: from it (decapsulated) and to it. */
+struct dp_mn_ctr {
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+	uint64_t tx_pkts;
+	uint64_t tx_bytes;
+};
+
 struct dp_lcore {
 	unsigned int lcore_id;
 	uint16_t worker;               /**< 0..n_workers-1 */
@@ -51,9 +59,28 @@ struct dp_lcore {
 	uint32_t *natt_s;              /**< per mobile node: last ESP_NATT report, seconds */
 	uint32_t seen_cap;
 	struct dp_sa_ctr *sa_ctr;      /**< per SA slot, this worker's share */
+	struct dp_mn_ctr *mn_ctr;      /**< per mobile node (seen_cap entries) */
 	struct dp_esp_lcore esp;       /**< its crypto queue pair */
 	struct dp_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
+
+static inline void
+dp_mn_rx(struct dp_lcore *lc, uint32_t mn, uint32_t bytes)
+{
+	if (mn < lc->seen_cap) {
+		lc->mn_ctr[mn].rx_pkts++;
+		lc->mn_ctr[mn].rx_bytes += bytes;
+	}
+}
+
+static inline void
+dp_mn_tx(struct dp_lcore *lc, uint32_t mn, uint32_t bytes)
+{
+	if (mn < lc->seen_cap) {
+		lc->mn_ctr[mn].tx_pkts++;
+		lc->mn_ctr[mn].tx_bytes += bytes;
+	}
+}
 
 /**
  * Route packets whose data starts at the IP header: bindings first (tunnelled or through the

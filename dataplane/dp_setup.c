@@ -107,7 +107,10 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 						socket);
 		lc->natt_s = rte_zmalloc_socket("dp_natt", sizeof(uint32_t) * lc->seen_cap, 0,
 						socket);
+		lc->mn_ctr = rte_zmalloc_socket("dp_mn_ctr", sizeof(lc->mn_ctr[0]) * lc->seen_cap,
+						RTE_CACHE_LINE_SIZE, socket);
 		if (s->punt[w] == NULL || lc->seen_s == NULL || lc->natt_s == NULL ||
+		    lc->mn_ctr == NULL ||
 		    dp_lcore_init_tx(lc, socket) != 0)
 			goto nomem;
 		if (sadb != NULL) {

@@ -239,6 +239,7 @@ decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struct w
 		dp_pkt_from_mbuf(&p, m);
 		dp_decap_strip(&p, &in[i]);
 		dp_pkt_to_mbuf(&p, m);
+		dp_mn_rx(lc, ent[i]->mn, p.len);
 		fwd[nf++] = m;
 	}
 	return nf;
@@ -274,6 +275,7 @@ encap_out(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uin
 		return;
 	}
 	dp_pkt_to_mbuf(&p, m);
+	dp_mn_tx(lc, e->mn, len);
 	lc->stats.events[encap_event[e->fmt]]++;
 	dp_out_route(lc, m, port);
 }
@@ -482,6 +484,8 @@ dp_lcore_fini(struct dp_lcore *lc)
 	}
 	rte_free(lc->seen_s);
 	rte_free(lc->natt_s);
+	rte_free(lc->mn_ctr);
+	lc->mn_ctr = NULL;
 	lc->seen_s = NULL;
 	lc->natt_s = NULL;
 	lc->sa_ctr = NULL;

@@ -7,9 +7,9 @@ set -euo pipefail
 # Build: compiler, meson, DPDK 22.11, intel-ipsec-mb, libconfig, Criterion.
 PKGS_BUILD="gcc libc6-dev meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
  libipsec-mb-dev libconfig-dev libcriterion-dev"
-# Tests and lab: tshark as independent decoder, scapy for packet building,
-# namespaces/veth/NAT, clang + compiler-rt for libFuzzer and sanitizers.
-PKGS_TEST="python3 python3-scapy tshark iproute2 nftables iptables conntrack
+# Tests and lab: tshark as independent decoder, scapy for packet building (its ESP needs
+# python3-cryptography), namespaces/veth/NAT, clang + compiler-rt for libFuzzer and sanitizers.
+PKGS_TEST="python3 python3-scapy python3-cryptography tshark iproute2 nftables iptables conntrack
  ethtool procps psmisc iputils-ping clang llvm libclang-rt-14-dev jq"
 # User-Mode Linux peer (kernel tunnels and ESP that this host kernel lacks).
 PKGS_UML="linux-source-6.1 bc flex bison make xz-utils libelf-dev"

@@ -351,3 +351,61 @@ Test(cfg, error_in_included_file_names_that_file)
 	unlink(main_path);
 	rmdir(dir);
 }
+
+/* ---- run-time additions (dsmip-ctl mn-add / sa-add): the list-element syntax alone */
+
+Test(cfg_text, node_text_parses_against_the_running_config)
+{
+	struct cfg_status st;
+	struct ha_cfg *c = load(PORTS HA, &st);
+	struct cfg_mn mn;
+
+	cr_assert_not_null(c, "%s", st.errors[0]);
+	cr_assert_eq(cfg_parse_mn_text(c, "{ id = \"mn7\"; hoa6 = \"2001:db8:1::700\"; "
+				       "hoa4 = \"192.0.2.107\"; }", &mn, &st), 0, "%s",
+		     st.errors[0]);
+	cr_assert_str_eq(mn.id, "mn7");
+	cr_assert_eq(mn.hoa4, inet_addr("192.0.2.107"));
+	cfg_free(c);
+}
+
+static void
+expect_node_refused(const char *text, const char *msg)
+{
+	struct cfg_status st;
+	struct ha_cfg *c = load(PORTS HA, &st);
+	struct cfg_mn mn;
+
+	cr_assert_not_null(c, "%s", st.errors[0]);
+	cr_assert_eq(cfg_parse_mn_text(c, text, &mn, &st), -1);
+	cr_assert_eq(st.n_errors, 1);
+	cr_assert_str_eq(st.errors[0], msg);
+	cfg_free(c);
+}
+
+Test(cfg_text, node_text_errors_name_line_and_reason)
+{
+	expect_node_refused("{ id = \"mn9\";\n hoa6 = ", "mobile node:2: syntax error");
+	expect_node_refused("\"mn9\"", "mobile node:1: mobile node: must be a group { ... }");
+	expect_node_refused("{ id = \"mn9\"; hoa6 = \"2001:db8:77::1\"; }",
+			    "mobile node:1: mobile node.hoa6: 2001:db8:77::1 is not inside any "
+			    "home_agent.home_prefixes");
+	expect_node_refused("{ id = \"mn9\"; hoa6 = \"2001:db8:1::9\"; hoa4 = \"192.0.2.130\"; }",
+			    "mobile node:1: mobile node.hoa4: 192.0.2.130 is inside "
+			    "home_agent.ipv4_pool; static addresses must be outside the dynamic "
+			    "pool");
+}
+
+Test(cfg_text, sa_text_checks_key_length)
+{
+	struct cfg_status st;
+	struct cfg_sa sa;
+
+	cr_assert_eq(cfg_parse_sa_text(SA_GCM(0x3001, "in"), &sa, &st), 0, "%s", st.errors[0]);
+	cr_assert_eq(sa.spi, 0x3001);
+	cr_assert_eq(cfg_parse_sa_text("{ spi = 0x3002; direction = \"in\"; role = "
+				       "\"signalling\"; algorithm = \"aes-128-gcm\"; key = "
+				       "\"0x0102\"; }", &sa, &st), -1);
+	cr_assert_str_eq(st.errors[0], "sa:1: sa.key: must be 20 bytes of hex for aes-128-gcm "
+			 "(key then 4-byte salt, RFC 4106)");
+}

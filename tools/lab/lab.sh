@@ -27,6 +27,7 @@ LAB_DIR=${LAB_DIR:-/tmp/dsmip-lab}
 LAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB_BUILD=${LAB_BUILD:-$LAB_TOP/build}
 LAB_MN=${LAB_MN:-auto}
+# LAB_HA_MEM: the HA's EAL memory words (default --no-huge -m 1024; "-m 512" on hugepages)
 
 lab_log() { echo "lab: $*" >&2; }
 
@@ -239,7 +240,8 @@ lab_ha_start() {
     local bin=$LAB_BUILD/controlplane/dsmip-ha
     [ -x "$bin" ] || { lab_log "no binary at $bin (build first)"; return 1; }
     rm -rf "/var/run/dpdk/$LAB_PREFIX"
-    ip netns exec dsmip-ha "$bin" -l 0-1 --no-huge -m 1024 --no-pci \
+    # shellcheck disable=SC2086 # LAB_HA_MEM: several EAL words
+    ip netns exec dsmip-ha "$bin" -l 0-1 ${LAB_HA_MEM:---no-huge -m 1024} --no-pci \
         --file-prefix "$LAB_PREFIX" --log-level 'user.ha.*:info' "$@" -- -c "$conf" \
         >"$LAB_DIR/ha.log" 2>&1 &
     echo $! >"$LAB_DIR/ha.pid"

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control socket and the run-time writes of dsmip-ctl (see cp_ctl.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cp_ctl.h"
+#include "cp_esp.h"
+#include "cp_query.h"
+#include "ha_app.h"
+#include "ha_log.h"
+
+#define REQ_MAX 8192
+#define REQ_WAIT_MS 200               /* a client gets this long to send its line */
+#define CLIENTS_PER_PASS 4
+
+struct cp_ctl {
+	int fd;
+	char path[108];
+};
+
+struct cp_ctl *
+cp_ctl_create(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct cp_ctl *c;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		CP_LOG(ERR, "control socket %s: path too long", path);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	unlink(path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* root only: writes change what the home agent forwards */
+	if (c->fd < 0 || bind(c->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    chmod(path, 0600) != 0 || listen(c->fd, 8) != 0) {
+		CP_LOG(ERR, "control socket %s: %s", path, strerror(errno));
+		cp_ctl_free(c);
+		return NULL;
+	}
+	CP_LOG(INFO, "control socket %s", path);
+	return c;
+}
+
+void
+cp_ctl_free(struct cp_ctl *c)
+{
+	if (c == NULL)
+		return;
+	if (c->fd >= 0) {
+		close(c->fd);
+		unlink(c->path);
+	}
+	free(c);
+}
+
+/* ------------------------------------------------------------------ replies */
+
+struct reply {
+	char buf[4096];
+	size_t len;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+say(struct reply *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (r->len >= sizeof(r->buf))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(r->buf + r->len, sizeof(r->buf) - r->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		r->len += (size_t)n;
+	if (r->len > sizeof(r->buf))
+		r->len = sizeof(r->buf);
+}
+
+static void
+say_oom(int fd)
+{
+	static const char msg[] = "ERR out of memory\n";
+
+	if (write(fd, msg, sizeof(msg) - 1) < 0)
+		CP_LOG(DEBUG, "control socket: reply not sent: %s", strerror(errno));
+}
+
+static void
+say_status(struct reply *r, const struct cfg_status *st)
+{
+	unsigned int i;
+
+	say(r, "ERR %s\n", st->errors[0]);
+	for (i = 1; i < st->n_errors && i < CFG_ERR_MAX; i++)
+		say(r, "%s\n", st->errors[i]);
+}
+
+/* ------------------------------------------------------------------ commands */
+
+static struct cp_mn *
+node(struct ha_app *app, const char *key)
+{
+	struct cp_mndb *db = cp_mndb(app->cp);
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET6, key, &a6) == 1)
+		return cp_mndb_find6(db, &a6);
+	return cp_mndb_find_id(db, key);
+}
+
+static void
+cmd_mn_add(struct ha_app *app, const char *arg, struct reply *r)
+{
+	struct cfg_status *st = calloc(1, sizeof(*st));
+	char buf[HA_ADDR_STRLEN];
+	struct cp_mn *m;
+	struct cfg_mn mn;
+	uint32_t idx;
+	int rc;
+
+	if (st == NULL) {
+		say(r, "ERR out of memory\n");
+		return;
+	}
+	if (cfg_parse_mn_text(cp_cfg(app->cp), arg, &mn, st) != 0) {
+		say_status(r, st);
+	} else if (mn.count > 1) {
+		say(r, "ERR one mobile node per request (count is for the config file)\n");
+	} else if ((m = cp_mndb_find_id(cp_mndb(app->cp), mn.id)) != NULL) {
+		say(r, "ERR mobile node %s exists (mn-del it first, or reload)\n", mn.id);
+	} else if ((m = cp_mndb_find6(cp_mndb(app->cp), &mn.hoa6)) != NULL) {
+		say(r, "ERR home address %s belongs to mobile node %s\n",
+		    ha_addr6_str(&mn.hoa6, buf, sizeof(buf)), m->id);
+	} else if ((rc = cp_mn_add(app->cp, &mn, &idx)) != 0) {
+		say(r, "ERR mobile node %s: %s\n", mn.id, rc == -EEXIST ?
+		    "an address, prefix or SPI of it is already in use" : rc == -ENOSPC ?
+		    "capacity.bindings reached" : strerror(-rc));
+	} else {
+		cp_query_mn_counters_reset(app, idx);
+		CP_AUDIT("mobile node %s added at run time", mn.id);
+		say(r, "OK mobile node %s added\n", mn.id);
+	}
+	free(st);
+}
+
+static void
+cmd_mn_del(struct ha_app *app, const char *arg, struct reply *r)
+{
+	struct cp_mn *m = node(app, arg);
+	char id[CFG_NAME_MAX];
+
+	if (m == NULL) {
+		say(r, "ERR no mobile node %s\n", arg);
+		return;
+	}
+	snprintf(id, sizeof(id), "%s", m->id);
+	cp_mn_del(app->cp, m->idx, ha_app_now_ms(app));
+	CP_AUDIT("mobile node %s removed at run time", id);
+	say(r, "OK mobile node %s removed\n", id);
+}
+
+static void
+cmd_sa_add(struct ha_app *app, const char *arg, struct reply *r)
+{
+	struct cfg_status *st = calloc(1, sizeof(*st));
+	char key[64];
+	const char *text = arg;
+	struct cp_mn *m;
+	struct cfg_sa sa;
+	size_t n = strcspn(arg, " \t");
+	int rc;
+
+	if (st == NULL) {
+		say(r, "ERR out of memory\n");
+		return;
+	}
+	snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) ? n : sizeof(key) - 1), arg);
+	text += n;
+	m = node(app, key);
+	if (m == NULL) {
+		say(r, "ERR no mobile node %s (usage: sa-add NODE { spi = ...; ... })\n", key);
+	} else if (cfg_parse_sa_text(text, &sa, st) != 0) {
+		say_status(r, st);
+	} else if ((rc = cp_esp_sa_add(cp_io_esp_mut(app->io), m, &sa)) != 0) {
+		say(r, "ERR SA 0x%x: %s\n", sa.spi, rc == -EEXIST ?
+		    "the node already has an SA of that role and direction, or the SPI is in use" :
+		    strerror(-rc));
+	} else {
+		cp_mn_republish(app->cp, m->idx);
+		CP_AUDIT("SA 0x%x added to mobile node %s at run time", sa.spi, m->id);
+		say(r, "OK SA 0x%x added to %s\n", sa.spi, m->id);
+	}
+	free(st);
+}
+
+static void
+cmd_sa_del(struct ha_app *app, const char *arg, struct reply *r)
+{
+	struct cp_mndb *db = cp_mndb(app->cp);
+	uint32_t spi = (uint32_t)strtoul(arg, NULL, 0), i;
+
+	for (i = 0; i < cp_mndb_capacity(db); i++) {
+		struct cp_mn *m = cp_mndb_get(db, i);
+
+		if (m != NULL && cp_esp_sa_del(cp_io_esp_mut(app->io), m, spi) == 0) {
+			cp_mn_republish(app->cp, m->idx);
+			CP_AUDIT("SA 0x%x of mobile node %s removed at run time", spi, m->id);
+			say(r, "OK SA 0x%x of %s removed\n", spi, m->id);
+			return;
+		}
+	}
+	say(r, "ERR no SA 0x%x\n", spi);
+}
+
+static void
+cmd_flush(struct ha_app *app, const char *arg, struct reply *r)
+{
+	uint64_t now = ha_app_now_ms(app);
+	struct cp_mndb *db = cp_mndb(app->cp);
+	uint32_t i, n = 0;
+
+	if (strcmp(arg, "all") == 0) {
+		for (i = 0; i < cp_mndb_capacity(db); i++)
+			if (cp_mndb_get(db, i) != NULL && cp_binding_flush(app->cp, i, now) == 0)
+				n++;
+		say(r, "OK %u bindings flushed\n", n);
+		return;
+	}
+	{
+		struct cp_mn *m = node(app, arg);
+
+		if (m == NULL)
+			say(r, "ERR no mobile node %s\n", arg);
+		else if (cp_binding_flush(app->cp, m->idx, now) != 0)
+			say(r, "ERR mobile node %s has no binding\n", m->id);
+		else
+			say(r, "OK binding of %s flushed\n", m->id);
+	}
+}
+
+static void
+cmd_reload(struct ha_app *app, struct reply *r)
+{
+	char err[2048];
+
+	if (cp_ctl_reload(app, err, sizeof(err)) == 0)
+		say(r, "OK %s\n", err);
+	else
+		say(r, "ERR %s\n", err);
+}
+
+static void
+dispatch(struct ha_app *app, char *req, struct reply *r)
+{
+	char *arg = req + strcspn(req, " \t");
+
+	if (*arg != '\0')
+		*arg++ = '\0';
+	arg += strspn(arg, " \t");
+	if (strcmp(req, "mn-add") == 0)
+		cmd_mn_add(app, arg, r);
+	else if (strcmp(req, "mn-del") == 0)
+		cmd_mn_del(app, arg, r);
+	else if (strcmp(req, "sa-add") == 0)
+		cmd_sa_add(app, arg, r);
+	else if (strcmp(req, "sa-del") == 0)
+		cmd_sa_del(app, arg, r);
+	else if (strcmp(req, "flush") == 0)
+		cmd_flush(app, arg, r);
+	else if (strcmp(req, "reload") == 0)
+		cmd_reload(app, r);
+	else
+		say(r, "ERR unknown command \"%s\" (mn-add, mn-del, sa-add, sa-del, flush, reload)\n",
+		    req);
+}
+
+/* Read one request line from a client, bounded in size and time. */
+static int
+read_line(int fd, char *buf, size_t cap)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t len = 0;
+
+	while (len + 1 < cap) {
+		ssize_t n;
+
+		if (poll(&p, 1, REQ_WAIT_MS) <= 0)
+			return -1;
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (memchr(buf, '\n', len) != NULL)
+			break;
+	}
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return len > 0 ? 0 : -1;
+}
+
+void
+cp_ctl_poll(struct cp_ctl *c, struct ha_app *app)
+{
+	unsigned int k;
+
+	for (k = 0; c != NULL && k < CLIENTS_PER_PASS; k++) {
+		int fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC);
+		char *req;
+		struct reply *r;
+
+		if (fd < 0)
+			return;             /* nobody waiting: the usual case, nothing allocated */
+		req = malloc(REQ_MAX);
+		r = calloc(1, sizeof(*r));
+		if (req == NULL || r == NULL)
+			say_oom(fd);
+		else if (read_line(fd, req, REQ_MAX) == 0)
+			dispatch(app, req, r);
+		else
+			say(r, "ERR no request line\n");
+		if (r != NULL && write(fd, r->buf, r->len) < 0)
+			CP_LOG(DEBUG, "control socket: reply not sent: %s", strerror(errno));
+		close(fd);
+		free(req);
+		free(r);
+	}
+}

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Telemetry answers that need the control plane's own state (a binding's timers and
+ * prefixes, the IPv4 pool, the running configuration). That state belongs to the control
+ * lcore, so the telemetry thread does not read it: it posts the question in a mailbox and
+ * waits; the control loop answers between two passes (cp_query_serve).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_telemetry.h>
+
+#include "cp_esp.h"
+#include "cp_pool.h"
+#include "cp_query.h"
+#include "cfg.h"
+#include "ha_addr.h"
+#include "ha_app.h"
+
+#define ANSWER_WAIT_MS 1000
+
+static pthread_mutex_t mbox_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t mbox_cond = PTHREAD_COND_INITIALIZER;
+static struct {
+	cp_query_fn fn;
+	const char *params;
+	struct rte_tel_data *d;
+	int rc;
+	bool pending;
+	bool done;
+} mbox;
+
+int
+cp_query_ask(cp_query_fn fn, const char *params, struct rte_tel_data *d)
+{
+	struct timespec until;
+	int rc;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)ANSWER_WAIT_MS % 1000 * 1000000L;
+	until.tv_sec += ANSWER_WAIT_MS / 1000 + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&mbox_lock);
+	if (mbox.pending) {
+		pthread_mutex_unlock(&mbox_lock);
+		return -EBUSY;
+	}
+	mbox.fn = fn;
+	mbox.params = params;
+	mbox.d = d;
+	mbox.pending = true;
+	mbox.done = false;
+	while (!mbox.done)
+		if (pthread_cond_timedwait(&mbox_cond, &mbox_lock, &until) == ETIMEDOUT)
+			break;
+	/* the control plane answers holding the lock: not done now means not started */
+	rc = mbox.done ? mbox.rc : -ETIMEDOUT;
+	mbox.pending = false;
+	pthread_mutex_unlock(&mbox_lock);
+	return rc;
+}
+
+void
+cp_query_serve(struct ha_app *app)
+{
+	if (pthread_mutex_trylock(&mbox_lock) != 0)
+		return;
+	if (mbox.pending && !mbox.done) {
+		mbox.rc = mbox.fn(app, mbox.params, mbox.d);
+		mbox.done = true;
+		pthread_cond_signal(&mbox_cond);
+	}
+	pthread_mutex_unlock(&mbox_lock);
+}
+
+/* ------------------------------------------------------------------ per-node counters */
+
+void
+cp_query_mn_counters(const struct ha_app *app, uint32_t idx, struct dp_mn_ctr *sum)
+{
+	unsigned int w;
+
+	memset(sum, 0, sizeof(*sum));
+	for (w = 0; w < app->n_workers; w++) {
+		const struct dp_mn_ctr *c = &app->workers[w].mn_ctr[idx];
+
+		sum->rx_pkts += c->rx_pkts;
+		sum->rx_bytes += c->rx_bytes;
+		sum->tx_pkts += c->tx_pkts;
+		sum->tx_bytes += c->tx_bytes;
+	}
+	if (app->mn_base != NULL) {
+		sum->rx_pkts -= app->mn_base[idx].rx_pkts;
+		sum->rx_bytes -= app->mn_base[idx].rx_bytes;
+		sum->tx_pkts -= app->mn_base[idx].tx_pkts;
+		sum->tx_bytes -= app->mn_base[idx].tx_bytes;
+	}
+}
+
+void
+cp_query_mn_counters_reset(struct ha_app *app, uint32_t idx)
+{
+	struct dp_mn_ctr now;
+
+	if (app->mn_base == NULL)
+		return;
+	memset(&app->mn_base[idx], 0, sizeof(app->mn_base[idx]));
+	cp_query_mn_counters(app, idx, &now);
+	app->mn_base[idx] = now;
+}
+
+/* ------------------------------------------------------------------ /dsmip/binding */
+
+/* A node by home address (IPv6 or IPv4) or by id. */
+static const struct cp_mn *
+node_of(struct ha_app *app, const char *key)
+{
+	struct cp_mndb *db = cp_mndb(app->cp);
+	struct in6_addr a6;
+	uint32_t a4;
+
+	if (key == NULL || key[0] == '\0')
+		return NULL;
+	if (inet_pton(AF_INET6, key, &a6) == 1)
+		return cp_mndb_find6(db, &a6);
+	if (inet_pton(AF_INET, key, &a4) == 1) {
+		const struct bc_entry *e = bc_lookup4(app->bc, a4);
+
+		return e != NULL ? cp_mndb_get(db, e->mn) : NULL;
+	}
+	return cp_mndb_find_id(db, key);
+}
+
+static const char *const fmt_names[] = { "none", "ip6", "ip4", "udp", "udp-tlv" };
+static const char *const state_names[] = { "none", "dad", "active", "hold" };
+
+static void
+add_spi(struct rte_tel_data *d, const char *key, uint32_t spi)
+{
+	char buf[16];
+
+	if (spi == 0)
+		return;
+	snprintf(buf, sizeof(buf), "0x%x", spi);
+	rte_tel_data_add_dict_string(d, key, buf);
+}
+
+int
+cp_query_binding(struct ha_app *app, const char *params, struct rte_tel_data *d)
+{
+	const struct cp_mn *m = node_of(app, params);
+	const struct cp_bind *b;
+	char buf[HA_PREFIX_STRLEN];
+	struct dp_mn_ctr c;
+	uint64_t now;
+	unsigned int i;
+
+	if (m == NULL)
+		return -ENOENT;
+	b = cp_bind_get(app->cp, m->idx);
+	now = ha_app_now_ms(app);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "id", m->id);
+	rte_tel_data_add_dict_string(d, "hoa6", ha_addr6_str(&m->hoa6, buf, sizeof(buf)));
+	rte_tel_data_add_dict_string(d, "state", state_names[b->state < 4 ? b->state : 0]);
+	if (b->has_hoa4) {
+		struct ha_prefix4 p = { .addr = b->hoa4, .len = b->hoa4_plen };
+
+		rte_tel_data_add_dict_string(d, "hoa4", ha_prefix4_str(&p, buf, sizeof(buf)));
+		rte_tel_data_add_dict_string(d, "hoa4_from", b->hoa4_dynamic ? "pool" : "config");
+	}
+	if (b->mnp != NULL) {
+		struct rte_tel_data *l = rte_tel_data_alloc();
+
+		if (l != NULL) {
+			rte_tel_data_start_array(l, RTE_TEL_STRING_VAL);
+			for (i = 0; i < b->mnp->n6; i++)
+				rte_tel_data_add_array_string(l, ha_prefix6_str(&b->mnp->p6[i], buf,
+										sizeof(buf)));
+			for (i = 0; i < b->mnp->n4; i++)
+				rte_tel_data_add_array_string(l, ha_prefix4_str(&b->mnp->p4[i], buf,
+										sizeof(buf)));
+			rte_tel_data_add_dict_container(d, "prefixes", l, 0);
+		}
+	}
+	if (b->state == CP_BIND_ACTIVE || b->state == CP_BIND_DAD) {
+		if (b->fmt == BC_FMT_IP6) {
+			rte_tel_data_add_dict_string(d, "coa", ha_addr6_str(&b->coa6, buf,
+									     sizeof(buf)));
+		} else {
+			rte_tel_data_add_dict_string(d, "coa", ha_addr4_str(b->coa4, buf,
+									     sizeof(buf)));
+			rte_tel_data_add_dict_int(d, "udp_port", b->port);
+		}
+		if (b->nat) {
+			rte_tel_data_add_dict_string(d, "nat_address",
+						     ha_addr4_str(b->coa4, buf, sizeof(buf)));
+			rte_tel_data_add_dict_int(d, "nat_port", b->port);
+			if (b->esp_port != 0)
+				rte_tel_data_add_dict_int(d, "nat_esp_port", b->esp_port);
+		}
+		rte_tel_data_add_dict_string(d, "format", fmt_names[b->fmt < 5 ? b->fmt : 0]);
+		rte_tel_data_add_dict_int(d, "nat", b->nat);
+		rte_tel_data_add_dict_int(d, "forced_udp", b->forced_udp);
+		rte_tel_data_add_dict_int(d, "tlv", b->tlv);
+		rte_tel_data_add_dict_int(d, "mobile_router", b->mr);
+		rte_tel_data_add_dict_u64(d, "lifetime_granted_s", b->lifetime * 4u);
+		rte_tel_data_add_dict_u64(d, "lifetime_left_s", b->expires_ms > now ?
+					  (b->expires_ms - now) / 1000 : 0);
+		rte_tel_data_add_dict_u64(d, "last_bu_s_ago", (now - b->last_bu_ms) / 1000);
+		rte_tel_data_add_dict_u64(d, "last_seq", b->last_seq);
+		if (b->nat) {
+			rte_tel_data_add_dict_string(d, "keepalive", b->stale ? "stale" : "fresh");
+			rte_tel_data_add_dict_u64(d, "keepalive_s_ago",
+						  (now - b->keepalive_ms) / 1000);
+		}
+	}
+	add_spi(d, "spi_signalling_in", m->spi_sig_in);
+	add_spi(d, "spi_signalling_out", m->spi_sig_out);
+	add_spi(d, "spi_payload_in", m->spi_pay_in);
+	add_spi(d, "spi_payload_out", m->spi_pay_out);
+	cp_query_mn_counters(app, m->idx, &c);
+	rte_tel_data_add_dict_u64(d, "from_node_packets", c.rx_pkts);
+	rte_tel_data_add_dict_u64(d, "from_node_bytes", c.rx_bytes);
+	rte_tel_data_add_dict_u64(d, "to_node_packets", c.tx_pkts);
+	rte_tel_data_add_dict_u64(d, "to_node_bytes", c.tx_bytes);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ /dsmip/pool */
+
+int
+cp_query_pool(struct ha_app *app, const char *params, struct rte_tel_data *d)
+{
+	const struct ha_cfg *cfg = cp_cfg(app->cp);
+	struct cp_pool_stats st;
+	struct rte_tel_data *l;
+	char buf[HA_PREFIX_STRLEN];
+	unsigned int i;
+
+	(void)params;
+	cp_pool_stats_get(cp_pool(app->cp), &st);
+	rte_tel_data_start_dict(d);
+	l = rte_tel_data_alloc();
+	if (l != NULL) {
+		rte_tel_data_start_array(l, RTE_TEL_STRING_VAL);
+		for (i = 0; i < cfg->ha.n_pools; i++)
+			rte_tel_data_add_array_string(l, ha_prefix4_str(&cfg->ha.pools[i], buf,
+									 sizeof(buf)));
+		rte_tel_data_add_dict_container(d, "ranges", l, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "size", st.size);
+	rte_tel_data_add_dict_u64(d, "used", st.used);
+	rte_tel_data_add_dict_u64(d, "free", st.size - st.used);
+	rte_tel_data_add_dict_u64(d, "lease_s", cfg->ha.ipv4_lease);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ /dsmip/config */
+
+int
+cp_query_config(struct ha_app *app, const char *params, struct rte_tel_data *d)
+{
+	const struct ha_cfg *cfg = cp_cfg(app->cp);
+	const struct cfg_policy *p = &cfg->policy;
+	struct rte_tel_data *pol = rte_tel_data_alloc(), *cap = rte_tel_data_alloc();
+
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "path", cfg->path);
+	rte_tel_data_add_dict_u64(d, "loaded_s_ago", (ha_app_now_ms(app) - app->cfg_loaded_ms) /
+				  1000);
+	rte_tel_data_add_dict_u64(d, "reloads", app->reloads);
+	rte_tel_data_add_dict_u64(d, "reloads_refused", app->reloads_refused);
+	rte_tel_data_add_dict_u64(d, "ports", cfg->n_ports);
+	rte_tel_data_add_dict_u64(d, "routes", cfg->n_routes);
+	rte_tel_data_add_dict_u64(d, "mobile_nodes", cfg_mn_total(cfg));
+	if (pol != NULL) {
+		rte_tel_data_start_dict(pol);
+		rte_tel_data_add_dict_int(pol, "require_ipsec", p->require_ipsec);
+		rte_tel_data_add_dict_int(pol, "allow_forced_udp", p->allow_forced_udp);
+		rte_tel_data_add_dict_int(pol, "forced_udp_refuse_status",
+					  p->forced_udp_refuse_status);
+		rte_tel_data_add_dict_int(pol, "allow_tlv", p->allow_tlv);
+		rte_tel_data_add_dict_u64(pol, "nat_refresh", p->nat_refresh);
+		rte_tel_data_add_dict_u64(pol, "nat_grace", p->nat_grace);
+		rte_tel_data_add_dict_string(pol, "nat_detection",
+					     p->nat_detection == CFG_NATD_SPI ? "spi" : "heuristic");
+		rte_tel_data_add_dict_u64(pol, "max_lifetime", p->max_lifetime);
+		rte_tel_data_add_dict_int(pol, "dad", p->dad);
+		rte_tel_data_add_dict_int(pol, "mobile_routers", p->mobile_routers);
+		rte_tel_data_add_dict_u64(pol, "binding_error_rate", p->binding_error_rate);
+		rte_tel_data_add_dict_u64(pol, "icmp_error_rate", p->icmp_error_rate);
+		rte_tel_data_add_dict_container(d, "policy", pol, 0);
+	}
+	if (cap != NULL) {
+		rte_tel_data_start_dict(cap);
+		rte_tel_data_add_dict_u64(cap, "bindings", cfg->cap.bindings);
+		rte_tel_data_add_dict_u64(cap, "sas", cfg->cap.sas);
+		rte_tel_data_add_dict_u64(cap, "prefixes", cfg->cap.prefixes);
+		rte_tel_data_add_dict_container(d, "capacity", cap, 0);
+	}
+	return 0;
+}

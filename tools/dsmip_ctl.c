@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dsmip-ctl: the operator's command line for a running dsmip-ha. Reads go to the DPDK
+ * telemetry socket (the same /dsmip/... commands as dpdk-telemetry.py), printed aligned for
+ * people or as the raw JSON (--json); writes go to the home agent's control socket; metrics
+ * are the telemetry counters in the Prometheus text format, printed or served over HTTP.
+ *
+ *   dsmip-ctl [--file-prefix NAME] [--json] COMMAND [ARGS]
+ * Exit status: 0 done, 1 refused or failed (the reason on stderr), 2 bad command line.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_json.h"
+
+#define TEL_MAX 65536
+#define RUNDIR "/var/run/dpdk"
+
+static const char *prefix = "rte";
+static bool as_json;
+
+/* ------------------------------------------------------------------ sockets */
+
+static int
+unix_connect(const char *name, int type)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/%s/%s", RUNDIR, prefix, name);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		fprintf(stderr, "dsmip-ctl: %s: %s (is dsmip-ha running with --file-prefix %s?)\n",
+			a.sun_path, strerror(errno), prefix);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One telemetry command; its JSON text (caller frees), or NULL. */
+static char *
+tel(const char *cmd)
+{
+	char *buf = malloc(TEL_MAX);
+	int fd = unix_connect("dpdk_telemetry.v2", SOCK_SEQPACKET);
+	ssize_t n;
+
+	if (fd < 0 || buf == NULL)
+		goto fail;
+	/* the server speaks first: its version and limits */
+	if (recv(fd, buf, TEL_MAX - 1, 0) <= 0 || send(fd, cmd, strlen(cmd), 0) < 0)
+		goto fail;
+	n = recv(fd, buf, TEL_MAX - 1, 0);
+	if (n <= 0)
+		goto fail;
+	buf[n] = '\0';
+	close(fd);
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* The reply of cmd, parsed, with the command's own object; NULL when it failed. With text
+ * non-NULL, the reply's text is kept there for the caller (who frees it). */
+static struct jnode *
+tel_reply(const char *cmd, const struct jnode **body, char **text_out)
+{
+	char *text = tel(cmd);
+	struct jnode *root = text != NULL ? json_parse(text) : NULL;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(cmd, ","), cmd);
+	*body = root != NULL ? json_get(root, name) : NULL;
+	if (*body == NULL || (*body)->type != J_OBJ) {
+		/* the telemetry library answers a refused command with null, whatever the cause */
+		fprintf(stderr, "dsmip-ctl: %s: %s\n", cmd, text == NULL ? "no answer" :
+			strchr(cmd, ',') != NULL ?
+			"not found (or the control plane did not answer within 1 s)" :
+			"refused (is the home agent shutting down?)");
+		json_free(root);
+		root = NULL;
+	}
+	if (root != NULL && text_out != NULL)
+		*text_out = text;
+	else
+		free(text);
+	return root;
+}
+
+static struct jnode *
+tel_json(const char *cmd, const struct jnode **body)
+{
+	return tel_reply(cmd, body, NULL);
+}
+
+/* ------------------------------------------------------------------ human output */
+
+static void
+scalar(const struct jnode *v, char *buf, size_t len)
+{
+	if (v->type == J_STR || v->type == J_NUM || v->type == J_BOOL)
+		snprintf(buf, len, "%s", v->str);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* Objects flattened to "a.b.c  value", the names aligned. */
+static void
+flatten(const struct jnode *n, const char *path, int width)
+{
+	const struct jnode *c;
+	char p[256], v[256];
+
+	for (c = n->child; c != NULL; c = c->next) {
+		snprintf(p, sizeof(p), "%s%s%s", path, path[0] ? "." : "", c->key ? c->key : "");
+		if (c->type == J_OBJ) {
+			flatten(c, p, width);
+		} else if (c->type == J_ARR) {
+			const struct jnode *e;
+			size_t used = 0;
+
+			v[0] = '\0';
+			for (e = c->child; e != NULL && used < sizeof(v); e = e->next) {
+				char one[128];
+
+				scalar(e, one, sizeof(one));
+				used += (size_t)snprintf(v + used, sizeof(v) - used, "%s%s",
+							 used ? " " : "", one);
+			}
+			printf("%-*s %s\n", width, p, v);
+		} else {
+			scalar(c, v, sizeof(v));
+			printf("%-*s %s\n", width, p, v);
+		}
+	}
+}
+
+static int
+show_flat(const char *cmd)
+{
+	const struct jnode *b;
+	struct jnode *root = tel_json(cmd, &b);
+
+	if (root == NULL)
+		return 1;
+	flatten(b, "", 32);
+	json_free(root);
+	return 0;
+}
+
+static void
+counters(const char *title, const struct jnode *o)
+{
+	const struct jnode *c;
+	bool any = false;
+
+	for (c = o != NULL ? o->child : NULL; c != NULL; c = c->next) {
+		if (c->type != J_NUM || c->num == 0)
+			continue;
+		if (!any)
+			printf("%s\n", title);
+		any = true;
+		printf("  %-30s %s\n", c->key, c->str);
+	}
+}
+
+static int
+show_stats(void)
+{
+	const struct jnode *b, *ports, *p, *w;
+	struct jnode *root = tel_json("/dsmip/stats", &b);
+
+	if (root == NULL)
+		return 1;
+	ports = json_get(b, "ports");
+	printf("%-10s %16s %18s %16s %18s\n", "port", "rx packets", "rx bytes", "tx packets",
+	       "tx bytes");
+	for (p = ports != NULL ? ports->child : NULL; p != NULL; p = p->next)
+		printf("%-10s %16.0f %18.0f %16.0f %18.0f\n", p->key, json_num(p, "rx_packets"),
+		       json_num(p, "rx_bytes"), json_num(p, "tx_packets"), json_num(p, "tx_bytes"));
+	counters("drops (non-zero)", json_get(b, "drops"));
+	counters("events (non-zero)", json_get(b, "events"));
+	counters("control plane (non-zero)", json_get(b, "control_plane"));
+	counters("control plane discards (non-zero)",
+		 json_get(json_get(b, "control_plane"), "discards"));
+	w = json_get(b, "workers");
+	for (p = w != NULL ? w->child : NULL; p != NULL; p = p->next) {
+		double rx = json_num(p, "rx_packets");
+
+		printf("worker %s (lcore %.0f): %.0f packets, %.0f busy cycles per packet\n", p->key,
+		       json_num(p, "lcore"), rx, rx > 0 ? json_num(p, "busy_tsc") / rx : 0);
+	}
+	json_free(root);
+	return 0;
+}
+
+static int
+show_bindings(void)
+{
+	unsigned long start = 0, cap = 0;
+	bool head = false;
+
+	for (;;) {
+		const struct jnode *b, *l, *e;
+		char cmd[64];
+		struct jnode *root;
+		unsigned long next;
+
+		snprintf(cmd, sizeof(cmd), "/dsmip/bindings,%lu", start);
+		root = tel_json(cmd, &b);
+		if (root == NULL)
+			return 1;
+		if (!head) {
+			printf("%lu bindings\n%-8s %-26s %-16s %-26s %6s %-8s %s\n",
+			       (unsigned long)json_num(b, "count"), "node", "home address",
+			       "IPv4 home", "care-of address", "port", "format", "flags");
+			head = true;
+		}
+		l = json_get(b, "bindings");
+		for (e = l != NULL ? l->child : NULL; e != NULL; e = e->next) {
+			const struct jnode *h4 = json_get(e, "hoa4"), *port = json_get(e, "port");
+
+			printf("%-8s %-26s %-16s %-26s %6s %-8s %s%s\n", e->key,
+			       json_get(e, "hoa6") ? json_get(e, "hoa6")->str : "-",
+			       h4 ? h4->str : "-", json_get(e, "coa") ? json_get(e, "coa")->str : "-",
+			       port ? port->str : "-",
+			       json_get(e, "format") ? json_get(e, "format")->str : "-",
+			       json_num(e, "nat") ? "nat " : "", json_num(e, "mobile_router") ?
+			       "mr" : "");
+		}
+		next = (unsigned long)json_num(b, "next");
+		json_free(root);
+		/* pages end when the cursor stops moving or the table is done */
+		if (next <= start || ++cap > 100000)
+			break;
+		start = next;
+		root = tel_json("/dsmip/info", &b);
+		if (root == NULL)
+			return 1;
+		next = (unsigned long)json_num(json_get(b, "binding_cache"), "capacity");
+		json_free(root);
+		if (start >= next)
+			break;
+	}
+	return 0;
+}
+
+static int
+show_sas(void)
+{
+	unsigned long start = 0, cap;
+	bool head = false;
+
+	for (;;) {
+		const struct jnode *b, *l, *e;
+		char cmd[64];
+		struct jnode *root;
+		unsigned long next;
+
+		snprintf(cmd, sizeof(cmd), "/dsmip/sas,%lu", start);
+		root = tel_json(cmd, &b);
+		if (root == NULL)
+			return 1;
+		if (!head) {
+			printf("%.0f SAs on %s, %.0f unknown-SPI drops\n", json_num(b, "count"),
+			       json_get(b, "crypto_device") ? json_get(b, "crypto_device")->str : "?",
+			       json_num(b, "unknown_spi_drops"));
+			printf("%-10s %-3s %-10s %-24s %-20s %12s %14s %6s %6s %6s\n", "spi", "dir",
+			       "role", "algorithm", "home address", "packets", "bytes", "auth",
+			       "replay", "errors");
+			head = true;
+		}
+		l = json_get(b, "sas");
+		for (e = l != NULL ? l->child : NULL; e != NULL; e = e->next)
+			printf("%-10s %-3s %-10s %-24s %-20s %12.0f %14.0f %6.0f %6.0f %6.0f\n",
+			       json_get(e, "spi")->str, json_get(e, "direction")->str,
+			       json_get(e, "role")->str, json_get(e, "algorithm")->str,
+			       json_get(e, "hoa6")->str, json_num(e, "packets"), json_num(e, "bytes"),
+			       json_num(e, "auth_failures"), json_num(e, "replay_drops"),
+			       json_num(e, "errors"));
+		next = (unsigned long)json_num(b, "next");
+		cap = (unsigned long)json_num(b, "capacity");
+		json_free(root);
+		if (next <= start || next >= cap)
+			break;
+		start = next;
+	}
+	return 0;
+}
+
+/* The telemetry reply as it is (--json); exit 1 when the command found nothing. */
+static int
+raw(const char *cmd)
+{
+	const struct jnode *b;
+	char *text = NULL;
+	struct jnode *root = tel_reply(cmd, &b, &text);
+
+	if (root == NULL)
+		return 1;
+	printf("%s\n", text);
+	json_free(root);
+	free(text);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ metrics */
+
+static void
+metric(FILE *f, const char *name, const char *labels, double v)
+{
+	fprintf(f, "%s%s%s%s %.0f\n", name, labels[0] ? "{" : "", labels, labels[0] ? "}" : "",
+		v);
+}
+
+static void
+help(FILE *f, const char *name, const char *type, const char *text)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+/* Every counter of the home agent in the Prometheus text format (version 0.0.4). */
+static int
+metrics(FILE *f)
+{
+	const struct jnode *st, *info, *sas, *pool, *o, *c;
+	struct jnode *r1 = tel_json("/dsmip/stats", &st), *r2 = tel_json("/dsmip/info", &info);
+	struct jnode *r3 = tel_json("/dsmip/sas", &sas), *r4 = tel_json("/dsmip/pool", &pool);
+	char lab[256];
+
+	if (r1 == NULL || r2 == NULL) {
+		json_free(r1);
+		json_free(r2);
+		json_free(r3);
+		json_free(r4);
+		return 1;
+	}
+	help(f, "dsmip_up", "gauge", "1 when the home agent answers");
+	metric(f, "dsmip_up", "", 1);
+	help(f, "dsmip_uptime_seconds", "gauge", "seconds since start");
+	metric(f, "dsmip_uptime_seconds", "", json_num(info, "uptime_s"));
+	o = json_get(info, "binding_cache");
+	help(f, "dsmip_bindings", "gauge", "bindings in the cache");
+	metric(f, "dsmip_bindings", "", json_num(o, "bindings"));
+	help(f, "dsmip_bindings_capacity", "gauge", "capacity.bindings");
+	metric(f, "dsmip_bindings_capacity", "", json_num(o, "capacity"));
+	help(f, "dsmip_prefixes", "gauge", "mobile network and delegated IPv4 prefixes");
+	metric(f, "dsmip_prefixes", "", json_num(o, "prefixes"));
+	o = json_get(st, "ports");
+	help(f, "dsmip_rx_packets_total", "counter", "packets received per port");
+	for (c = o ? o->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
+		metric(f, "dsmip_rx_packets_total", lab, json_num(c, "rx_packets"));
+	}
+	help(f, "dsmip_rx_bytes_total", "counter", "bytes received per port");
+	for (c = o ? o->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
+		metric(f, "dsmip_rx_bytes_total", lab, json_num(c, "rx_bytes"));
+	}
+	help(f, "dsmip_tx_packets_total", "counter", "packets sent per port");
+	for (c = o ? o->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
+		metric(f, "dsmip_tx_packets_total", lab, json_num(c, "tx_packets"));
+	}
+	help(f, "dsmip_tx_bytes_total", "counter", "bytes sent per port");
+	for (c = o ? o->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
+		metric(f, "dsmip_tx_bytes_total", lab, json_num(c, "tx_bytes"));
+	}
+	help(f, "dsmip_drops_total", "counter", "packets dropped, by reason");
+	for (c = json_get(st, "drops") ? json_get(st, "drops")->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "reason=\"%s\"", c->key);
+		metric(f, "dsmip_drops_total", lab, c->num);
+	}
+	help(f, "dsmip_events_total", "counter", "data-plane events (encapsulations, punts, ...)");
+	for (c = json_get(st, "events") ? json_get(st, "events")->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "event=\"%s\"", c->key);
+		metric(f, "dsmip_events_total", lab, c->num);
+	}
+	o = json_get(st, "control_plane");
+	help(f, "dsmip_control_plane_total", "counter", "control plane counters (BUs, BAs, ...)");
+	for (c = o ? o->child : NULL; c; c = c->next) {
+		if (c->type != J_NUM || strcmp(c->key, "bindings") == 0)
+			continue;
+		snprintf(lab, sizeof(lab), "counter=\"%s\"", c->key);
+		metric(f, "dsmip_control_plane_total", lab, c->num);
+	}
+	help(f, "dsmip_control_plane_discards_total", "counter", "BUs discarded, by reason");
+	for (c = json_get(o, "discards") ? json_get(o, "discards")->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "reason=\"%s\"", c->key);
+		metric(f, "dsmip_control_plane_discards_total", lab, c->num);
+	}
+	help(f, "dsmip_worker_busy_cycles_total", "counter", "TSC cycles of loops with packets");
+	for (c = json_get(st, "workers") ? json_get(st, "workers")->child : NULL; c; c = c->next) {
+		snprintf(lab, sizeof(lab), "worker=\"%s\"", c->key);
+		metric(f, "dsmip_worker_busy_cycles_total", lab, json_num(c, "busy_tsc"));
+	}
+	if (pool != NULL) {
+		help(f, "dsmip_pool_addresses", "gauge", "IPv4 home-address pool");
+		metric(f, "dsmip_pool_addresses", "state=\"used\"", json_num(pool, "used"));
+		metric(f, "dsmip_pool_addresses", "state=\"free\"", json_num(pool, "free"));
+	}
+	if (sas != NULL) {
+		static const char *const fields[][2] = {
+			{ "packets", "dsmip_sa_packets_total" },
+			{ "bytes", "dsmip_sa_bytes_total" },
+			{ "auth_failures", "dsmip_sa_auth_failures_total" },
+			{ "replay_drops", "dsmip_sa_replay_drops_total" },
+			{ "errors", "dsmip_sa_errors_total" },
+		};
+		unsigned int k;
+
+		help(f, "dsmip_sas", "gauge", "security associations");
+		metric(f, "dsmip_sas", "", json_num(sas, "count"));
+		for (k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+			help(f, fields[k][1], "counter", "per SA (the first page of /dsmip/sas)");
+			for (c = json_get(sas, "sas") ? json_get(sas, "sas")->child : NULL; c;
+			     c = c->next) {
+				snprintf(lab, sizeof(lab), "spi=\"%s\",direction=\"%s\"",
+					 json_get(c, "spi")->str, json_get(c, "direction")->str);
+				metric(f, fields[k][1], lab, json_num(c, fields[k][0]));
+			}
+		}
+	}
+	json_free(r1);
+	json_free(r2);
+	json_free(r3);
+	json_free(r4);
+	return 0;
+}
+
+/* A minimal HTTP endpoint on 127.0.0.1:port answering GET /metrics, for max_s seconds
+ * (0: until killed). */
+static int
+serve_metrics(int port, long max_s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	time_t end = max_s > 0 ? time(NULL) + max_s : 0;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	signal(SIGPIPE, SIG_IGN);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 16) != 0) {
+		fprintf(stderr, "dsmip-ctl: 127.0.0.1:%d: %s\n", port, strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "dsmip-ctl: metrics on http://127.0.0.1:%d/metrics\n", port);
+	while (end == 0 || time(NULL) < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char req[1024], *body = NULL;
+		size_t blen = 0;
+		ssize_t n;
+		FILE *m;
+		int c;
+
+		if (poll(&p, 1, 1000) <= 0)
+			continue;
+		c = accept(fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		n = read(c, req, sizeof(req) - 1);
+		req[n > 0 ? n : 0] = '\0';
+		m = open_memstream(&body, &blen);
+		if (m != NULL && strncmp(req, "GET /metrics", 12) == 0 && metrics(m) == 0) {
+			fclose(m);
+			dprintf(c, "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+				   "Content-Length: %zu\r\n\r\n", blen);
+			if (write(c, body, blen) < 0)
+				fprintf(stderr, "dsmip-ctl: metrics not sent\n");
+		} else {
+			if (m != NULL)
+				fclose(m);
+			dprintf(c, "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+		}
+		free(body);
+		close(c);
+	}
+	close(fd);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ writes */
+
+static int
+control(char *line)
+{
+	char buf[8192], *p;
+	int fd = unix_connect("dsmip-ctl.sock", SOCK_STREAM);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 1;
+	/* one request is one line: a group given over several shell lines is joined */
+	for (p = line; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	if (dprintf(fd, "%s\n", line) < 0) {
+		close(fd);
+		return 1;
+	}
+	while (len + 1 < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	if (strncmp(buf, "OK", 2) == 0) {
+		printf("%s", buf[2] == ' ' ? buf + 3 : buf + 2);
+		return 0;
+	}
+	fprintf(stderr, "dsmip-ctl: %s", strncmp(buf, "ERR ", 4) == 0 ? buf + 4 :
+		len ? buf : "no answer\n");
+	return 1;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dsmip-ctl [--file-prefix NAME] [--json] COMMAND [ARGS]\n"
+		"reads (telemetry):\n"
+		"  info | stats | config | pool        the home agent, counters, config, IPv4 pool\n"
+		"  bindings [START]                    every binding (--json: one page from START)\n"
+		"  binding ADDRESS|ID                  one binding in full\n"
+		"  sas [START] | sa SPI                security associations and their counters\n"
+		"  metrics                             Prometheus text format\n"
+		"  serve-metrics [PORT] [SECONDS]      HTTP on 127.0.0.1:PORT (9273) /metrics\n"
+		"writes (control socket, root):\n"
+		"  mn-add '{ id = \"mn9\"; hoa6 = \"...\"; ... }'   as in the config file\n"
+		"  mn-del ID|ADDRESS\n"
+		"  sa-add ID|ADDRESS '{ spi = 0x1001; direction = \"in\"; ... }'\n"
+		"  sa-del SPI\n"
+		"  flush ID|ADDRESS|all                end bindings now\n"
+		"  reload                              re-read the config (as SIGHUP)\n"
+		"--file-prefix: the EAL --file-prefix of the home agent (default rte)\n"
+		"exit status: 0 done; 1 refused, not found, or no home agent; 2 bad usage\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	char line[8192], cmd[128];
+	const char *c;
+	int i = 1;
+
+	while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+		if (strcmp(argv[i], "--json") == 0) {
+			as_json = true;
+			i++;
+		} else if (strcmp(argv[i], "--file-prefix") == 0 && i + 1 < argc) {
+			prefix = argv[i + 1];
+			i += 2;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	c = argv[i++];
+	if (strcmp(c, "info") == 0 || strcmp(c, "config") == 0 || strcmp(c, "pool") == 0) {
+		snprintf(cmd, sizeof(cmd), "/dsmip/%s", c);
+		return as_json ? raw(cmd) : show_flat(cmd);
+	}
+	if (strcmp(c, "stats") == 0)
+		return as_json ? raw("/dsmip/stats") : show_stats();
+	/* --json: one page of the telemetry reply; its "next" is the START of the next one */
+	if (strcmp(c, "bindings") == 0 || strcmp(c, "sas") == 0) {
+		snprintf(cmd, sizeof(cmd), "/dsmip/%s,%lu", c, i < argc ? strtoul(argv[i], NULL, 0) : 0);
+		if (as_json)
+			return raw(cmd);
+		return c[0] == 'b' ? show_bindings() : show_sas();
+	}
+	if ((strcmp(c, "binding") == 0 || strcmp(c, "sa") == 0) && i < argc) {
+		snprintf(cmd, sizeof(cmd), "/dsmip/%s,%s", c, argv[i]);
+		return as_json ? raw(cmd) : show_flat(cmd);
+	}
+	if (strcmp(c, "metrics") == 0)
+		return metrics(stdout);
+	if (strcmp(c, "serve-metrics") == 0)
+		return serve_metrics(i < argc ? atoi(argv[i]) : 9273,
+				     i + 1 < argc ? atol(argv[i + 1]) : 0);
+	if ((strcmp(c, "mn-add") == 0 || strcmp(c, "mn-del") == 0 || strcmp(c, "sa-del") == 0 ||
+	     strcmp(c, "flush") == 0) && i < argc) {
+		snprintf(line, sizeof(line), "%s %s", c, argv[i]);
+		return control(line);
+	}
+	if (strcmp(c, "sa-add") == 0 && i + 1 < argc) {
+		snprintf(line, sizeof(line), "sa-add %s %s", argv[i], argv[i + 1]);
+		return control(line);
+	}
+	if (strcmp(c, "reload") == 0)
+		return control(strcpy(line, "reload"));
+	usage(stderr);
+	return 2;
+}
