@@ -6,6 +6,7 @@
 #include <rte_mbuf.h>
 
 #include "cp_preload.h"
+#include "dp_esp_path.h"
 #include "dp_out.h"
 #include "ha_log.h"
 #include "wire_pcap.h"
@@ -21,11 +22,25 @@ mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int
-cp_preload(const char *path, struct dp_lcore *lc, uint16_t port, struct cp_io *io,
-	   struct rte_mempool *pool, uint64_t (*clock_ms)(void *), void *clock_arg,
-	   struct cp_preload_stats *st)
+/* ESP that worker 0 steered to its owner (itself included), processed by the owner. */
+static void
+drain_steered(struct dp_lcore *workers, unsigned int n_workers)
 {
+	unsigned int w;
+
+	for (w = 0; w < n_workers; w++)
+		if (workers[w].ctx != NULL) {
+			dp_esp_rx_steered(&workers[w]);
+			dp_out_flush(&workers[w]);
+		}
+}
+
+int
+cp_preload(const char *path, struct dp_lcore *workers, unsigned int n_workers,
+	   uint16_t port, struct cp_io *io, struct rte_mempool *pool,
+	   uint64_t (*clock_ms)(void *), void *clock_arg, struct cp_preload_stats *st)
+{
+	struct dp_lcore *lc = &workers[0];
 	struct rte_mbuf *m[BURST];
 	struct wire_pcap pc;
 	char err[256];
@@ -63,15 +78,16 @@ cp_preload(const char *path, struct dp_lcore *lc, uint16_t port, struct cp_io *i
 			/* the worker's path, then the control plane drains what it punted */
 			dp_worker_rx(lc, port, m, n);
 			dp_out_flush(lc);
-			cp_io_poll(io, clock_ms(clock_arg));
+			drain_steered(workers, n_workers);
+			/* until nothing is left: a burst can punt more than one poll takes (an ESP
+			 * packet reports both its NAT mapping and the node's freshness) */
+			do {
+				before = cp_io_stats(io)->punted;
+				cp_io_poll(io, clock_ms(clock_arg));
+			} while (cp_io_stats(io)->punted != before);
 			n = 0;
 		}
 	}
-	/* what the last bursts punted, until nothing is left */
-	do {
-		before = cp_io_stats(io)->punted;
-		cp_io_poll(io, clock_ms(clock_arg));
-	} while (cp_io_stats(io)->punted != before);
 	wire_pcap_close(&pc);
 	st->seconds_ns = mono_ns() - t0;
 	return 0;

@@ -22,11 +22,13 @@ struct cp_preload_stats {
 };
 
 /**
- * Run the frames of path through lc (a worker not yet launched) as received on port index
- * port, and io. clock_ms gives the control plane's clock. @return 0 or -1 (logged).
+ * Run the frames of path through workers[0] (none launched yet) as received on port index
+ * port, and io; after each burst, every worker's ring of steered ESP (a node's payload SA
+ * belongs to one worker; its first packet shows the NAT's mapping). clock_ms gives the
+ * control plane's clock. @return 0 or -1 (logged).
  */
-int cp_preload(const char *path, struct dp_lcore *lc, uint16_t port, struct cp_io *io,
-	       struct rte_mempool *pool, uint64_t (*clock_ms)(void *), void *clock_arg,
-	       struct cp_preload_stats *st);
+int cp_preload(const char *path, struct dp_lcore *workers, unsigned int n_workers,
+	       uint16_t port, struct cp_io *io, struct rte_mempool *pool,
+	       uint64_t (*clock_ms)(void *), void *clock_arg, struct cp_preload_stats *st);
 
 #endif /* CP_PRELOAD_H */

@@ -282,8 +282,8 @@ preload(struct ha_app *a)
 		       a->opts.preload_port : "with role access");
 		return -1;
 	}
-	if (cp_preload(a->opts.preload, &a->workers[0], (uint16_t)port, a->io, a->pool,
-		       preload_clock, a, &st) != 0)
+	if (cp_preload(a->opts.preload, a->workers, a->n_workers, (uint16_t)port, a->io,
+		       a->pool, preload_clock, a, &st) != 0)
 		return -1;
 	secs = (double)st.seconds_ns / 1e9;
 	/* one line for scripts (tools/bench), and the log */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -209,94 +210,78 @@ show_stats(void)
 	return 0;
 }
 
-static int
-show_bindings(void)
+static void
+bindings_head(const struct jnode *b)
 {
-	unsigned long start = 0, cap = 0;
-	bool head = false;
-
-	for (;;) {
-		const struct jnode *b, *l, *e;
-		char cmd[64];
-		struct jnode *root;
-		unsigned long next;
-
-		snprintf(cmd, sizeof(cmd), "/dsmip/bindings,%lu", start);
-		root = tel_json(cmd, &b);
-		if (root == NULL)
-			return 1;
-		if (!head) {
-			printf("%lu bindings\n%-8s %-26s %-16s %-26s %6s %-8s %s\n",
-			       (unsigned long)json_num(b, "count"), "node", "home address",
-			       "IPv4 home", "care-of address", "port", "format", "flags");
-			head = true;
-		}
-		l = json_get(b, "bindings");
-		for (e = l != NULL ? l->child : NULL; e != NULL; e = e->next) {
-			const struct jnode *h4 = json_get(e, "hoa4"), *port = json_get(e, "port");
-
-			printf("%-8s %-26s %-16s %-26s %6s %-8s %s%s\n", e->key,
-			       json_get(e, "hoa6") ? json_get(e, "hoa6")->str : "-",
-			       h4 ? h4->str : "-", json_get(e, "coa") ? json_get(e, "coa")->str : "-",
-			       port ? port->str : "-",
-			       json_get(e, "format") ? json_get(e, "format")->str : "-",
-			       json_num(e, "nat") ? "nat " : "", json_num(e, "mobile_router") ?
-			       "mr" : "");
-		}
-		next = (unsigned long)json_num(b, "next");
-		json_free(root);
-		/* pages end when the cursor stops moving or the table is done */
-		if (next <= start || ++cap > 100000)
-			break;
-		start = next;
-		root = tel_json("/dsmip/info", &b);
-		if (root == NULL)
-			return 1;
-		next = (unsigned long)json_num(json_get(b, "binding_cache"), "capacity");
-		json_free(root);
-		if (start >= next)
-			break;
-	}
-	return 0;
+	printf("%.0f bindings\n%-8s %-26s %-16s %-26s %6s %-8s %s\n", json_num(b, "count"),
+	       "node", "home address", "IPv4 home", "care-of address", "port", "format", "flags");
 }
 
-static int
-show_sas(void)
+static const char *
+str_or_dash(const struct jnode *e, const char *key)
 {
-	unsigned long start = 0, cap;
-	bool head = false;
+	const struct jnode *v = json_get(e, key);
 
-	for (;;) {
+	return v != NULL && v->str != NULL ? v->str : "-";
+}
+
+static void
+bindings_row(const struct jnode *e)
+{
+	printf("%-8s %-26s %-16s %-26s %6s %-8s %s%s\n", e->key, str_or_dash(e, "hoa6"),
+	       str_or_dash(e, "hoa4"), str_or_dash(e, "coa"), str_or_dash(e, "port"),
+	       str_or_dash(e, "format"), json_num(e, "nat") ? "nat " : "",
+	       json_num(e, "mobile_router") ? "mr" : "");
+}
+
+static void
+sas_head(const struct jnode *b)
+{
+	printf("%.0f SAs on %s, %.0f unknown-SPI drops\n", json_num(b, "count"),
+	       str_or_dash(b, "crypto_device"), json_num(b, "unknown_spi_drops"));
+	printf("%-10s %-3s %-10s %-24s %-20s %12s %14s %6s %6s %6s\n", "spi", "dir", "role",
+	       "algorithm", "home address", "packets", "bytes", "auth", "replay", "errors");
+}
+
+static void
+sas_row(const struct jnode *e)
+{
+	printf("%-10s %-3s %-10s %-24s %-20s %12.0f %14.0f %6.0f %6.0f %6.0f\n",
+	       str_or_dash(e, "spi"), str_or_dash(e, "direction"), str_or_dash(e, "role"),
+	       str_or_dash(e, "algorithm"), str_or_dash(e, "hoa6"), json_num(e, "packets"),
+	       json_num(e, "bytes"), json_num(e, "auth_failures"), json_num(e, "replay_drops"),
+	       json_num(e, "errors"));
+}
+
+/*
+ * Every page of /dsmip/<name>,START: head() once, row() per member of the page's object
+ * list. A page holds as many as fit one telemetry reply; "next" is the START of the
+ * following one. The walk ends on an empty page or a cursor that stops moving.
+ */
+static int
+show_pages(const char *name, const char *list, void (*head)(const struct jnode *),
+	   void (*row)(const struct jnode *))
+{
+	unsigned long start = 0, pages;
+
+	for (pages = 0; pages < 1000000; pages++) {
 		const struct jnode *b, *l, *e;
-		char cmd[64];
+		unsigned long next, n = 0;
 		struct jnode *root;
-		unsigned long next;
+		char cmd[64];
 
-		snprintf(cmd, sizeof(cmd), "/dsmip/sas,%lu", start);
+		snprintf(cmd, sizeof(cmd), "/dsmip/%s,%lu", name, start);
 		root = tel_json(cmd, &b);
 		if (root == NULL)
 			return 1;
-		if (!head) {
-			printf("%.0f SAs on %s, %.0f unknown-SPI drops\n", json_num(b, "count"),
-			       json_get(b, "crypto_device") ? json_get(b, "crypto_device")->str : "?",
-			       json_num(b, "unknown_spi_drops"));
-			printf("%-10s %-3s %-10s %-24s %-20s %12s %14s %6s %6s %6s\n", "spi", "dir",
-			       "role", "algorithm", "home address", "packets", "bytes", "auth",
-			       "replay", "errors");
-			head = true;
-		}
-		l = json_get(b, "sas");
-		for (e = l != NULL ? l->child : NULL; e != NULL; e = e->next)
-			printf("%-10s %-3s %-10s %-24s %-20s %12.0f %14.0f %6.0f %6.0f %6.0f\n",
-			       json_get(e, "spi")->str, json_get(e, "direction")->str,
-			       json_get(e, "role")->str, json_get(e, "algorithm")->str,
-			       json_get(e, "hoa6")->str, json_num(e, "packets"), json_num(e, "bytes"),
-			       json_num(e, "auth_failures"), json_num(e, "replay_drops"),
-			       json_num(e, "errors"));
+		if (pages == 0)
+			head(b);
+		l = json_get(b, list);
+		for (e = l != NULL ? l->child : NULL; e != NULL; e = e->next, n++)
+			row(e);
 		next = (unsigned long)json_num(b, "next");
-		cap = (unsigned long)json_num(b, "capacity");
 		json_free(root);
-		if (next <= start || next >= cap)
+		if (n == 0 || next <= start)
 			break;
 		start = next;
 	}
@@ -344,6 +329,9 @@ metrics(FILE *f)
 	char lab[256];
 
 	if (r1 == NULL || r2 == NULL) {
+		/* the scraper is told the home agent is down rather than left without an answer */
+		help(f, "dsmip_up", "gauge", "1 when the home agent answers");
+		metric(f, "dsmip_up", "", 0);
 		json_free(r1);
 		json_free(r2);
 		json_free(r3);
@@ -474,10 +462,14 @@ serve_metrics(int port, long max_s)
 		c = accept(fd, NULL, NULL);
 		if (c < 0)
 			continue;
+		/* a client that connects and says nothing does not hold the exporter */
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 2 },
+			   sizeof(struct timeval));
 		n = read(c, req, sizeof(req) - 1);
 		req[n > 0 ? n : 0] = '\0';
 		m = open_memstream(&body, &blen);
-		if (m != NULL && strncmp(req, "GET /metrics", 12) == 0 && metrics(m) == 0) {
+		if (m != NULL && strncmp(req, "GET /metrics", 12) == 0) {
+			(void)metrics(m);     /* dsmip_up 0 when the home agent does not answer */
 			fclose(m);
 			dprintf(c, "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
 				   "Content-Length: %zu\r\n\r\n", blen);
@@ -591,7 +583,8 @@ main(int argc, char **argv)
 		snprintf(cmd, sizeof(cmd), "/dsmip/%s,%lu", c, i < argc ? strtoul(argv[i], NULL, 0) : 0);
 		if (as_json)
 			return raw(cmd);
-		return c[0] == 'b' ? show_bindings() : show_sas();
+		return c[0] == 'b' ? show_pages("bindings", "bindings", bindings_head, bindings_row)
+				    : show_pages("sas", "sas", sas_head, sas_row);
 	}
 	if ((strcmp(c, "binding") == 0 || strcmp(c, "sa") == 0) && i < argc) {
 		snprintf(cmd, sizeof(cmd), "/dsmip/%s,%s", c, argv[i]);

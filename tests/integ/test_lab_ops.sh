@@ -124,6 +124,10 @@ for _ in $(seq 1 50); do
     sleep 0.1
 done
 expect_contains "serve-metrics: HTTP /metrics" "$body" 'dsmip_tx_packets_total{port="home"}'
+down=$("$CTL_BIN" --file-prefix "nothing_$$" metrics 2>/dev/null)
+rc=$?
+expect_eq "metrics of a home agent that is not there: dsmip_up 0, exit 1" \
+    "$(printf '%s' "$down" | grep -v '^#') $rc" "dsmip_up 0 1"
 
 # -------------------------------------------------------------------- run-time writes
 ctl_ok "mn-add" mn-add "{ id = \"mn3\"; hoa6 = \"$HOA6_NEW\"; hoa4 = \"$HOA4_NEW\"; }"
