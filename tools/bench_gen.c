@@ -154,35 +154,30 @@ bu_frame(const struct opts *o, uint32_t k, uint8_t *f)
 	a.v4hoa[0].addr = hoa4(k);
 	a.v4hoa[0].plen = 32;
 	if (kd == K_V6) {
-		struct in6_addr c = coa6(k);
-
 		a.has_altcoa = true;
-		a.altcoa = c;
-		/* R6275 §6.1.7: the checksum uses the HoA (HAO) as the source */
-		n = wire_mh_bu_build(mh, sizeof(mh), &a, &h, &ha6);
-		next = WIRE_PROTO_MH;
-		if (o->esp_sig) {
-			/* R6275 §11.7.1: ESP transport after the Home Address option */
-			n = esp_seal_slot(node_sig[k], mh, (uint16_t)n, WIRE_PROTO_MH, esp);
-			memcpy(mh, esp, (size_t)n);
-			next = WIRE_PROTO_ESP;
-		}
-		off = eth(f, MAC_BU, WIRE_ETHERTYPE_IPV6);
-		wire_ip6_hdr_build(f + off, &c, &ha6, WIRE_PROTO_DSTOPTS, (uint16_t)(24 + n), 64);
-		wire_hao_dstopt_build(f + off + 40, next, &h);
-		memcpy(f + off + 64, mh, (size_t)n);
-		return off + 64 + (size_t)n;
+		a.altcoa = coa6(k);
+	} else {
+		a.has_v4coa = true;
+		a.v4coa = kd == K_PUB ? coa4_pub(k) : v4coa_opt;
+		if (kd == K_TLV)
+			a.flags |= WIRE_BU_T;
 	}
-	a.has_v4coa = true;
-	a.v4coa = kd == K_PUB ? coa4_pub(k) : v4coa_opt;
-	if (kd == K_TLV)
-		a.flags |= WIRE_BU_T;
+	/* R6275 §6.1.7: the checksum uses the HoA (HAO, or the inner source) as the source */
 	n = wire_mh_bu_build(mh, sizeof(mh), &a, &h, &ha6);
 	next = WIRE_PROTO_MH;
 	if (o->esp_sig) {
+		/* R6275 §11.7.1: ESP transport after the Home Address option (or inside UDP) */
 		n = esp_seal_slot(node_sig[k], mh, (uint16_t)n, WIRE_PROTO_MH, esp);
 		memcpy(mh, esp, (size_t)n);
 		next = WIRE_PROTO_ESP;
+	}
+	if (kd == K_V6) {
+		off = eth(f, MAC_BU, WIRE_ETHERTYPE_IPV6);
+		wire_ip6_hdr_build(f + off, &a.altcoa, &ha6, WIRE_PROTO_DSTOPTS,
+				   (uint16_t)(24 + n), 64);
+		wire_hao_dstopt_build(f + off + 40, next, &h);
+		memcpy(f + off + 64, mh, (size_t)n);
+		return off + 64 + (size_t)n;
 	}
 	off = eth(f, MAC_BU, WIRE_ETHERTYPE_IPV4);
 	wire_ip4_hdr_build(f + off, kd == K_PUB ? coa4_pub(k) : nat4, ha4, WIRE_PROTO_UDP,

@@ -319,6 +319,21 @@ help(FILE *f, const char *name, const char *type, const char *text)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
 }
 
+/* One counter of every port of /dsmip/stats' "ports" object, labelled by port name. */
+static void
+port_metric(FILE *f, const struct jnode *ports, const char *name, const char *text,
+	    const char *key)
+{
+	const struct jnode *c;
+	char lab[256];
+
+	help(f, name, "counter", text);
+	for (c = ports != NULL ? ports->child : NULL; c != NULL; c = c->next) {
+		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
+		metric(f, name, lab, json_num(c, key));
+	}
+}
+
 /* Every counter of the home agent in the Prometheus text format (version 0.0.4). */
 static int
 metrics(FILE *f)
@@ -350,26 +365,10 @@ metrics(FILE *f)
 	help(f, "dsmip_prefixes", "gauge", "mobile network and delegated IPv4 prefixes");
 	metric(f, "dsmip_prefixes", "", json_num(o, "prefixes"));
 	o = json_get(st, "ports");
-	help(f, "dsmip_rx_packets_total", "counter", "packets received per port");
-	for (c = o ? o->child : NULL; c; c = c->next) {
-		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
-		metric(f, "dsmip_rx_packets_total", lab, json_num(c, "rx_packets"));
-	}
-	help(f, "dsmip_rx_bytes_total", "counter", "bytes received per port");
-	for (c = o ? o->child : NULL; c; c = c->next) {
-		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
-		metric(f, "dsmip_rx_bytes_total", lab, json_num(c, "rx_bytes"));
-	}
-	help(f, "dsmip_tx_packets_total", "counter", "packets sent per port");
-	for (c = o ? o->child : NULL; c; c = c->next) {
-		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
-		metric(f, "dsmip_tx_packets_total", lab, json_num(c, "tx_packets"));
-	}
-	help(f, "dsmip_tx_bytes_total", "counter", "bytes sent per port");
-	for (c = o ? o->child : NULL; c; c = c->next) {
-		snprintf(lab, sizeof(lab), "port=\"%s\"", c->key);
-		metric(f, "dsmip_tx_bytes_total", lab, json_num(c, "tx_bytes"));
-	}
+	port_metric(f, o, "dsmip_rx_packets_total", "packets received per port", "rx_packets");
+	port_metric(f, o, "dsmip_rx_bytes_total", "bytes received per port", "rx_bytes");
+	port_metric(f, o, "dsmip_tx_packets_total", "packets sent per port", "tx_packets");
+	port_metric(f, o, "dsmip_tx_bytes_total", "bytes sent per port", "tx_bytes");
 	help(f, "dsmip_drops_total", "counter", "packets dropped, by reason");
 	for (c = json_get(st, "drops") ? json_get(st, "drops")->child : NULL; c; c = c->next) {
 		snprintf(lab, sizeof(lab), "reason=\"%s\"", c->key);
