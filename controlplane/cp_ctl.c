@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The control socket and the run-time writes of dsmip-ctl (see cp_ctl.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -114,17 +113,6 @@ say_status(struct reply *r, const struct cfg_status *st)
 
 /* ------------------------------------------------------------------ commands */
 
-static struct cp_mn *
-node(struct ha_app *app, const char *key)
-{
-	struct cp_mndb *db = cp_mndb(app->cp);
-	struct in6_addr a6;
-
-	if (inet_pton(AF_INET6, key, &a6) == 1)
-		return cp_mndb_find6(db, &a6);
-	return cp_mndb_find_id(db, key);
-}
-
 static void
 cmd_mn_add(struct ha_app *app, const char *arg, struct reply *r)
 {
@@ -163,7 +151,7 @@ cmd_mn_add(struct ha_app *app, const char *arg, struct reply *r)
 static void
 cmd_mn_del(struct ha_app *app, const char *arg, struct reply *r)
 {
-	struct cp_mn *m = node(app, arg);
+	struct cp_mn *m = cp_query_node(app, arg);
 	char id[CFG_NAME_MAX];
 
 	if (m == NULL) {
@@ -193,7 +181,7 @@ cmd_sa_add(struct ha_app *app, const char *arg, struct reply *r)
 	}
 	snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) ? n : sizeof(key) - 1), arg);
 	text += n;
-	m = node(app, key);
+	m = cp_query_node(app, key);
 	if (m == NULL) {
 		say(r, "ERR no mobile node %s (usage: sa-add NODE { spi = ...; ... })\n", key);
 	} else if (cfg_parse_sa_text(text, &sa, st) != 0) {
@@ -244,7 +232,7 @@ cmd_flush(struct ha_app *app, const char *arg, struct reply *r)
 		return;
 	}
 	{
-		struct cp_mn *m = node(app, arg);
+		struct cp_mn *m = cp_query_node(app, arg);
 
 		if (m == NULL)
 			say(r, "ERR no mobile node %s\n", arg);

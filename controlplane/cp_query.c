@@ -116,9 +116,8 @@ cp_query_mn_counters_reset(struct ha_app *app, uint32_t idx)
 
 /* ------------------------------------------------------------------ /dsmip/binding */
 
-/* A node by home address (IPv6 or IPv4) or by id. */
-static const struct cp_mn *
-node_of(struct ha_app *app, const char *key)
+struct cp_mn *
+cp_query_node(struct ha_app *app, const char *key)
 {
 	struct cp_mndb *db = cp_mndb(app->cp);
 	struct in6_addr a6;
@@ -153,7 +152,7 @@ add_spi(struct rte_tel_data *d, const char *key, uint32_t spi)
 int
 cp_query_binding(struct ha_app *app, const char *params, struct rte_tel_data *d)
 {
-	const struct cp_mn *m = node_of(app, params);
+	const struct cp_mn *m = cp_query_node(app, params);
 	const struct cp_bind *b;
 	char buf[HA_PREFIX_STRLEN];
 	struct dp_mn_ctr c;

@@ -11,6 +11,7 @@
 #include "dp_lcore.h"
 
 struct ha_app;
+struct cp_mn;
 struct rte_tel_data;
 
 /** An answer built on the control lcore into d. @return 0 or a negative errno. */
@@ -21,6 +22,10 @@ int cp_query_ask(cp_query_fn fn, const char *params, struct rte_tel_data *d);
 
 /** Control lcore, once per loop pass: answer a pending question. */
 void cp_query_serve(struct ha_app *app);
+
+/** The mobile node of key: its IPv6 home address, its IPv4 home address (while bound), or its
+ *  id; NULL when none. Control lcore only (telemetry answers and dsmip-ctl writes). */
+struct cp_mn *cp_query_node(struct ha_app *app, const char *key);
 
 /** /dsmip/binding,<IPv6 or IPv4 home address, or node id> */
 int cp_query_binding(struct ha_app *app, const char *params, struct rte_tel_data *d);
