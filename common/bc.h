@@ -143,6 +143,12 @@ int bc_remove(struct bc *bc, uint32_t mn);
 int bc_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len, uint32_t mn);
 int bc_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len, uint32_t mn);
 
+/** The mobile node a prefix (exactly this one) maps to. CP writer only.
+ *  @return 0 with *mn, or -ENOENT. */
+int bc_prefix6_owner(const struct bc *bc, const struct in6_addr *prefix, uint8_t len,
+		     uint32_t *mn);
+int bc_prefix4_owner(const struct bc *bc, uint32_t prefix, uint8_t len, uint32_t *mn);
+
 /** Remove a prefix. CP writer only. @return 0 or -ENOENT. */
 int bc_prefix6_del(struct bc *bc, const struct in6_addr *prefix, uint8_t len);
 int bc_prefix4_del(struct bc *bc, uint32_t prefix, uint8_t len);
@@ -166,6 +172,10 @@ void bc_reclaim(struct bc *bc);
 
 /** Counters and occupancy. CP writer only (or approximate from elsewhere). */
 void bc_stats_get(const struct bc *bc, struct bc_stats *st);
+
+/** Keys in the IPv6 and IPv4 home-address tables, by a full walk (checks, not telemetry).
+ *  CP writer only. */
+void bc_keys_count(const struct bc *bc, uint32_t *keys6, uint32_t *keys4);
 
 uint32_t bc_capacity(const struct bc *bc);
 

@@ -12,62 +12,11 @@
 
 #include "bc_entry.h"
 #include "cp.h"
+#include "cp_internal.h"
 #include "ha_addr.h"
 #include "ha_log.h"
 #include "ha_mem.h"
 #include "wire_ip.h"
-
-#define CP_WHEEL 4096                 /* 1 s slots: 68 min per turn */
-#define CP_HOLD_MS 10000              /* MAX_DELETE_BCE_TIMEOUT, RFC 6275 §12 */
-#define CP_PKT_MAX 512
-
-/* A registration held back while DAD runs: what is needed to finish it. */
-struct cp_pending {
-	struct cp_rx_ctx ctx;
-	struct cp_bu_decision d;
-	struct wire_v4ack acks[WIRE_MH_MAX_V4HOA];
-	uint8_t n_acks;
-	bool was_active;
-	struct in6_addr old_coa6;
-	uint32_t old_coa4;
-	uint64_t deadline_ms;
-};
-
-/*
- * Timer wheel: one slot per second; a slot is an append-only array of (node, second)
- * records. Arming appends, cancelling only clears the node's timer_ms: a record counts
- * only while it matches, so no list is unlinked (no random neighbour touched per BU).
- */
-struct cp_trec {
-	uint32_t mn;
-	uint32_t sec;
-};
-
-struct cp_slot {
-	struct cp_trec *r;
-	uint32_t n;
-	uint32_t cap;
-};
-
-struct cp {
-	const struct ha_cfg *cfg;
-	struct cp_ops ops;
-	struct cp_mndb *db;
-	struct cp_bind *binds;
-	struct cp_pool *pool;
-	uint32_t capacity;
-	uint32_t n_bindings;
-	struct cp_slot wheel[CP_WHEEL];
-	uint64_t wheel_sec;                /* next second to process */
-	bool timers_lost;                  /* a slot could not grow: scan everything once */
-	/* registrations waiting for DAD (few at a time) */
-	uint32_t *dad;
-	uint32_t n_dad;
-	/* Binding Error rate limiter (RFC 6275 §9.3.3), in thousandths of a token */
-	uint64_t be_tokens;
-	uint64_t be_last_ms;
-	struct cp_stats stats;
-};
 
 /* ------------------------------------------------------------------ audit helpers */
 
@@ -900,26 +849,6 @@ cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms)
 
 /* ------------------------------------------------------------------ lifecycle */
 
-/* The IPv4 home-address pool of cfg: never the home agent's addresses, nor network or
- * broadcast addresses of the home prefixes. */
-static struct cp_pool *
-pool_for(const struct ha_cfg *cfg)
-{
-	uint32_t excl[CFG_MAX_PORTS + 2 * CFG_MAX_HOME_PREFIXES + 1];
-	unsigned int n_excl = 0, i;
-
-	for (i = 0; i < cfg->n_ports; i++)
-		if (cfg->ports[i].has_ip4)
-			excl[n_excl++] = cfg->ports[i].ip4.addr;
-	for (i = 0; i < cfg->ha.n_prefixes4; i++) {
-		const struct ha_prefix4 *p = &cfg->ha.prefixes4[i];
-
-		excl[n_excl++] = p->addr & ha_mask4(p->len);
-		excl[n_excl++] = p->addr | ~ha_mask4(p->len);
-	}
-	return cp_pool_create(cfg->ha.pools, cfg->ha.n_pools, excl, n_excl);
-}
-
 int
 cp_config_swap(struct cp *cp, const struct ha_cfg *cfg)
 {
@@ -930,7 +859,7 @@ cp_config_swap(struct cp *cp, const struct ha_cfg *cfg)
 	uint32_t i;
 
 	if (!same_pool) {
-		np = pool_for(cfg);
+		np = cp_pool_from_cfg(cfg);
 		if (np == NULL)
 			return -ENOMEM;
 		/* leases in force move to the new pool; one outside it stays with its node
@@ -976,7 +905,7 @@ cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
 	cp->db = cp_mndb_create(cp->capacity);
 	cp->binds = ha_big_calloc(cp->capacity, sizeof(*cp->binds));
 	cp->dad = ha_big_calloc(cp->capacity, sizeof(uint32_t));
-	cp->pool = pool_for(cfg);
+	cp->pool = cp_pool_from_cfg(cfg);
 	if (cp->db == NULL || cp->binds == NULL || cp->dad == NULL || cp->pool == NULL ||
 	    ops->publish == NULL || ops->remove == NULL || ops->tx == NULL) {
 		CP_LOG(ERR, "control plane for %u mobile nodes: out of memory", cp->capacity);

@@ -183,6 +183,8 @@ const struct in6_addr *cp_bu_hoa(const struct cp_rx_ctx *ctx);
 
 /* ------------------------------------------------------------------ outputs */
 
+struct cp;
+
 /** How a packet built by the control plane leaves. */
 struct cp_tx_meta {
 	bool ipv4;                    /**< the packet starts with an IPv4 header */
@@ -216,13 +218,13 @@ struct cp_ops {
 	int (*sa_attach)(void *arg, struct cp_mn *m, const struct cfg_mn *c);
 	/** Destroy them. */
 	void (*sa_detach)(void *arg, struct cp_mn *m);
+	/** Check the tables against the control plane's state (cp_check_invariants). */
+	int (*verify)(void *bc_arg, const struct cp *cp, char *why, size_t len);
 	void *bc_arg;
 	void *io_arg;
 };
 
 /* ------------------------------------------------------------------ the control plane */
-
-struct cp;
 
 /** Counters of the control plane (CP writer; read as a snapshot). */
 struct cp_stats {
@@ -303,6 +305,16 @@ int cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms);
 
 /** Delete the binding of node idx (operator flush). @return 0 or -ENOENT. */
 int cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms);
+
+/**
+ * Check the invariants of the control plane and of the tables it writes (through
+ * ops.verify): every binding-cache key belongs to exactly one node and to that node's
+ * binding, the pool's accounting equals the leases and delegated prefixes held, every
+ * prefix in the LPM tables belongs to a live binding that holds it, no SA is referenced by
+ * two nodes, timers exist exactly for live bindings. Slow (tests, fuzzers, debug).
+ * @return 0, or -1 with the first violation described in why.
+ */
+int cp_check_invariants(const struct cp *cp, char *why, size_t len);
 
 const struct cp_stats *cp_stats(const struct cp *cp);
 const struct ha_cfg *cp_cfg(const struct cp *cp);

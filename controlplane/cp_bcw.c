@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Binding cache writes of the control plane: build immutable entries and publish them. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -82,6 +84,112 @@ bcw_prefix4_del(void *arg, const struct cp_mn *m, const struct ha_prefix4 *p)
 	bc_prefix4_del(((struct cp_bcw *)arg)->bc, p->addr, p->len);
 }
 
+static int __attribute__((format(printf, 3, 4)))
+bad(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Every prefix a binding holds maps to it; @return how many, or -1. */
+static int
+verify_prefixes(const struct bc *bc, const struct cp_mn *m, const struct cp_bind *b, char *why,
+		size_t len)
+{
+	uint32_t owner;
+	int n = 0;
+	unsigned int k;
+
+	for (k = 0; b->mnp != NULL && k < b->mnp->n6; k++, n++)
+		if (bc_prefix6_owner(bc, &b->mnp->p6[k].addr, b->mnp->p6[k].len, &owner) != 0 ||
+		    owner != m->idx)
+			return bad(why, len, "%s: mobile network prefix %u not mapped to it", m->id, k);
+	for (k = 0; b->mnp != NULL && k < b->mnp->n4; k++, n++)
+		if (bc_prefix4_owner(bc, b->mnp->p4[k].addr, b->mnp->p4[k].len, &owner) != 0 ||
+		    owner != m->idx)
+			return bad(why, len, "%s: IPv4 mobile network prefix %u not mapped to it",
+				   m->id, k);
+	if (b->has_v4pfx) {
+		if (bc_prefix4_owner(bc, b->v4pfx, b->v4pfx_len, &owner) != 0 || owner != m->idx)
+			return bad(why, len, "%s: delegated IPv4 prefix not mapped to it", m->id);
+		n++;
+	}
+	return n;
+}
+
+/* The binding cache entry of an active binding, and both its keys, are the binding's. */
+static int
+verify_entry(const struct bc *bc, const struct cp_mn *m, const struct cp_bind *b, char *why,
+	     size_t len)
+{
+	const struct bc_entry *e = bc_get(bc, m->idx);
+
+	if (b->state != CP_BIND_ACTIVE)
+		return e == NULL ? 0 : bad(why, len, "%s: entry without an active binding", m->id);
+	if (e == NULL)
+		return bad(why, len, "%s: active binding without an entry", m->id);
+	if (e->mn != m->idx || memcmp(&e->hoa6, &m->hoa6, 16) != 0 || e->fmt != b->fmt ||
+	    e->coa4 != b->coa4 || memcmp(&e->coa6, &b->coa6, 16) != 0)
+		return bad(why, len, "%s: entry differs from the binding", m->id);
+	if (bc_lookup6(bc, &m->hoa6) != e)
+		return bad(why, len, "%s: IPv6 home address key leads elsewhere", m->id);
+	if (((e->flags & BC_F_HOA4) != 0) != b->has_hoa4 || (b->has_hoa4 && e->hoa4 != b->hoa4))
+		return bad(why, len, "%s: entry's IPv4 home address differs", m->id);
+	if (b->has_hoa4 && bc_lookup4(bc, b->hoa4) != e)
+		return bad(why, len, "%s: IPv4 home address key leads to another entry", m->id);
+	return 0;
+}
+
+static int
+bcw_verify(void *arg, const struct cp *cp, char *why, size_t len)
+{
+	const struct bc *bc = ((struct cp_bcw *)arg)->bc;
+	struct cp_mndb *db = cp_mndb((struct cp *)(uintptr_t)cp);
+	uint32_t i, n4 = 0, spis = 0, pfx = 0;
+	struct bc_stats st;
+	uint32_t keys6, keys4;
+
+	for (i = 0; i < cp_mndb_capacity(db); i++) {
+		const struct cp_mn *m = cp_mndb_get(db, i);
+		const struct cp_bind *b = cp_bind_get(cp, i);
+		int n;
+
+		if (m == NULL) {
+			if (bc_get(bc, i) != NULL)
+				return bad(why, len, "slot %u: entry without a mobile node", i);
+			continue;
+		}
+		if (verify_entry(bc, m, b, why, len) != 0)
+			return -1;
+		n4 += b->state == CP_BIND_ACTIVE && b->has_hoa4;
+		spis += (m->spi_sig_in != 0) + (m->spi_pay_in != 0);
+		if (b->state != CP_BIND_ACTIVE && b->state != CP_BIND_DAD)
+			continue;
+		n = verify_prefixes(bc, m, b, why, len);
+		if (n < 0)
+			return -1;
+		pfx += (uint32_t)n;
+	}
+	bc_stats_get(bc, &st);
+	bc_keys_count(bc, &keys6, &keys4);
+	if (st.bindings != cp_bindings(cp) || keys6 != cp_bindings(cp))
+		return bad(why, len, "binding cache: %u entries, %u IPv6 keys, %u bindings",
+			   st.bindings, keys6, cp_bindings(cp));
+	if (keys4 != n4)
+		return bad(why, len, "binding cache: %u IPv4 keys, %u bindings hold one", keys4,
+			   n4);
+	if (st.prefixes != pfx)
+		return bad(why, len, "prefix tables: %u prefixes, bindings hold %u", st.prefixes,
+			   pfx);
+	if (st.spis != spis)
+		return bad(why, len, "SPI table: %u SPIs, nodes hold %u inbound SAs", st.spis, spis);
+	return 0;
+}
+
 void
 cp_bcw_init(struct cp_bcw *w, struct bc *bc, const struct ha_cfg *cfg, struct cp_ops *ops)
 {
@@ -96,5 +204,6 @@ cp_bcw_init(struct cp_bcw *w, struct bc *bc, const struct ha_cfg *cfg, struct cp
 	ops->prefix6_del = bcw_prefix6_del;
 	ops->prefix4_add = bcw_prefix4_add;
 	ops->prefix4_del = bcw_prefix4_del;
+	ops->verify = bcw_verify;
 	ops->bc_arg = w;
 }

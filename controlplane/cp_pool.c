@@ -77,6 +77,24 @@ cp_pool_create(const struct ha_prefix4 *ranges, unsigned int n_ranges, const uin
 	return p;
 }
 
+struct cp_pool *
+cp_pool_from_cfg(const struct ha_cfg *cfg)
+{
+	uint32_t excl[CFG_MAX_PORTS + 2 * CFG_MAX_HOME_PREFIXES + 1];
+	unsigned int n_excl = 0, i;
+
+	for (i = 0; i < cfg->n_ports; i++)
+		if (cfg->ports[i].has_ip4)
+			excl[n_excl++] = cfg->ports[i].ip4.addr;
+	for (i = 0; i < cfg->ha.n_prefixes4; i++) {
+		const struct ha_prefix4 *p = &cfg->ha.prefixes4[i];
+
+		excl[n_excl++] = p->addr & ha_mask4(p->len);
+		excl[n_excl++] = p->addr | ~ha_mask4(p->len);
+	}
+	return cp_pool_create(cfg->ha.pools, cfg->ha.n_pools, excl, n_excl);
+}
+
 void
 cp_pool_free(struct cp_pool *p)
 {
@@ -200,6 +218,23 @@ cp_pool_contains(const struct cp_pool *p, uint32_t addr)
 	uint32_t off;
 
 	return range_of(p, ntohl(addr), 1, &off) != NULL;
+}
+
+bool
+cp_pool_same(const struct cp_pool *a, const struct cp_pool *b)
+{
+	unsigned int i;
+
+	if (a->n != b->n || a->used != b->used || a->usable != b->usable)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		const struct cp_range *x = &a->r[i], *y = &b->r[i];
+
+		if (x->base != y->base || x->size != y->size ||
+		    memcmp(x->bits, y->bits, (x->size + 63) / 64 * sizeof(uint64_t)) != 0)
+			return false;
+	}
+	return true;
 }
 
 void

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cfg.h"
 #include "ha_addr.h"
 
 struct cp_pool;
@@ -21,6 +22,10 @@ struct cp_pool;
 struct cp_pool *cp_pool_create(const struct ha_prefix4 *ranges, unsigned int n_ranges,
 			       const uint32_t *exclude, unsigned int n_exclude);
 void cp_pool_free(struct cp_pool *p);
+
+/** The pool of cfg: its ranges minus the home agent's port addresses and the network and
+ *  broadcast addresses of the IPv4 home prefixes. @return NULL on allocation failure. */
+struct cp_pool *cp_pool_from_cfg(const struct ha_cfg *cfg);
 
 /**
  * Allocate a block of 2^(32-plen) addresses aligned on its size (plen 32: one address), the
@@ -41,6 +46,9 @@ struct cp_pool_stats {
 	uint32_t size;                /**< usable addresses */
 	uint32_t used;
 };
+
+/** @return true when a and b have the same ranges and the same addresses taken. */
+bool cp_pool_same(const struct cp_pool *a, const struct cp_pool *b);
 
 void cp_pool_stats_get(const struct cp_pool *p, struct cp_pool_stats *st);
 

@@ -16,6 +16,7 @@
 
 #include "cp_ctl.h"
 #include "cp_query.h"
+#include "cp_reconf.h"
 #include "cp_telemetry.h"
 #include "ha_app.h"
 #include "ha_log.h"
@@ -83,103 +84,10 @@ needs_restart(const struct ha_cfg *a, const struct ha_cfg *b)
 	return NULL;
 }
 
-/* ------------------------------------------------------------------ old nodes by id */
-
-struct old_ref {
-	uint32_t entry;               /* index in cfg->mns; UINT32_MAX: empty */
-	uint32_t k;                   /* node k of that block */
-	bool seen;
-};
-
-struct old_index {
-	struct old_ref *t;
-	uint64_t mask;
-};
-
-static uint64_t
-id_hash(const char *s)
+static void
+counters_reset(void *arg, uint32_t idx)
 {
-	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
-
-	while (*s != '\0')
-		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
-	return h;
-}
-
-static int
-index_build(struct old_index *x, const struct ha_cfg *cfg)
-{
-	uint64_t n = cfg_mn_total(cfg), size = 16, i;
-	uint32_t e, k;
-
-	while (size < 2 * n)
-		size <<= 1;
-	x->t = malloc(sizeof(x->t[0]) * size);
-	if (x->t == NULL)
-		return -ENOMEM;
-	x->mask = size - 1;
-	for (i = 0; i < size; i++)
-		x->t[i].entry = UINT32_MAX;
-	for (e = 0; e < cfg->n_mns; e++) {
-		for (k = 0; k < cfg->mns[e].count; k++) {
-			struct cfg_mn one;
-
-			cfg_mn_instance(&cfg->mns[e], k, &one);
-			for (i = id_hash(one.id) & x->mask; x->t[i].entry != UINT32_MAX;
-			     i = (i + 1) & x->mask)
-				;
-			x->t[i] = (struct old_ref){ .entry = e, .k = k };
-		}
-	}
-	return 0;
-}
-
-static struct old_ref *
-index_find(struct old_index *x, const struct ha_cfg *cfg, const char *id, struct cfg_mn *out)
-{
-	uint64_t i;
-
-	for (i = id_hash(id) & x->mask; x->t[i].entry != UINT32_MAX; i = (i + 1) & x->mask) {
-		cfg_mn_instance(&cfg->mns[x->t[i].entry], x->t[i].k, out);
-		if (strcmp(out->id, id) == 0)
-			return &x->t[i];
-	}
-	return NULL;
-}
-
-/* Same node, as far as the control plane is concerned (source lines aside). */
-static bool
-mn_equal(const struct cfg_mn *a, const struct cfg_mn *b)
-{
-	struct cfg_mn x = *a, y = *b;
-	unsigned int i;
-
-	x.line = y.line = 0;
-	x.count = y.count = 1;
-	for (i = 0; i < CFG_MN_MAX_SAS; i++)
-		x.sas[i].line = y.sas[i].line = 0;
-	return memcmp(&x, &y, sizeof(x)) == 0;
-}
-
-/* ------------------------------------------------------------------ apply */
-
-/* The node as the file now says. A node of that id already there (the file's old version,
- * or one added at run time with dsmip-ctl) goes first: the file wins. */
-static int
-replace_node(struct ha_app *app, const struct cfg_mn *c, uint64_t now)
-{
-	struct cp_mn *m = cp_mndb_find_id(cp_mndb(app->cp), c->id);
-	uint32_t idx;
-	int rc;
-
-	if (m != NULL)
-		cp_mn_del(app->cp, m->idx, now);
-	rc = cp_mn_add(app->cp, c, &idx);
-	if (rc == 0)
-		cp_query_mn_counters_reset(app, idx);
-	else
-		CP_LOG(ERR, "reload: mobile node %s: %s", c->id, strerror(-rc));
-	return rc;
+	cp_query_mn_counters_reset(arg, idx);
 }
 
 int
@@ -187,9 +95,9 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 {
 	struct ha_cfg *old = app->cfg, *nc;
 	struct cfg_status *st = calloc(1, sizeof(*st));
-	uint64_t now = ha_app_now_ms(app), i, n_add = 0, n_del = 0, n_chg = 0, n_same = 0;
-	uint32_t e, k, failed = 0;
-	struct old_index x = { 0 };
+	uint64_t now = ha_app_now_ms(app);
+	struct cp_reconf_report rep = { .node_added = counters_reset, .arg = app };
+	uint32_t e;
 	const char *what;
 	size_t len = 0;
 
@@ -219,56 +127,11 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 		cfg_free(nc);
 		return -1;
 	}
-	if (index_build(&x, old) != 0 || cp_config_swap(app->cp, nc) != 0) {
+	if (cp_reconfigure(app->cp, old, nc, now, &rep) != 0) {
 		snprintf(err, errlen, "out of memory; nothing applied");
-		free(x.t);
 		cfg_free(nc);
 		return -1;
 	}
-	/* nodes gone first (their addresses and SPIs may be reused by new ones) */
-	for (e = 0; e < nc->n_mns; e++) {
-		for (k = 0; k < nc->mns[e].count; k++) {
-			struct cfg_mn one, was;
-			struct old_ref *r;
-
-			cfg_mn_instance(&nc->mns[e], k, &one);
-			r = index_find(&x, old, one.id, &was);
-			if (r != NULL)
-				r->seen = true;
-		}
-	}
-	for (i = 0; i <= x.mask; i++) {
-		struct cfg_mn was;
-		struct cp_mn *m;
-
-		if (x.t[i].entry == UINT32_MAX || x.t[i].seen)
-			continue;
-		cfg_mn_instance(&old->mns[x.t[i].entry], x.t[i].k, &was);
-		m = cp_mndb_find_id(cp_mndb(app->cp), was.id);
-		if (m != NULL) {
-			cp_mn_del(app->cp, m->idx, now);
-			n_del++;
-		}
-	}
-	for (e = 0; e < nc->n_mns; e++) {
-		for (k = 0; k < nc->mns[e].count; k++) {
-			struct cfg_mn one, was;
-			struct old_ref *r;
-
-			cfg_mn_instance(&nc->mns[e], k, &one);
-			r = index_find(&x, old, one.id, &was);
-			if (r != NULL && mn_equal(&one, &was)) {
-				n_same++;      /* untouched: its binding keeps forwarding */
-			} else if (replace_node(app, &one, now) != 0) {
-				failed++;
-			} else if (r != NULL) {
-				n_chg++;
-			} else {
-				n_add++;
-			}
-		}
-	}
-	free(x.t);
 	/* from now on every reader of the configuration sees the new one */
 	cp_telemetry_lock();
 	for (e = 0; e < app->n_ports; e++)
@@ -279,8 +142,9 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 	app->reloads++;
 	app->cfg_loaded_ms = now;
 	snprintf(err, errlen, "%s reloaded: %" PRIu64 " mobile nodes added, %" PRIu64
-		 " removed, %" PRIu64 " changed, %" PRIu64 " unchanged%s", nc->path, n_add, n_del,
-		 n_chg, n_same, failed > 0 ? " (some could not be added: see the log)" : "");
+		 " removed, %" PRIu64 " changed, %" PRIu64 " unchanged%s", nc->path, rep.added,
+		 rep.removed, rep.changed, rep.unchanged,
+		 rep.failed > 0 ? " (some could not be added: see the log)" : "");
 	CP_AUDIT("%s", err);
 	return 0;
 }
