@@ -137,6 +137,7 @@ plan_v4(const struct wire_mh *bu, const struct cp_mn *mn, const struct cp_bind *
 	struct cp_bu_decision *d)
 {
 	bool active = cur != NULL && cur->state >= CP_BIND_DAD && cur->state <= CP_BIND_ACTIVE;
+	bool seen_addr = false, seen_pfx = false;
 	unsigned int i;
 
 	d->n_v4 = bu->opts.n_v4hoa;
@@ -153,6 +154,20 @@ plan_v4(const struct wire_mh *bu, const struct cp_mn *mn, const struct cp_bind *
 			v->status = WIRE_V4ACK_INVALID_ADDR;
 			continue;
 		}
+		/*
+		 * A binding has one IPv4 home address and one delegated prefix (RFC 5555 §3.1.1:
+		 * the option carries "the" address or prefix): a second option of the same kind
+		 * is refused (protocol facts §19.5, "any other policy refusal": 129) and the
+		 * first one stands.
+		 */
+		if (o->p ? seen_pfx : seen_addr) {
+			v->status = WIRE_V4ACK_PROHIBITED;
+			continue;
+		}
+		if (o->p)
+			seen_pfx = true;
+		else
+			seen_addr = true;
 		if (o->p) {
 			/* a mobile network prefix for a mobile router (RFC 5555 §3.1.1) */
 			if (!mn->ipv4_prefix) {

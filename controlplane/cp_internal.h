@@ -60,4 +60,24 @@ struct cp {
 	struct cp_stats stats;
 };
 
+/* cp_timer.c */
+void cp_timer_rearm(struct cp *cp, uint32_t mn);
+void cp_timer_unlink(struct cp *cp, uint32_t mn);
+void cp_timers_free(struct cp *cp);
+
+/* cp_rx.c: the BA of a decision; the acks of a refused BU (one per IPv4 HoA option) */
+void cp_send_ba(struct cp *cp, const struct cp_rx_ctx *ctx, const struct cp_bu_decision *d,
+		const struct wire_v4ack *acks, uint8_t n_acks, const struct cp_mn *m);
+uint8_t cp_reject_acks(uint8_t n_v4, struct wire_v4ack *acks);
+
+/* cp_binding.c */
+void cp_apply_register(struct cp *cp, struct cp_mn *m, const struct wire_mh *bu,
+		       const struct cp_rx_ctx *ctx, struct cp_bu_decision *d, uint64_t now_ms);
+void cp_apply_deregister(struct cp *cp, struct cp_mn *m, const struct cp_rx_ctx *ctx,
+			 struct cp_bu_decision *d, uint16_t seq, uint64_t now_ms);
+/** Delete node m's binding (hold: keep its sequence number for MAX_DELETE_BCE_TIMEOUT). */
+void cp_binding_delete(struct cp *cp, struct cp_mn *m, const char *why, uint64_t now_ms,
+		       bool hold);
+void cp_dad_done(struct cp *cp, uint32_t idx, bool conflict, uint64_t now_ms);
+
 #endif /* CP_INTERNAL_H */

@@ -57,6 +57,7 @@ struct h_rec {
 	int n_publish;
 	int n_prefixes;
 	int prefix_fail;              /* make the next prefix add fail */
+	bool publish_fail;            /* make publications fail (binding cache full) */
 	int n_tx;
 	uint8_t pkt[H_MAX_TX][512];
 	uint16_t len[H_MAX_TX];
@@ -71,6 +72,8 @@ static int
 h_publish(void *arg, const struct cp_mn *m, const struct cp_bind *b)
 {
 	(void)arg;
+	if (h_rec.publish_fail)
+		return -ENOSPC;
 	h_rec.published[m->idx] = true;
 	h_rec.bc[m->idx] = *b;
 	h_rec.n_publish++;

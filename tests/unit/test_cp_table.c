@@ -66,6 +66,8 @@ struct step {
 	bool nonce;
 	bool protect;
 	bool payload_sa;
+	bool no_outer;               /* heuristic mode: the outer address was not recorded */
+	bool publish_fails;          /* the binding cache refuses the publication (full) */
 	char sa_hoa[40];
 	uint8_t raw[32];             /* K_RAW: an MH as bytes */
 	uint8_t raw_len;
@@ -308,6 +310,28 @@ static struct cp_case cases[] = {
 	       .v4 = { { "0.0.0.0", 32, false } }, .ba = 0, .pool = 1),
 	     S(.mn = "mn2", .seq = 2, .path = P4_NAT, .coa = "203.0.113.9", .ba = 0, .n_ack = 0,
 	       .bc_hoa4 = "none", .pool = 0)),
+	/* one address and one prefix per binding: a second option of a kind is refused (129)
+	 * and holds nothing; register/deregister cycles leave the pool empty */
+	CASE("v4_two_address_options_second_129", POL_LAB,
+	     S(.mn = "mn2", .seq = 1, .path = P4_NAT, .coa = "203.0.113.9", .n_v4 = 2,
+	       .v4 = { { "0.0.0.0", 32, false }, { "0.0.0.0", 32, false } }, .ba = 0, .n_ack = 2,
+	       .ack_status = 0, .ack_addr = "192.0.2.128", .ack2_status = 129, .pool = 1,
+	       .bc_hoa4 = "192.0.2.128"),
+	     S(.mn = "mn2", .seq = 2, .dereg = true, .path = P4_NAT, .coa = "203.0.113.9",
+	       .n_v4 = 2, .v4 = { { "0.0.0.0", 32, false }, { "0.0.0.0", 32, false } }, .ba = 0,
+	       .pool = 0),
+	     S(.mn = "mn2", .seq = 3, .path = P4_NAT, .coa = "203.0.113.9", .n_v4 = 2,
+	       .v4 = { { "0.0.0.0", 32, false }, { "0.0.0.0", 32, false } }, .ba = 0,
+	       .ack_addr = "192.0.2.128", .ack2_status = 129, .pool = 1),
+	     S(.mn = "mn2", .seq = 4, .dereg = true, .path = P4_NAT, .coa = "203.0.113.9",
+	       .ba = 0, .pool = 0)),
+	CASE("v4_two_prefix_options_second_129", POL_LAB,
+	     S(.mn = "mr1", .seq = 1, .flags = A_H | WIRE_BU_R, .path = P4_NAT,
+	       .coa = "203.0.113.9", .n_v4 = 2,
+	       .v4 = { { "0.0.0.0", 30, true }, { "0.0.0.0", 30, true } }, .ba = 0, .n_ack = 2,
+	       .ack_status = 0, .ack_plen = 30, .ack2_status = 129, .pool = 4, .prefixes = 4),
+	     S(.mn = "mr1", .seq = 2, .flags = A_H | WIRE_BU_R, .dereg = true, .path = P4_NAT,
+	       .coa = "203.0.113.9", .ba = 0, .pool = 0, .prefixes = 0)),
 	CASE("lease_clamps_lifetime", POL_LAB,
 	     S(.mn = "mn2", .seq = 1, .lifetime = 1000, .path = P4_NAT, .coa = "203.0.113.9",
 	       .n_v4 = 1, .v4 = { { "0.0.0.0", 32, false } }, .ba = 0, .ba_life = 150)),
@@ -440,6 +464,30 @@ static struct cp_case cases[] = {
 	CASE("bad_checksum_discarded", POL_LAB,
 	     S(.mn = "mn3", .seq = 1, .path = P6, .coa = "2001:db8:b::5", .raw_corrupt = true,
 	       .discard = CP_DISCARD_CSUM, .txs = 0)),
+	CASE("truncated_bu_discarded", POL_LAB,
+	     S(.kind = K_RAW, .raw = { 0x3b, 0, 5, 0, 0, 0, 0, 0 }, .raw_len = 8,
+	       .discard = CP_DISCARD_PARSE, .txs = 0)),
+	CASE("heuristic_without_outer_address_discarded", POL_LAB,
+	     S(.mn = "mn2", .seq = 1, .path = P4_NAT, .coa = "203.0.113.9", .no_outer = true,
+	       .discard = CP_DISCARD_NO_OUTER, .txs = 0, .bc = BC_NONE)),
+	/* R6275 §10.3.1 C.4: no room in the binding cache -> 130, nothing held */
+	CASE("table_full_130_holds_nothing", POL_LAB,
+	     S(.mn = "mn2", .seq = 1, .path = P4_NAT, .coa = "203.0.113.9", .n_v4 = 1,
+	       .v4 = { { "0.0.0.0", 32, false } }, .publish_fails = true, .ba = 130,
+	       .ba_life = 0, .bc = BC_NONE, .pool = 0)),
+	/* a refused update leaves the binding as it was (R6275 §9.5.1): the old care-of
+	 * address, IPv4 home address and prefixes keep working */
+	CASE("refresh_refused_130_keeps_binding", POL_LAB,
+	     S(.mn = "mr1", .seq = 1, .flags = A_H | WIRE_BU_R, .path = P4_NAT,
+	       .coa = "203.0.113.9", .n_v4 = 2,
+	       .v4 = { { "0.0.0.0", 32, false }, { "0.0.0.0", 30, true } }, .ba = 0, .pool = 5,
+	       .prefixes = 4),
+	     S(.at = 10, .mn = "mr1", .seq = 2, .flags = A_H | WIRE_BU_R, .path = P6,
+	       .coa = "2001:db8:b::5", .publish_fails = true, .ba = 130, .bc = BC_ANY,
+	       .bc_coa = "203.0.113.9", .bc_hoa4 = "192.0.2.128", .pool = 5, .prefixes = 4),
+	     S(.at = 20, .mn = "mr1", .seq = 3, .flags = A_H | WIRE_BU_R, .path = P6,
+	       .coa = "2001:db8:b::5", .ba = 0, .bc = BC_ANY, .bc_coa = "2001:db8:b::5",
+	       .bc_hoa4 = "none", .pool = 0, .prefixes = 3)),
 	CASE("binding_errors_are_rate_limited", POL_LAB,
 	     S(.kind = K_RAW, .raw = { 0x3b, 0, 42, 0, 0, 0, 0, 0 }, .raw_len = 8, .repeat = 15,
 	       .be = 10),
@@ -527,7 +575,7 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 		mh[5] ^= 0x5a;
 	if (v4path) {
 		ctx->udp4 = true;
-		ctx->outer_known = true;
+		ctx->outer_known = !s->no_outer;
 		ctx->outer_src4 = h4(s->coa);
 		ctx->outer_dst4 = h4(H_HA4);
 		ctx->outer_sport = s->sport != 0 ? s->sport : 40000;
@@ -687,10 +735,13 @@ check_state(struct cp *cp, const struct cp_case *c, int si, const struct step *s
 			     h_rec.n_tx);
 }
 
-ParameterizedTest(struct cp_case *c, cp_table, bu)
+/* Run case c; stats (when given) gets the control plane's counters at the end. */
+static void
+run_case(const struct cp_case *c, struct cp_stats *stats)
 {
 	struct cfg_status st;
 	struct ha_cfg *cfg = cfg_load_string(h_conf, "h.conf", &st);
+	char why[256];
 	struct cp *cp;
 	int i;
 
@@ -710,6 +761,7 @@ ParameterizedTest(struct cp_case *c, cp_table, bu)
 		int n;
 
 		cp_tick(cp, now);
+		h_rec.publish_fail = s->publish_fails;
 		switch (s->kind) {
 		case K_BU:
 			n = build_bu(cp, s, mh, &ctx);
@@ -762,14 +814,46 @@ ParameterizedTest(struct cp_case *c, cp_table, bu)
 			cr_assert_eq(h_rec.n_tx, tx_before, "%s step %d: unexpected packet",
 				     c->name, i);
 		check_state(cp, c, i, s, &before);
+		cr_assert_eq(cp_check_invariants(cp, why, sizeof(why)), 0, "%s step %d: %s",
+			     c->name, i, why);
 	}
+	if (stats != NULL)
+		*stats = *cp_stats(cp);
 	cp_free(cp);
 	cfg_free(cfg);
 }
 
-Test(cp_table, has_at_least_50_cases)
+ParameterizedTest(struct cp_case *c, cp_table, bu)
 {
-	cr_assert_geq(sizeof(cases) / sizeof(cases[0]), 50);
+	run_case(c, NULL);
+}
+
+/*
+ * The table as a whole makes the control plane produce every BA status of protocol facts
+ * §11/§19 and every discard reason at least once: a status no case reaches is a rule no
+ * case tests.
+ */
+Test(cp_table, every_status_and_discard_is_produced)
+{
+	static const uint8_t statuses[] = { 0, 129, 130, 132, 133, 134, 135, 139, 140, 141, 142,
+					    143, 144, 174 };
+	uint64_t sent[256] = { 0 }, discards[CP_DISCARD_MAX] = { 0 };
+	struct cp_stats st;
+	unsigned int i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run_case(&cases[i], &st);
+		for (k = 0; k < 256; k++)
+			sent[k] += st.status[k];
+		for (k = 0; k < CP_DISCARD_MAX; k++)
+			discards[k] += st.discards[k];
+	}
+	for (k = 0; k < sizeof(statuses); k++)
+		cr_expect_gt(sent[statuses[k]], 0, "no case made the home agent send status %u",
+			     statuses[k]);
+	for (k = 0; k < CP_DISCARD_MAX; k++)
+		cr_expect_gt(discards[k], 0, "no case made the home agent discard for %s",
+			     cp_discard_names[k]);
 }
 
 /* seed 001 §4.4.2: only an outer source that differs from the bound one is news */
