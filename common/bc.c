@@ -548,6 +548,13 @@ bc_publish(struct bc *bc, struct bc_entry *e)
 	if (old != NULL && memcmp(&old->hoa6, &e->hoa6, 16) != 0)
 		return -EINVAL;
 	e->gen = old != NULL ? old->gen + 1 : 1;
+	/* An IPv4 home address belongs to one node: never take another node's key. */
+	if (has4) {
+		const struct bc_entry *owner = bc_lookup4(bc, e->hoa4);
+
+		if (owner != NULL && owner->mn != e->mn)
+			return -EEXIST;
+	}
 
 	/* Each key store is one atomic pointer swap: readers see old or e, never half. */
 	rc = rte_hash_add_key_data(bc->h6, &e->hoa6, e);
@@ -563,7 +570,7 @@ bc_publish(struct bc *bc, struct bc_entry *e)
 			return rc == -ENOSPC ? -ENOSPC : -EINVAL;
 		}
 	}
-	if (old_has4 && (!has4 || old->hoa4 != e->hoa4))
+	if (old_has4 && (!has4 || old->hoa4 != e->hoa4) && bc_lookup4(bc, old->hoa4) == old)
 		rte_hash_del_key(bc->h4, &old->hoa4);
 	__atomic_store_n(&bc->slots[e->mn], e, __ATOMIC_RELEASE);
 	bc->publishes++;
@@ -583,7 +590,8 @@ bc_remove(struct bc *bc, uint32_t mn)
 		return -ENOENT;
 	old = bc->slots[mn];
 	rte_hash_del_key(bc->h6, &old->hoa6);
-	if (old->flags & BC_F_HOA4)
+	/* only its own key: the IPv4 home address may belong to another node by now */
+	if ((old->flags & BC_F_HOA4) && bc_lookup4(bc, old->hoa4) == old)
 		rte_hash_del_key(bc->h4, &old->hoa4);
 	__atomic_store_n(&bc->slots[mn], NULL, __ATOMIC_RELEASE);
 	retire(bc, BC_OBJ_ENTRY, old->idx);

@@ -132,7 +132,8 @@ void bc_entry_discard(struct bc *bc, struct bc_entry *e);
  * BC_F_HOA4, its IPv4 one now lead to e; a previous entry is replaced and retired, and an
  * IPv4 home address it had that e has not is removed. On failure nothing changed and e is
  * still the caller's. CP writer only; do not keep pointers to the previous entry.
- * @return 0, -ENOSPC (table full: BA status 130), -EINVAL.
+ * @return 0, -ENOSPC (table full: BA status 130), -EEXIST (the IPv4 home address is
+ * another node's key), -EINVAL.
  */
 int bc_publish(struct bc *bc, struct bc_entry *e);
 

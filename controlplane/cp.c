@@ -41,6 +41,45 @@ cp_mn_add(struct cp *cp, const struct cfg_mn *c, uint32_t *idx)
 }
 
 int
+cp_mn_add_rt(struct cp *cp, const struct cfg_mn *c, uint32_t *idx)
+{
+	struct cfg_mn *copy = malloc(sizeof(*copy));
+	uint32_t i;
+	int rc;
+
+	if (copy == NULL)
+		return -ENOMEM;
+	*copy = *c;
+	rc = cp_mn_add(cp, c, &i);
+	if (rc != 0) {
+		free(copy);
+		return rc;
+	}
+	cp->rt[i] = copy;
+	if (idx != NULL)
+		*idx = i;
+	return 0;
+}
+
+void
+cp_mn_rt_sa(struct cp *cp, uint32_t idx, const struct cfg_sa *sa, bool add)
+{
+	struct cfg_mn *c = idx < cp->capacity ? cp->rt[idx] : NULL;
+	unsigned int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n_sas; i++)
+		if (c->sas[i].spi == sa->spi && c->sas[i].dir == sa->dir &&
+		    c->sas[i].role == sa->role)
+			break;
+	if (!add && i < c->n_sas)
+		c->sas[i] = c->sas[--c->n_sas];
+	else if (add && i == c->n_sas && c->n_sas < CFG_MN_MAX_SAS)
+		c->sas[c->n_sas++] = *sa;
+}
+
+int
 cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms)
 {
 	if (cp_mndb_get(cp->db, idx) == NULL)
@@ -48,6 +87,8 @@ cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms)
 	cp_binding_flush(cp, idx, now_ms);
 	cp_timer_unlink(cp, idx);
 	memset(&cp->binds[idx], 0, sizeof(cp->binds[idx]));
+	free(cp->rt[idx]);
+	cp->rt[idx] = NULL;
 	if (cp->ops.sa_detach != NULL)
 		cp->ops.sa_detach(cp->ops.io_arg, cp_mndb_get(cp->db, idx));
 	return cp_mndb_del(cp->db, idx);
@@ -68,14 +109,20 @@ cp_config_swap(struct cp *cp, const struct ha_cfg *cfg)
 		np = cp_pool_from_cfg(cfg);
 		if (np == NULL)
 			return -ENOMEM;
-		/* leases in force move to the new pool; one outside it stays with its node
-		 * until the binding ends, and is not handed out again */
+		/* leases in force move to the new pool, addresses and delegated prefixes
+		 * alike; one outside it stays with its node until the binding ends, and is
+		 * not handed out again */
 		for (i = 0; i < cp->capacity; i++) {
 			struct cp_bind *b = &cp->binds[i];
 
-			if ((b->state == CP_BIND_ACTIVE || b->state == CP_BIND_DAD) && b->has_hoa4 &&
-			    b->hoa4_dynamic && cp_pool_claim(np, b->hoa4, b->hoa4_plen) != 0)
+			if (b->state != CP_BIND_ACTIVE && b->state != CP_BIND_DAD)
+				continue;
+			if (b->has_hoa4 && b->hoa4_dynamic &&
+			    cp_pool_claim(np, b->hoa4, b->hoa4_plen) != 0)
 				b->hoa4_dynamic = false;
+			if (b->has_v4pfx && b->v4pfx_dynamic &&
+			    cp_pool_claim(np, b->v4pfx, b->v4pfx_len) != 0)
+				b->v4pfx_dynamic = false;
 		}
 		cp_pool_free(cp->pool);
 		cp->pool = np;
@@ -99,8 +146,10 @@ cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
 	cp->db = cp_mndb_create(cp->capacity);
 	cp->binds = ha_big_calloc(cp->capacity, sizeof(*cp->binds));
 	cp->dad = ha_big_calloc(cp->capacity, sizeof(uint32_t));
+	cp->rt = ha_big_calloc(cp->capacity, sizeof(cp->rt[0]));
 	cp->pool = cp_pool_from_cfg(cfg);
-	if (cp->db == NULL || cp->binds == NULL || cp->dad == NULL || cp->pool == NULL ||
+	if (cp->db == NULL || cp->binds == NULL || cp->dad == NULL || cp->rt == NULL ||
+	    cp->pool == NULL ||
 	    ops->publish == NULL || ops->remove == NULL || ops->tx == NULL) {
 		CP_LOG(ERR, "control plane for %u mobile nodes: out of memory", cp->capacity);
 		cp_free(cp);
@@ -138,6 +187,9 @@ cp_free(struct cp *cp)
 		free(cp->binds[i].mnp);
 		free(cp->binds[i].pending);
 	}
+	for (i = 0; cp->rt != NULL && i < cp->capacity; i++)
+		free(cp->rt[i]);
+	free(cp->rt);
 	cp_timers_free(cp);
 	cp_pool_free(cp->pool);
 	free(cp->dad);

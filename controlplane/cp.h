@@ -70,6 +70,8 @@ struct cp_bind {
 	bool has_hoa4;
 	bool hoa4_dynamic;            /**< from the pool: released with the binding */
 	bool has_v4pfx;               /**< delegated IPv4 prefix (P flag) */
+	bool v4pfx_dynamic;           /**< ... a pool lease (false: kept from a pool a reload
+				       *   changed, never given back to the new one) */
 	uint8_t hoa4_plen;
 	uint8_t v4pfx_len;
 	uint16_t last_seq;
@@ -121,7 +123,7 @@ struct cp_v4_plan {
 	_(PARSE, "parse_error", "malformed Mobility Header")                       \
 	_(CSUM, "bad_checksum", "Mobility Header checksum wrong")                 \
 	_(NOT_BU, "not_bu", "a Mobility Header type the home agent does not take") \
-	_(UNPROTECTED, "unprotected", "BU without IPsec while require_ipsec")     \
+	_(UNPROTECTED, "unprotected", "BU without IPsec (required, or the node has an SA)") \
 	_(BAD_HOA, "bad_hoa", "home address not unicast routable")                \
 	_(BAD_COA, "bad_coa", "care-of address not unicast routable")             \
 	_(NONCE, "nonce_in_home_reg", "Nonce Indices option in a home registration") \
@@ -290,7 +292,9 @@ bool cp_natd_heuristic(const struct cp_bind *b, uint32_t src4, uint16_t sport);
 
 /**
  * Use cfg from now on (a reload): policy and pool; the caller applies mobile-node changes
- * with cp_mn_add/cp_mn_del. Leases in force move to a changed pool. @return 0 or -ENOMEM.
+ * with cp_mn_add/cp_mn_del. Leases in force (addresses and delegated prefixes) move to a
+ * changed pool; one outside it stays with its binding and never returns to the pool.
+ * @return 0 or -ENOMEM.
  */
 int cp_config_swap(struct cp *cp, const struct ha_cfg *cfg);
 
@@ -299,6 +303,22 @@ int cp_mn_republish(struct cp *cp, uint32_t idx);
 
 /** Add a mobile node at run time (same checks as the config loader). @return 0 or -errno. */
 int cp_mn_add(struct cp *cp, const struct cfg_mn *c, uint32_t *idx);
+
+/** As cp_mn_add, for a node added at run time (dsmip-ctl mn-add): the control plane keeps its
+ *  description, so that a reload leaves it alone unless the file names its id. */
+int cp_mn_add_rt(struct cp *cp, const struct cfg_mn *c, uint32_t *idx);
+
+/** An SA added to (add) or removed from a run-time node: its kept description follows. */
+void cp_mn_rt_sa(struct cp *cp, uint32_t idx, const struct cfg_sa *sa, bool add);
+
+/**
+ * Put back a binding saved from this control plane (a refused reload's undo, a restart's
+ * store) on node idx, which has none: its leases are claimed from the pool, its prefixes set
+ * up, then it is published with its timers. CP writer only.
+ * @return 0, -EEXIST (an address or prefix it held is another's now), -ENOSPC, -ENOMEM.
+ */
+int cp_binding_restore(struct cp *cp, uint32_t idx, const struct cp_bind *saved,
+		       uint64_t now_ms);
 
 /** Remove a mobile node, deleting its binding first. @return 0 or -ENOENT. */
 int cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms);

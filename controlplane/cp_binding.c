@@ -103,13 +103,14 @@ prefixes_add(struct cp *cp, const struct cp_mn *m, const struct cp_mn_prefixes *
 /* ------------------------------------------------------------------ IPv4 leases */
 
 static void
-v4pfx_release(struct cp *cp, const struct cp_mn *m, uint32_t addr, uint8_t len)
+v4pfx_release(struct cp *cp, const struct cp_mn *m, uint32_t addr, uint8_t len, bool pooled)
 {
 	struct ha_prefix4 p = { addr, len };
 
 	if (cp->ops.prefix4_del != NULL)
 		cp->ops.prefix4_del(cp->ops.bc_arg, m, &p);
-	cp_pool_release(cp->pool, addr, len);
+	if (pooled)
+		cp_pool_release(cp->pool, addr, len);
 }
 
 /* Let go of what b holds: prefixes, its IPv4 home address lease, its delegated prefix. */
@@ -124,8 +125,9 @@ release_all(struct cp *cp, const struct cp_mn *m, struct cp_bind *b)
 	b->has_hoa4 = false;
 	b->hoa4_dynamic = false;
 	if (b->has_v4pfx)
-		v4pfx_release(cp, m, b->v4pfx, b->v4pfx_len);
+		v4pfx_release(cp, m, b->v4pfx, b->v4pfx_len, b->v4pfx_dynamic);
 	b->has_v4pfx = false;
+	b->v4pfx_dynamic = false;
 }
 
 /* What an update acquired, so that a refusal can give it back. */
@@ -145,7 +147,7 @@ change_undo(struct cp *cp, const struct cp_mn *m, const struct cp_bind *nb, stru
 	if (ch->new_addr)
 		cp_pool_release(cp->pool, nb->hoa4, 32);
 	if (ch->new_pfx)
-		v4pfx_release(cp, m, nb->v4pfx, nb->v4pfx_len);
+		v4pfx_release(cp, m, nb->v4pfx, nb->v4pfx_len, true);
 }
 
 /* The update is in: let go of what the old binding held and the new one does not. */
@@ -162,7 +164,7 @@ change_commit(struct cp *cp, const struct cp_mn *m, struct cp_bind *b, struct cp
 		cp_pool_release(cp->pool, b->hoa4, 32);
 	if (b->has_v4pfx && !(nb->has_v4pfx && nb->v4pfx == b->v4pfx &&
 			      nb->v4pfx_len == b->v4pfx_len))
-		v4pfx_release(cp, m, b->v4pfx, b->v4pfx_len);
+		v4pfx_release(cp, m, b->v4pfx, b->v4pfx_len, b->v4pfx_dynamic);
 	*b = *nb;
 }
 
@@ -223,6 +225,7 @@ stage_v4(struct cp *cp, const struct cp_bu_decision *d, struct cp_bind *nb,
 				break;
 			}
 			nb->has_v4pfx = true;
+			nb->v4pfx_dynamic = true;
 			nb->v4pfx = a;
 			nb->v4pfx_len = v->plen;
 			ch->new_pfx = true;
@@ -450,6 +453,94 @@ cp_apply_deregister(struct cp *cp, struct cp_mn *m, const struct cp_rx_ctx *ctx,
 	b->seq_valid = true;
 	cp->stats.deregistered++;
 	cp_send_ba(cp, ctx, d, acks, d->n_v4, m);
+}
+
+/* ------------------------------------------------------------------ restore */
+
+int
+cp_binding_restore(struct cp *cp, uint32_t idx, const struct cp_bind *saved, uint64_t now_ms)
+{
+	struct cp_mn *m = cp_mndb_get(cp->db, idx);
+	struct cp_bind *b, nb;
+	struct change ch = { 0 };
+	struct ha_prefix4 p;
+	char a[HA_ADDR_STRLEN], c1[64];
+	int rc;
+
+	if (m == NULL)
+		return -ENOENT;
+	b = &cp->binds[idx];
+	if (b->state != CP_BIND_NONE)
+		return -EBUSY;
+	nb = *saved;
+	nb.mnp = NULL;
+	nb.pending = NULL;
+	nb.timer_ms = 0;
+	if (saved->state == CP_BIND_HOLD && saved->hold_until_ms > now_ms) {
+		/* a deregistration's sequence number, kept for its last seconds */
+		nb.has_hoa4 = nb.has_v4pfx = false;
+		*b = nb;
+		cp_timer_rearm(cp, idx);
+		return 0;
+	}
+	if (saved->state != CP_BIND_ACTIVE || saved->expires_ms <= now_ms)
+		return 0;   /* nothing live to put back (a DAD wait is the node's to repeat) */
+	/* the leases: a pool address or prefix must be free in the pool; one outside it
+	 * (a pool changed since) is kept outside, as cp_config_swap keeps it */
+	if (nb.has_hoa4 && nb.hoa4_dynamic) {
+		rc = cp_pool_claim(cp->pool, nb.hoa4, 32);
+		if (rc == -EBUSY)
+			return -EEXIST;
+		nb.hoa4_dynamic = rc == 0;
+		ch.new_addr = rc == 0;
+	}
+	if (nb.has_v4pfx && nb.v4pfx_dynamic) {
+		rc = cp_pool_claim(cp->pool, nb.v4pfx, nb.v4pfx_len);
+		if (rc == -EBUSY) {
+			rc = -EEXIST;
+			goto undo;
+		}
+		nb.v4pfx_dynamic = rc == 0;
+	}
+	if (nb.has_v4pfx) {
+		p = (struct ha_prefix4){ nb.v4pfx, nb.v4pfx_len };
+		rc = cp->ops.prefix4_add != NULL ? cp->ops.prefix4_add(cp->ops.bc_arg, m, &p) : 0;
+		if (rc != 0) {
+			if (nb.v4pfx_dynamic)
+				cp_pool_release(cp->pool, nb.v4pfx, nb.v4pfx_len);
+			goto undo;
+		}
+		ch.new_pfx = true;
+		/* change_undo gives a new prefix back to the pool: only a pooled one */
+		if (!nb.v4pfx_dynamic) {
+			ch.new_pfx = false;
+			ch.added.p4[ch.added.n4++] = p;
+		}
+	}
+	if (saved->mnp != NULL) {
+		ch.want = malloc(sizeof(*ch.want));
+		rc = ch.want == NULL ? -ENOMEM : prefixes_add(cp, m, saved->mnp, NULL, &ch.added);
+		if (rc != 0)
+			goto undo;
+		*ch.want = *saved->mnp;
+	}
+	rc = cp->ops.publish(cp->ops.bc_arg, m, &nb);
+	if (rc != 0)
+		goto undo;
+	nb.state = CP_BIND_ACTIVE;
+	nb.mnp = ch.want;
+	*b = nb;
+	cp->n_bindings++;
+	CP_AUDIT("binding restored %s hoa %s coa %s, %u s left", m->id,
+		 ha_addr6_str(&m->hoa6, a, sizeof(a)), coa_str(b, c1, sizeof(c1)),
+		 (unsigned int)((b->expires_ms - now_ms) / 1000));
+	if (cp->ops.announce != NULL)
+		cp->ops.announce(cp->ops.io_arg, m, b);
+	cp_timer_rearm(cp, idx);
+	return 0;
+undo:
+	change_undo(cp, m, &nb, &ch);
+	return rc == -EEXIST ? -EEXIST : rc < 0 ? rc : -ENOSPC;
 }
 
 /* ------------------------------------------------------------------ DAD */

@@ -250,8 +250,12 @@ cp_bu_check(const struct wire_mh *bu, const struct cp_rx_ctx *ctx, const struct 
 	/* B.1: a unicast routable home address */
 	if (!ha_addr6_is_routable_unicast(hoa))
 		return discard(d, CP_DISCARD_BAD_HOA, "home address not unicast routable");
-	/* §19.7 and R6275 §5.1: the BU must come on the signalling SA bound to its HoA */
-	if (!ctx->protected_ && pol->require_ipsec)
+	/*
+	 * §19.7 and R6275 §5.1: the BU must come on the signalling SA bound to its HoA. The
+	 * lab-only require_ipsec = false admits clear BUs of nodes without a signalling SA;
+	 * a node that has one is always protected (else anyone could move its binding).
+	 */
+	if (!ctx->protected_ && (pol->require_ipsec || (mn != NULL && mn->spi_sig_in != 0)))
 		return discard(d, CP_DISCARD_UNPROTECTED, "BU without IPsec");
 	if (ctx->protected_ && !ctx->sa_signalling)
 		return discard(d, CP_DISCARD_NOT_SIGNALLING_SA, "BU on a payload SA");

@@ -115,14 +115,19 @@ check_overlaps(const struct cp *cp, uint32_t i, char *why, size_t len)
 		if (!holds(b))
 			continue;
 		nb = v4_held(b, pb);
+		/* one binding may hold a prefix and a more specific one (both its own); two
+		 * bindings may not overlap at all */
 		for (x = 0; x < na; x++)
 			for (y = j == i ? x + 1 : 0; y < nb; y++)
-				if (ha_prefix4_overlaps(&pa[x], &pb[y]))
+				if (j == i ? pa[x].len == pb[y].len && pa[x].addr == pb[y].addr :
+				    ha_prefix4_overlaps(&pa[x], &pb[y]))
 					return fail(why, len, "slots %u and %u hold overlapping "
 						    "IPv4 space", i, j);
 		for (x = 0; a->mnp != NULL && x < a->mnp->n6; x++)
 			for (y = j == i ? x + 1 : 0; b->mnp != NULL && y < b->mnp->n6; y++)
-				if (ha_prefix6_overlaps(&a->mnp->p6[x], &b->mnp->p6[y]))
+				if (j == i ? a->mnp->p6[x].len == b->mnp->p6[y].len &&
+					     memcmp(&a->mnp->p6[x].addr, &b->mnp->p6[y].addr, 16) == 0 :
+				    ha_prefix6_overlaps(&a->mnp->p6[x], &b->mnp->p6[y]))
 					return fail(why, len, "slots %u and %u hold overlapping "
 						    "mobile network prefixes", i, j);
 	}
@@ -147,8 +152,10 @@ check_pool(const struct cp *cp, char *why, size_t len)
 		if (b->has_hoa4 && b->hoa4_dynamic && cp_pool_claim(fresh, b->hoa4, 32) != 0)
 			rc = fail(why, len, "slot %u: dynamic IPv4 home address not a free pool "
 				  "address (held twice, or outside the pool)", i);
-		else if (b->has_v4pfx && cp_pool_claim(fresh, b->v4pfx, b->v4pfx_len) == -EBUSY)
-			rc = fail(why, len, "slot %u: delegated IPv4 prefix held twice", i);
+		else if (b->has_v4pfx && b->v4pfx_dynamic &&
+			 cp_pool_claim(fresh, b->v4pfx, b->v4pfx_len) != 0)
+			rc = fail(why, len, "slot %u: delegated IPv4 prefix not a free pool block "
+				  "(held twice, or outside the pool)", i);
 	}
 	if (rc == 0 && !cp_pool_same(fresh, cp->pool))
 		rc = fail(why, len, "pool accounting differs from the leases and prefixes held");

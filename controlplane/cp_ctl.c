@@ -136,7 +136,11 @@ cmd_mn_add(struct ha_app *app, const char *arg, struct reply *r)
 	} else if ((m = cp_mndb_find6(cp_mndb(app->cp), &mn.hoa6)) != NULL) {
 		say(r, "ERR home address %s belongs to mobile node %s\n",
 		    ha_addr6_str(&mn.hoa6, buf, sizeof(buf)), m->id);
-	} else if ((rc = cp_mn_add(app->cp, &mn, &idx)) != 0) {
+	} else if (mn.hoa4_mode == CFG_HOA4_STATIC &&
+		   (m = cp_mndb_find4(cp_mndb(app->cp), mn.hoa4)) != NULL) {
+		say(r, "ERR IPv4 home address %s belongs to mobile node %s\n",
+		    ha_addr4_str(mn.hoa4, buf, sizeof(buf)), m->id);
+	} else if ((rc = cp_mn_add_rt(app->cp, &mn, &idx)) != 0) {
 		say(r, "ERR mobile node %s: %s\n", mn.id, rc == -EEXIST ?
 		    "an address, prefix or SPI of it is already in use" : rc == -ENOSPC ?
 		    "capacity.bindings reached" : strerror(-rc));
@@ -191,6 +195,7 @@ cmd_sa_add(struct ha_app *app, const char *arg, struct reply *r)
 		    "the node already has an SA of that role and direction, or the SPI is in use" :
 		    strerror(-rc));
 	} else {
+		cp_mn_rt_sa(app->cp, m->idx, &sa, true);
 		cp_mn_republish(app->cp, m->idx);
 		CP_AUDIT("SA 0x%x added to mobile node %s at run time", sa.spi, m->id);
 		say(r, "OK SA 0x%x added to %s\n", sa.spi, m->id);
@@ -206,8 +211,10 @@ cmd_sa_del(struct ha_app *app, const char *arg, struct reply *r)
 
 	for (i = 0; i < cp_mndb_capacity(db); i++) {
 		struct cp_mn *m = cp_mndb_get(db, i);
+		struct cfg_sa gone;
 
-		if (m != NULL && cp_esp_sa_del(cp_io_esp_mut(app->io), m, spi) == 0) {
+		if (m != NULL && cp_esp_sa_del(cp_io_esp_mut(app->io), m, spi, &gone) == 0) {
+			cp_mn_rt_sa(app->cp, m->idx, &gone, false);
 			cp_mn_republish(app->cp, m->idx);
 			CP_AUDIT("SA 0x%x of mobile node %s removed at run time", spi, m->id);
 			say(r, "OK SA 0x%x of %s removed\n", spi, m->id);

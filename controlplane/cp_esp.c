@@ -143,7 +143,7 @@ cp_esp_sa_add(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa)
 }
 
 int
-cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi)
+cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi, struct cfg_sa *gone)
 {
 	uint32_t *slots[] = { &m->sa_sig_in, &m->sa_sig_out, &m->sa_pay_in, &m->sa_pay_out };
 	unsigned int i;
@@ -152,6 +152,9 @@ cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi)
 		struct dp_sa *sa = dp_sa_get(e->db, *slots[i]);
 
 		if (sa != NULL && sa->spi == spi) {
+			if (gone != NULL)
+				*gone = (struct cfg_sa){ .spi = spi, .dir = sa->dir,
+							 .role = sa->role };
 			detach_one(e, m, slots[i]);
 			return 0;
 		}

@@ -37,8 +37,9 @@ void cp_esp_detach(struct cp_esp *e, struct cp_mn *m);
 /** One SA for node m at run time (its slot for that role and direction must be free).
  *  @return 0, -EEXIST (slot taken or SPI in use), -ENOSPC, -EINVAL, -ENOTSUP. */
 int cp_esp_sa_add(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa);
-/** Remove node m's SA with this SPI. @return 0 or -ENOENT. */
-int cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi);
+/** Remove node m's SA with this SPI; gone (may be NULL) gets its SPI, direction and role.
+ *  @return 0 or -ENOENT. */
+int cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi, struct cfg_sa *gone);
 
 /**
  * Decrypt a punted signalling ESP packet m (meta describes it) into the Mobility Header it

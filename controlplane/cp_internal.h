@@ -51,6 +51,8 @@ struct cp {
 	struct cp_slot wheel[CP_WHEEL];
 	uint64_t wheel_sec;                /* next second to process */
 	bool timers_lost;                  /* a slot could not grow: scan everything once */
+	/* nodes added at run time: their description (file nodes: NULL, the file has it) */
+	struct cfg_mn **rt;
 	/* registrations waiting for DAD (few at a time) */
 	uint32_t *dad;
 	uint32_t n_dad;

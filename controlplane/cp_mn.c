@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The mobile-node database: slots plus an open-addressing index by IPv6 home address. */
+/* The mobile-node database: slots plus open-addressing indexes by IPv6 home address, by id and
+ * by static IPv4 home address. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,11 @@ struct cp_mndb {
 	uint32_t mask;                /* index table size - 1 (power of two, >= 2 * capacity) */
 	uint32_t *index;              /* hoa6 hash -> slot, EMPTY or TOMB */
 	uint32_t *id_index;           /* id hash -> slot, EMPTY or TOMB */
+	uint32_t *a4_index;           /* static hoa4 hash -> slot, EMPTY or TOMB */
 	struct cp_mn *mns;
 	uint32_t *free;               /* stack of free slots, lowest on top */
 	uint32_t n_free;
-	uint32_t tombs;               /* tombstones in each index (deletes mark both) */
+	uint32_t tombs;               /* tombstones in each index (deletes mark all) */
 };
 
 static uint32_t
@@ -61,14 +63,16 @@ cp_mndb_create(uint32_t capacity)
 	db->mask = size - 1;
 	db->index = ha_big_calloc(size, sizeof(uint32_t));
 	db->id_index = ha_big_calloc(size, sizeof(uint32_t));
+	db->a4_index = ha_big_calloc(size, sizeof(uint32_t));
 	db->mns = ha_big_calloc(capacity, sizeof(*db->mns));
 	db->free = ha_big_calloc(capacity, sizeof(uint32_t));
-	if (db->index == NULL || db->id_index == NULL || db->mns == NULL || db->free == NULL) {
+	if (db->index == NULL || db->id_index == NULL || db->a4_index == NULL || db->mns == NULL ||
+	    db->free == NULL) {
 		cp_mndb_free(db);
 		return NULL;
 	}
 	for (i = 0; i < size; i++)
-		db->index[i] = db->id_index[i] = EMPTY;
+		db->index[i] = db->id_index[i] = db->a4_index[i] = EMPTY;
 	for (i = 0; i < capacity; i++)
 		db->free[i] = capacity - 1 - i;
 	db->n_free = capacity;
@@ -86,18 +90,39 @@ cp_mndb_free(struct cp_mndb *db)
 		free(db->mns[i].pfx);
 	free(db->index);
 	free(db->id_index);
+	free(db->a4_index);
 	free(db->mns);
 	free(db->free);
 	free(db);
 }
 
+/* What an index is keyed by. */
+enum key_kind { KEY_HOA6, KEY_ID, KEY_HOA4 };
+
+struct key {
+	enum key_kind kind;
+	const struct in6_addr *hoa6;
+	const char *id;
+	uint32_t hoa4;
+};
+
+static bool
+key_is(const struct cp_mn *m, const struct key *k)
+{
+	switch (k->kind) {
+	case KEY_HOA6: return memcmp(&m->hoa6, k->hoa6, 16) == 0;
+	case KEY_ID: return strcmp(m->id, k->id) == 0;
+	default: return m->hoa4_mode == CFG_HOA4_STATIC && m->hoa4 == k->hoa4;
+	}
+}
+
 /*
  * Linear probing: the position of the key in table t, or of the first reusable (empty or
- * tombstone) position when absent. Either the address or the id is the key.
+ * tombstone) position when absent.
  */
 static uint32_t
-probe(const struct cp_mndb *db, const uint32_t *t, uint32_t hash, const struct in6_addr *a,
-      const char *id, bool *found)
+probe(const struct cp_mndb *db, const uint32_t *t, uint32_t hash, const struct key *k,
+      bool *found)
 {
 	uint32_t h = hash & db->mask, first_free = EMPTY;
 
@@ -111,8 +136,7 @@ probe(const struct cp_mndb *db, const uint32_t *t, uint32_t hash, const struct i
 		if (v == TOMB) {
 			if (first_free == EMPTY)
 				first_free = h;
-		} else if (a != NULL ? memcmp(&db->mns[v].hoa6, a, 16) == 0 :
-			   strcmp(db->mns[v].id, id) == 0) {
+		} else if (key_is(&db->mns[v], k)) {
 			*found = true;
 			return h;
 		}
@@ -123,16 +147,28 @@ probe(const struct cp_mndb *db, const uint32_t *t, uint32_t hash, const struct i
 static uint32_t
 probe6(const struct cp_mndb *db, const struct in6_addr *a, bool *found)
 {
-	return probe(db, db->index, hash6(a), a, "", found);
+	struct key k = { .kind = KEY_HOA6, .hoa6 = a };
+
+	return probe(db, db->index, hash6(a), &k, found);
 }
 
 static uint32_t
 probe_id(const struct cp_mndb *db, const char *id, bool *found)
 {
-	return probe(db, db->id_index, hash_id(id), NULL, id, found);
+	struct key k = { .kind = KEY_ID, .id = id };
+
+	return probe(db, db->id_index, hash_id(id), &k, found);
 }
 
-/* Rebuild both indexes without tombstones, so that every probe meets an empty position. */
+static uint32_t
+probe4(const struct cp_mndb *db, uint32_t a, bool *found)
+{
+	struct key k = { .kind = KEY_HOA4, .hoa4 = a };
+
+	return probe(db, db->a4_index, a * 0x9e3779b1u, &k, found);
+}
+
+/* Rebuild the indexes without tombstones, so that every probe meets an empty position. */
 static void
 rebuild(struct cp_mndb *db)
 {
@@ -140,12 +176,14 @@ rebuild(struct cp_mndb *db)
 	bool found;
 
 	for (i = 0; i <= db->mask; i++)
-		db->index[i] = db->id_index[i] = EMPTY;
+		db->index[i] = db->id_index[i] = db->a4_index[i] = EMPTY;
 	for (i = 0; i < db->capacity; i++) {
 		if (!db->mns[i].used)
 			continue;
 		db->index[probe6(db, &db->mns[i].hoa6, &found)] = i;
 		db->id_index[probe_id(db, db->mns[i].id, &found)] = i;
+		if (db->mns[i].hoa4_mode == CFG_HOA4_STATIC)
+			db->a4_index[probe4(db, db->mns[i].hoa4, &found)] = i;
 	}
 	db->tombs = 0;
 }
@@ -154,15 +192,18 @@ int
 cp_mndb_add(struct cp_mndb *db, const struct cfg_mn *c, uint32_t *idx)
 {
 	struct cp_mn *m;
-	uint32_t pos, id_pos, slot, i;
-	bool found, id_found;
+	uint32_t pos, id_pos, a4_pos = 0, slot, i;
+	bool found, id_found, a4_found = false;
 
 	/* load factor <= 3/4 counting tombstones */
 	if (4 * (db->count + db->tombs + 1) > 3 * (db->mask + 1))
 		rebuild(db);
 	pos = probe6(db, &c->hoa6, &found);
 	id_pos = probe_id(db, c->id, &id_found);
-	if (found || id_found)
+	/* a static IPv4 home address is one node's (RFC 5555 §5: the HA maps it to one HoA) */
+	if (c->hoa4_mode == CFG_HOA4_STATIC)
+		a4_pos = probe4(db, c->hoa4, &a4_found);
+	if (found || id_found || a4_found)
 		return -EEXIST;
 	if (db->n_free == 0)
 		return -ENOSPC;
@@ -200,6 +241,8 @@ cp_mndb_add(struct cp_mndb *db, const struct cfg_mn *c, uint32_t *idx)
 	}
 	db->index[pos] = slot;
 	db->id_index[id_pos] = slot;
+	if (c->hoa4_mode == CFG_HOA4_STATIC)
+		db->a4_index[a4_pos] = slot;
 	db->count++;
 	*idx = slot;
 	return 0;
@@ -221,6 +264,11 @@ cp_mndb_del(struct cp_mndb *db, uint32_t idx)
 	pos = probe_id(db, m->id, &found);
 	if (found)
 		db->id_index[pos] = TOMB;
+	if (m->hoa4_mode == CFG_HOA4_STATIC) {
+		pos = probe4(db, m->hoa4, &found);
+		if (found)
+			db->a4_index[pos] = TOMB;
+	}
 	db->tombs++;
 	free(m->pfx);
 	memset(m, 0, sizeof(*m));
@@ -249,6 +297,15 @@ cp_mndb_find6(struct cp_mndb *db, const struct in6_addr *hoa6)
 	uint32_t pos = probe6(db, hoa6, &found);
 
 	return found ? &db->mns[db->index[pos]] : NULL;
+}
+
+struct cp_mn *
+cp_mndb_find4(struct cp_mndb *db, uint32_t hoa4)
+{
+	bool found;
+	uint32_t pos = probe4(db, hoa4, &found);
+
+	return found ? &db->mns[db->a4_index[pos]] : NULL;
 }
 
 struct cp_mn *

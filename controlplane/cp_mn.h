@@ -51,7 +51,7 @@ void cp_mndb_free(struct cp_mndb *db);
 
 /**
  * Add a node from its configuration. The slot is the lowest free one.
- * @return 0 with *idx set, -EEXIST (same hoa6 or id), -ENOSPC, -ENOMEM.
+ * @return 0 with *idx set, -EEXIST (same hoa6, id or static hoa4), -ENOSPC, -ENOMEM.
  */
 int cp_mndb_add(struct cp_mndb *db, const struct cfg_mn *c, uint32_t *idx);
 
@@ -60,6 +60,8 @@ int cp_mndb_del(struct cp_mndb *db, uint32_t idx);
 
 struct cp_mn *cp_mndb_get(struct cp_mndb *db, uint32_t idx);
 struct cp_mn *cp_mndb_find6(struct cp_mndb *db, const struct in6_addr *hoa6);
+/** The node whose static IPv4 home address is hoa4 (network order), or NULL. */
+struct cp_mn *cp_mndb_find4(struct cp_mndb *db, uint32_t hoa4);
 struct cp_mn *cp_mndb_find_id(struct cp_mndb *db, const char *id);
 uint32_t cp_mndb_count(const struct cp_mndb *db);
 uint32_t cp_mndb_capacity(const struct cp_mndb *db);

@@ -127,8 +127,10 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 		cfg_free(nc);
 		return -1;
 	}
-	if (cp_reconfigure(app->cp, old, nc, now, &rep) != 0) {
-		snprintf(err, errlen, "out of memory; nothing applied");
+	err[0] = '\0';
+	if (cp_reconfigure(app->cp, old, nc, now, &rep, err, errlen) != 0) {
+		CP_LOG(ERR, "reload refused: %s", err);
+		app->reloads_refused++;
 		cfg_free(nc);
 		return -1;
 	}
@@ -142,9 +144,8 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 	app->reloads++;
 	app->cfg_loaded_ms = now;
 	snprintf(err, errlen, "%s reloaded: %" PRIu64 " mobile nodes added, %" PRIu64
-		 " removed, %" PRIu64 " changed, %" PRIu64 " unchanged%s", nc->path, rep.added,
-		 rep.removed, rep.changed, rep.unchanged,
-		 rep.failed > 0 ? " (some could not be added: see the log)" : "");
+		 " removed, %" PRIu64 " changed, %" PRIu64 " unchanged", nc->path, rep.added,
+		 rep.removed, rep.changed, rep.unchanged);
 	CP_AUDIT("%s", err);
 	return 0;
 }

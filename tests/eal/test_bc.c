@@ -147,6 +147,30 @@ Test(bc, publish_refuses_a_different_hoa_for_the_same_node)
 	bc_free(bc);
 }
 
+/* An IPv4 home address is one node's key: another node's publication with it is refused and
+ * the owner's traffic keeps going to the owner; the intruder's removal leaves it alone. */
+Test(bc, ipv4_key_of_another_node_is_refused)
+{
+	struct bc *bc = mk_bc(64, 16, 16);
+	struct bc_entry *victim = publish(bc, 3, 1, true), *e;
+	struct bc_stats st;
+
+	e = bc_entry_new(bc);
+	t_fill(e, 4, 1, true);
+	e->hoa4 = t_hoa4(3);                /* node 4 claims node 3's IPv4 home address */
+	cr_assert_eq(bc_publish(bc, e), -EEXIST);
+	bc_entry_discard(bc, e);
+	cr_assert_eq(by4(bc, t_hoa4(3)), victim);
+	cr_assert_null(by6(bc, 4), "a refused publication leaves no IPv6 key either");
+	/* node 4 registers without it, then goes: node 3 keeps its key */
+	publish(bc, 4, 1, false);
+	cr_assert_eq(bc_remove(bc, 4), 0);
+	cr_assert_eq(by4(bc, t_hoa4(3)), victim);
+	bc_stats_get(bc, &st);
+	cr_assert_eq(st.bindings, 1);
+	bc_free(bc);
+}
+
 Test(bc, prefix_fallback_for_nemo_and_ipv4_prefixes)
 {
 	struct bc *bc = mk_bc(64, 16, 16);

@@ -101,6 +101,8 @@ violation(const char *fmt, ...)
 static const char *const hoa6s[] = {
 	"2001:db8:1::101", "2001:db8:1::102", "2001:db8:1::103", "2001:db8:1::104",
 	"2001:db8:1::201", "2001:db8:1::202", "2001:db8:1::105", "2001:db8:1::203",
+	/* run-time nodes, unless they take a file node's */
+	"2001:db8:1::301", "2001:db8:1::302", "2001:db8:1::303", "2001:db8:1::304",
 };
 static const char *const statics[] = { "192.0.2.101", "192.0.2.102", "192.0.2.103",
 				       "192.0.2.104" };
@@ -131,7 +133,7 @@ static const struct tmpl base[N_TMPL] = {
 	{ "mr1", 4, 1, true, true, 1, 1, 0, 0 },
 	{ "mr2", 5, 0, true, false, 2, 0, 0, 0 },
 	{ "mnE", 6, 3, false, false, 0, 0, 0, 0 },
-	{ "mr3", 7, 1, true, true, 4 | 8, 2, 0x1008, 0 },
+	{ "mr3", 7, 1, true, true, 4, 2, 0x1008, 0 },
 };
 
 static void
@@ -152,7 +154,7 @@ node_text(char *b, size_t cap, const struct tmpl *t)
 	bool first = true;
 
 	n += (size_t)snprintf(b + n, cap - n, "{ id = \"%s\"; hoa6 = \"%s\"; ", t->id,
-			      hoa6s[t->hoa6 % N_TMPL]);
+			      hoa6s[t->hoa6 % (N_TMPL + N_RT)]);
 	if (t->hoa4 == 1)
 		n += (size_t)snprintf(b + n, cap - n, "hoa4 = \"dynamic\"; ");
 	else if (t->hoa4 >= 2)
@@ -391,7 +393,6 @@ struct world {
 	struct file file;
 	uint64_t now;
 	uint16_t seq[N_TMPL + N_RT];
-	bool rt_added[N_RT];
 };
 
 static void
@@ -448,9 +449,8 @@ op_bu(struct world *w, struct in *in)
 	static const char *const coa6[] = { "2001:db8:b::5", "2001:db8:c::9", "2001:db8:1::101" };
 	static const char *const out4[] = { "203.0.113.5", "203.0.113.6", "198.51.100.77" };
 	static const uint16_t sports[] = { 4191, 40000, 40001, 1 };
-	uint8_t who = take(in), path = take(in), fl = take(in), v = take(in), life = take(in);
-	uint8_t nv = take(in), nm = take(in), prot = take(in);
-	const char *hoa_s = hoa6s[who % N_TMPL];
+	uint8_t who = take(in), path = take(in), fl = take(in), life, nv, nm, prot;
+	const char *hoa_s = hoa6s[who % (N_TMPL + N_RT)];
 	struct cp_mn *m = node_by(w, who), *q;
 	struct in6_addr hoa = m != NULL ? m->hoa6 : a6(hoa_s), ha = a6("2001:db8:1::1");
 	struct wire_bu_args a = { 0 };
@@ -460,6 +460,12 @@ op_bu(struct world *w, struct in *in)
 	uint8_t mh[256];
 	unsigned int i;
 	int len;
+
+	(void)take(in);   /* reserved */
+	life = take(in);
+	nv = take(in);
+	nm = take(in);
+	prot = take(in);
 
 	a.seq = (fl & 0x80) ? take16(in) : ++w->seq[who % (N_TMPL + N_RT)];
 	a.flags = WIRE_BU_A | ((fl & 0x40) ? 0 : WIRE_BU_H) | ((fl & 1) ? WIRE_BU_R : 0) |
@@ -542,7 +548,7 @@ op_bu(struct world *w, struct in *in)
 		violation("BU refused with status %d changed the binding of %s", last_ba, m->id);
 }
 
-/* The nodes a configuration names, with a slot each: present or not. */
+/* The node of c's id is there as c says. */
 static bool
 node_matches(struct world *w, const struct cfg_mn *c)
 {
@@ -552,14 +558,67 @@ node_matches(struct world *w, const struct cfg_mn *c)
 	       (c->hoa4_mode != CFG_HOA4_STATIC || m->hoa4 == c->hoa4);
 }
 
+/* What a reload must leave alone when it is refused: every node and its binding. */
+struct snap {
+	bool used;
+	char id[CFG_NAME_MAX];
+	struct in6_addr hoa6;
+	struct cp_bind b;
+};
+
+static void
+snap_take(struct world *w, struct snap *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < CAP; i++) {
+		const struct cp_mn *m = cp_mndb_get(cp_mndb(w->cp), i);
+
+		s[i].used = m != NULL;
+		if (m == NULL)
+			continue;
+		snprintf(s[i].id, sizeof(s[i].id), "%s", m->id);
+		s[i].hoa6 = m->hoa6;
+		s[i].b = *cp_bind_get(w->cp, i);
+	}
+}
+
+/* Every node of the snapshot is there again, with the same binding (a DAD wait excepted:
+ * the node repeats its BU). */
+static void
+snap_same(struct world *w, const struct snap *s, const char *why)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < CAP; i++) {
+		const struct cp_mn *m;
+		const struct cp_bind *b;
+
+		if (!s[i].used)
+			continue;
+		n++;
+		m = cp_mndb_find_id(cp_mndb(w->cp), s[i].id);
+		if (m == NULL || memcmp(&m->hoa6, &s[i].hoa6, 16) != 0)
+			violation("%s, yet node %s is gone or changed", why, s[i].id);
+		b = cp_bind_get(w->cp, m->idx);
+		if (s[i].b.state == CP_BIND_ACTIVE && !same_binding(&s[i].b, b))
+			violation("%s, yet the binding of %s changed", why, s[i].id);
+	}
+	if (n != cp_mndb_count(cp_mndb(w->cp)))
+		violation("%s, yet there are %u nodes instead of %u", why,
+			  cp_mndb_count(cp_mndb(w->cp)), n);
+}
+
 static void
 op_reload(struct world *w, struct in *in)
 {
+	static struct snap before[CAP];
 	struct file f = w->file;
 	struct cp_reconf_report rep = { 0 };
 	struct ha_cfg *nc;
-	uint32_t before = cp_mndb_count(cp_mndb(w->cp)), e, k;
+	uint32_t e, k;
 	uint8_t how = take(in);
+	char err[256] = "";
 	int rc;
 
 	f.mask ^= take(in);
@@ -575,13 +634,13 @@ op_reload(struct world *w, struct in *in)
 	     nc == NULL ? " (file refused by the loader)" : "");
 	if (nc == NULL)
 		return;
-	rc = cp_reconfigure(w->cp, w->cfg, nc, w->now, &rep);
+	snap_take(w, before);
+	rc = cp_reconfigure(w->cp, w->cfg, nc, w->now, &rep, err, sizeof(err));
 	if (rc != 0) {
-		/* refused: nothing changed */
-		if (cp_mndb_count(cp_mndb(w->cp)) != before)
-			violation("refused reload changed the number of nodes");
+		note("  refused: %s", err);
 		cfg_free(nc);
-		note("  refused");
+		if (!off_reload)
+			snap_same(w, before, "reload refused");
 		return;
 	}
 	for (e = 0; e < nc->n_mns; e++)
@@ -591,8 +650,7 @@ op_reload(struct world *w, struct in *in)
 			cfg_mn_instance(&nc->mns[e], k, &one);
 			if (!off_reload && !node_matches(w, &one))
 				violation("reload answered OK, yet node %s of the file is not there "
-					  "as the file says (%lu failed)", one.id,
-					  (unsigned long)rep.failed);
+					  "as the file says", one.id);
 		}
 	cfg_free(w->cfg);
 	w->cfg = nc;
@@ -605,7 +663,8 @@ static void
 op_mn_add(struct world *w, struct in *in)
 {
 	uint8_t r = take(in) % N_RT, b = take(in), c = take(in);
-	struct tmpl t = { .hoa6 = b % N_TMPL, .hoa4 = (uint8_t)((b >> 3) % 6),
+	struct tmpl t = { .hoa6 = (b & 0x80) ? b % N_TMPL : N_TMPL + r,
+			  .hoa4 = (uint8_t)((b >> 3) % 6),
 			  .spi_in = (c & 1) ? 0x1001 + (c >> 1) % 8 : 0,
 			  .mr = (c & 0x10) != 0, .mnp6 = (c & 0x10) ? (c >> 5) : 0 };
 	struct cfg_status *st = calloc(1, sizeof(*st));
@@ -618,11 +677,9 @@ op_mn_add(struct world *w, struct in *in)
 	snprintf(t.id, sizeof(t.id), "rt%u", r);
 	node_text(text, sizeof(text), &t);
 	if (cfg_parse_mn_text(cp_cfg(w->cp), text, &mn, st) == 0)
-		rc = cp_mn_add(w->cp, &mn, NULL);
+		rc = cp_mn_add_rt(w->cp, &mn, NULL);
 	free(st);
 	note("mn-add %s hoa6 %s hoa4 %u spi 0x%x: %d", t.id, hoa6s[t.hoa6], t.hoa4, t.spi_in, rc);
-	if (rc == 0)
-		w->rt_added[r] = true;
 }
 
 static void
@@ -650,6 +707,11 @@ op_sa(struct world *w, struct in *in)
 			slots[3] = &o->sa_pay_out;
 			for (j = 0; j < 4; j++)
 				if (*slots[j] != CP_SA_NONE && *sa_spi(o, slots[j]) == sa.spi) {
+					struct cfg_sa gone = { .spi = sa.spi, .dir = j % 2 ? CFG_SA_OUT :
+							       CFG_SA_IN, .role = j < 2 ?
+							       CFG_SA_SIGNALLING : CFG_SA_PAYLOAD };
+
+					cp_mn_rt_sa(w->cp, o->idx, &gone, false);
 					sa_drop(o, slots[j]);
 					cp_mn_republish(w->cp, o->idx);
 					rc = 0;
@@ -661,8 +723,10 @@ op_sa(struct world *w, struct in *in)
 	if (m == NULL)
 		return;
 	rc = sa_one(m, &sa);
-	if (rc == 0)
+	if (rc == 0) {
+		cp_mn_rt_sa(w->cp, m->idx, &sa, true);
 		cp_mn_republish(w->cp, m->idx);
+	}
 	note("sa-add %s 0x%x dir %u role %u: %d", m->id, sa.spi, sa.dir, sa.role, rc);
 }
 

@@ -249,14 +249,17 @@ static struct cp_case cases[] = {
 	/* ------------------------------------------------ IPv4 home addresses */
 	CASE("v4_static_address", POL_LAB,
 	     S(.mn = "mn1", .seq = 1, .path = P4_NAT, .coa = "203.0.113.9", .n_v4 = 1,
+	       .protect = true, .sa_hoa = "2001:db8:1::101",
 	       .v4 = { { "192.0.2.101", 32, false } }, .ba = 0, .n_ack = 1, .ack_status = 0,
 	       .ack_plen = 32, .ack_addr = "192.0.2.101", .bc_hoa4 = "192.0.2.101")),
 	CASE("v4_static_wrong_address_130", POL_LAB,
 	     S(.mn = "mn1", .seq = 1, .path = P4_NAT, .coa = "203.0.113.9", .n_v4 = 1,
+	       .protect = true, .sa_hoa = "2001:db8:1::101",
 	       .v4 = { { "192.0.2.99", 32, false } }, .ba = 0, .ack_status = 130, .ack_plen = 0,
 	       .ack_addr = "0.0.0.0", .bc = BC_ANY, .bc_hoa4 = "none")),
 	CASE("v4_zero_gives_static_address", POL_LAB,
 	     S(.mn = "mn1", .seq = 1, .path = P6, .coa = "2001:db8:b::5", .n_v4 = 1,
+	       .protect = true, .sa_hoa = "2001:db8:1::101",
 	       .v4 = { { "0.0.0.0", 32, false } }, .ba = 0, .ack_status = 0,
 	       .ack_addr = "192.0.2.101", .bc_hoa4 = "192.0.2.101")),
 	CASE("v4_dynamic_allocated_and_kept", POL_LAB,
@@ -274,7 +277,7 @@ static struct cp_case cases[] = {
 	       .v4 = { { "0.0.0.0", 0, false } }, .ba = 0, .ack_status = 131, .ack_plen = 0)),
 	CASE("v4_multicast_address_131", POL_LAB,
 	     S(.mn = "mn1", .seq = 1, .path = P4_NAT, .coa = "203.0.113.9", .n_v4 = 1,
-	       .v4 = { { "224.0.0.5", 32, false } }, .ba = 0, .ack_status = 131)),
+	       .protect = true, .sa_hoa = "2001:db8:1::101", .v4 = { { "224.0.0.5", 32, false } }, .ba = 0, .ack_status = 131)),
 	CASE("v4_for_ipv6_only_node_129", POL_LAB,
 	     S(.mn = "mn3", .seq = 1, .path = P4_NAT, .coa = "203.0.113.9", .n_v4 = 1,
 	       .v4 = { { "0.0.0.0", 32, false } }, .ba = 0, .ack_status = 129,
@@ -390,6 +393,13 @@ static struct cp_case cases[] = {
 	/* ------------------------------------------------ IPsec policy */
 	CASE("ipsec_required_unprotected_dropped", POL_IPSEC,
 	     S(.mn = "mn1", .seq = 1, .path = P6, .coa = "2001:db8:b::5",
+	       .discard = CP_DISCARD_UNPROTECTED, .txs = 0, .bc = BC_NONE)),
+	/* R6275 §5.1: a node that has a signalling SA is always protected, whatever the
+	 * (lab-only) policy allows for nodes without one */
+	CASE("sa_node_unprotected_bu_dropped_even_in_lab", POL_LAB,
+	     S(.mn = "mn1", .seq = 1, .path = P6, .coa = "2001:db8:b::5",
+	       .discard = CP_DISCARD_UNPROTECTED, .txs = 0, .bc = BC_NONE),
+	     S(.mn = "mn1", .seq = 2, .path = P4_NAT, .coa = "203.0.113.9",
 	       .discard = CP_DISCARD_UNPROTECTED, .txs = 0, .bc = BC_NONE)),
 	CASE("ipsec_sa_of_another_hoa_133", POL_IPSEC,
 	     S(.mn = "mn1", .seq = 1, .path = P6, .coa = "2001:db8:b::5", .protect = true,
@@ -871,4 +881,35 @@ Test(cp_natd, heuristic_records_only_a_new_outer_source)
 	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.10"), 40000));
 	b.state = CP_BIND_HOLD;
 	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.9"), 40000));
+}
+
+/* RFC 5555 §5: an IPv4 home address maps to one IPv6 home address. A node added with another
+ * node's static address is refused; once that node is gone the address can be given again. */
+Test(cp_mndb, static_ipv4_home_address_belongs_to_one_node)
+{
+	struct cfg_status st;
+	struct ha_cfg *cfg = cfg_load_string(h_conf, "h.conf", &st);
+	struct cp *cp;
+	struct cfg_mn c;
+	uint32_t idx;
+
+	cr_assert_not_null(cfg, "%s", st.errors[0]);
+	memset(&h_rec, 0, sizeof(h_rec));
+	cp = cp_create(cfg, &h_ops);
+	cr_assert_not_null(cp);
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "intruder");
+	c.count = 1;
+	c.hoa6 = h6("2001:db8:1::150");
+	c.hoa4_mode = CFG_HOA4_STATIC;
+	c.hoa4 = h4("192.0.2.101");                 /* mn1's */
+	cr_assert_eq(cp_mn_add(cp, &c, &idx), -EEXIST);
+	cr_assert_null(cp_mndb_find_id(cp_mndb(cp), "intruder"));
+	cr_assert_str_eq(cp_mndb_find4(cp_mndb(cp), c.hoa4)->id, "mn1");
+	cr_assert_eq(cp_mn_del(cp, cp_mndb_find_id(cp_mndb(cp), "mn1")->idx, 0), 0);
+	cr_assert_null(cp_mndb_find4(cp_mndb(cp), c.hoa4));
+	cr_assert_eq(cp_mn_add(cp, &c, &idx), 0);
+	cr_assert_str_eq(cp_mndb_find4(cp_mndb(cp), c.hoa4)->id, "intruder");
+	cp_free(cp);
+	cfg_free(cfg);
 }
