@@ -41,6 +41,7 @@
 	_(HAO, "hao", "traffic with a Home Address option")                             \
 	_(NEIGH_MISS, "neighbor_unresolved", "next hop unresolved and the hold queue full") \
 	_(PUNT_FULL, "punt_ring_full", "control plane busy: punt ring full")             \
+	_(PUNT_LIMITED, "punt_ratelimited", "punt kind over its rate (signalling is exempt)") \
 	_(TX_FULL, "tx_full", "TX queue full")                                          \
 	_(NO_MBUF, "no_mbuf", "mbuf pool empty")
 

@@ -346,6 +346,7 @@ cfg_defaults(struct ha_cfg *cfg)
 	cfg->dp.rx_desc = 1024;
 	cfg->dp.tx_desc = 1024;
 	cfg->dp.punt_ring = 1024;
+	cfg->dp.punt_rate = 10000;
 	cfg->dp.esp_ring = 1024;
 	snprintf(cfg->dp.crypto_device, sizeof(cfg->dp.crypto_device), "crypto_aesni_mb0");
 	cfg->ha.ipv4_lease = 86400;
@@ -751,7 +752,8 @@ parse_policy(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root
 
 static const char *const cap_keys[] = { "bindings", "sas", "prefixes", NULL };
 static const char *const dp_keys[] = {
-	"burst", "mbufs", "rx_desc", "tx_desc", "punt_ring", "esp_ring", "crypto_device", NULL
+	"burst", "mbufs", "rx_desc", "tx_desc", "punt_ring", "punt_rate", "esp_ring",
+	"crypto_device", NULL
 };
 
 static bool
@@ -787,6 +789,8 @@ parse_capacity_dataplane(struct cfg_ctx *c, struct ha_cfg *cfg, const config_set
 			else
 				cfg->dp.punt_ring = (uint32_t)v;
 		}
+		/* 0: no limit (benchmarks that register a million nodes in a second) */
+		GET_UINT(c, g, "dataplane", "punt_rate", 0, 1000000, cfg->dp.punt_rate);
 		if (get_int(c, g, "dataplane", "esp_ring", false, 64, 65536, &v) == 0) {
 			if (!is_pow2(v))
 				cfg_err(c, config_setting_get_member(g, "esp_ring"),
@@ -929,6 +933,13 @@ parse_sa(struct cfg_ctx *c, struct cfg_mn *mn, const config_setting_t *s, const 
 				"\"%s\" is not one of null, aes-128-gcm, aes-256-gcm, "
 				"aes-128-cbc-hmac-sha1, aes-128-cbc-hmac-sha256", str);
 			ok = false;
+		} else if (alg_table[i].alg == CFG_ALG_NULL && sa->role == CFG_SA_SIGNALLING) {
+			/* R6275 §5.1, R4877 §4.3: BU/BA need a non-NULL authentication */
+			path_join(kpath, path, "algorithm");
+			cfg_err(c, config_setting_get_member(s, "algorithm"), kpath,
+				"a signalling SA needs authentication (RFC 6275 §5.1); \"null\" is "
+				"for payload SAs in tests");
+			ok = false;
 		} else {
 			sa->alg = alg_table[i].alg;
 			parse_key(c, s, path, "key", alg_table[i].key_len, sa->key, CFG_KEY_MAX,
@@ -1016,6 +1027,38 @@ check_block(struct cfg_ctx *c, const struct ha_cfg *cfg, const struct cfg_mn *mn
 		if ((uint64_t)mn->sas[i].spi + mn->count - 1 > 0xffffffffULL)
 			cfg_err(c, cs, kpath, "SPI 0x%x + %u passes 0xffffffff", mn->sas[i].spi,
 				mn->count - 1);
+}
+
+/*
+ * A mobile network is the router's alone (RFC 3963 §6.2): an IPv6 one is never part of a
+ * home prefix (the home link's addresses are the home agent's to defend), an IPv4 one never
+ * part of the dynamic pool.
+ */
+static void
+check_mnp_space(struct cfg_ctx *c, const struct ha_cfg *cfg, const struct cfg_mn *mn,
+		const config_setting_t *s, const char *path)
+{
+	const config_setting_t *ps = config_setting_get_member(s, "prefixes");
+	char kpath[PATH_LEN], a[HA_ADDR_STRLEN], b[HA_ADDR_STRLEN];
+	unsigned int i, j;
+
+	path_join(kpath, path, "prefixes");
+	for (i = 0; i < mn->n_prefixes6; i++)
+		for (j = 0; j < cfg->ha.n_prefixes6; j++)
+			if (ha_prefix6_overlaps(&mn->prefixes6[i], &cfg->ha.prefixes6[j]))
+				cfg_err(c, ps, kpath, "%s/%u overlaps the home prefix %s/%u",
+					ha_addr6_str(&mn->prefixes6[i].addr, a, sizeof(a)),
+					mn->prefixes6[i].len,
+					ha_addr6_str(&cfg->ha.prefixes6[j].addr, b, sizeof(b)),
+					cfg->ha.prefixes6[j].len);
+	for (i = 0; i < mn->n_prefixes4; i++)
+		for (j = 0; j < cfg->ha.n_pools; j++)
+			if (ha_prefix4_overlaps(&mn->prefixes4[i], &cfg->ha.pools[j]))
+				cfg_err(c, ps, kpath, "%s/%u overlaps home_agent.ipv4_pool %s/%u",
+					ha_addr4_str(mn->prefixes4[i].addr, a, sizeof(a)),
+					mn->prefixes4[i].len,
+					ha_addr4_str(cfg->ha.pools[j].addr, b, sizeof(b)),
+					cfg->ha.pools[j].len);
 }
 
 void
@@ -1120,6 +1163,7 @@ parse_mn(struct cfg_ctx *c, struct ha_cfg *cfg, struct cfg_mn *mn, const config_
 		cfg_err(c, config_setting_get_member(s, "prefixes"), kpath,
 			"mobile network prefixes need mobile_router = true");
 	}
+	check_mnp_space(c, cfg, mn, s, path);
 	if (mn->mobile_router && !cfg->policy.mobile_routers) {
 		path_join(kpath, path, "mobile_router");
 		cfg_err(c, config_setting_get_member(s, "mobile_router"), kpath,
@@ -1248,6 +1292,92 @@ check_block_overlaps(struct cfg_ctx *c, const struct ha_cfg *cfg, const config_s
 	}
 }
 
+/* A mobile network prefix (an IPv4 one as ::ffff:a.b.c.d/(96 + len)) and its node. */
+struct mnp_key {
+	struct ha_prefix6 p;
+	unsigned int mn;
+};
+
+static const char *
+mnp_str(const struct ha_prefix6 *p, char *buf, size_t len)
+{
+	char a[HA_ADDR_STRLEN];
+
+	if (p->len >= 96 && IN6_IS_ADDR_V4MAPPED(&p->addr))
+		snprintf(buf, len, "%s/%u", ha_addr4_str(p->addr.s6_addr32[3], a, sizeof(a)),
+			 p->len - 96);
+	else
+		snprintf(buf, len, "%s/%u", ha_addr6_str(&p->addr, a, sizeof(a)), p->len);
+	return buf;
+}
+
+static int
+mnp_cmp(const void *a, const void *b)
+{
+	const struct mnp_key *x = a, *y = b;
+	int r = memcmp(&x->p.addr, &y->p.addr, 16);
+
+	if (r != 0)
+		return r;
+	if (x->p.len != y->p.len)
+		return x->p.len - y->p.len;
+	return x->mn < y->mn ? -1 : x->mn > y->mn;
+}
+
+/*
+ * Two routers' prefixes never overlap (RFC 3963 §6.2: a prefix leads to one router). Sorted
+ * by address then length, a prefix's overlaps are the ones right after it that it contains.
+ */
+static void
+check_mnp_overlaps(struct cfg_ctx *c, const struct ha_cfg *cfg, const config_setting_t *list)
+{
+	struct mnp_key *k;
+	size_t n = 0, i, j;
+	char path[PATH_LEN], a[HA_ADDR_STRLEN + 4], b[HA_ADDR_STRLEN + 4];
+	unsigned int m, p;
+
+	for (m = 0; m < cfg->n_mns; m++)
+		n += cfg->mns[m].n_prefixes6 + cfg->mns[m].n_prefixes4;
+	if (n == 0)
+		return;
+	k = calloc(n, sizeof(*k));
+	if (k == NULL) {
+		cfg_err(c, list, "mobile_nodes", "out of memory");
+		return;
+	}
+	n = 0;
+	for (m = 0; m < cfg->n_mns; m++) {
+		const struct cfg_mn *mn = &cfg->mns[m];
+
+		for (p = 0; p < mn->n_prefixes6; p++)
+			k[n++] = (struct mnp_key){ mn->prefixes6[p], m };
+		for (p = 0; p < mn->n_prefixes4; p++) {
+			struct mnp_key *x = &k[n++];
+
+			*x = (struct mnp_key){ .p.len = (uint8_t)(96 + mn->prefixes4[p].len),
+					       .mn = m };
+			x->p.addr.s6_addr[10] = x->p.addr.s6_addr[11] = 0xff;
+			memcpy(&x->p.addr.s6_addr[12], &mn->prefixes4[p].addr, 4);
+		}
+	}
+	qsort(k, n, sizeof(*k), mnp_cmp);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n && ha_prefix6_contains(&k[i].p, &k[j].p.addr); j++) {
+			const struct mnp_key *mine = k[i].mn > k[j].mn ? &k[i] : &k[j];
+			const struct mnp_key *theirs = mine == &k[i] ? &k[j] : &k[i];
+
+			if (k[i].mn == k[j].mn)
+				continue;
+			path_index(path, "mobile_nodes", mine->mn);
+			cfg_err(c, config_setting_get_elem(list, mine->mn), path,
+				"mobile network prefix %s overlaps %s of mobile node \"%s\" "
+				"(line %d)", mnp_str(&mine->p, a, sizeof(a)),
+				mnp_str(&theirs->p, b, sizeof(b)), cfg->mns[theirs->mn].id,
+				cfg->mns[theirs->mn].line);
+		}
+	free(k);
+}
+
 static void
 check_mn_duplicates(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *list)
 {
@@ -1277,6 +1407,7 @@ check_mn_duplicates(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_
 	}
 	qsort(keys, n, sizeof(*keys), dup_cmp);
 	check_block_overlaps(c, cfg, list);
+	check_mnp_overlaps(c, cfg, list);
 	for (i = 1; i < n; i++) {
 		const struct dup_key *a = &keys[i - 1], *b = &keys[i];
 		const struct cfg_mn *first = &cfg->mns[a->mn];

@@ -96,7 +96,9 @@ struct cfg_dataplane {
 	uint32_t mbufs;     /**< 0: sized from ports, queues and descriptors */
 	uint16_t rx_desc;
 	uint16_t tx_desc;
-	uint32_t punt_ring; /**< entries of each worker -> control plane ring */
+	uint32_t punt_ring; /**< entries of each worker -> control plane ring (two: signalling
+			     *   and the rest) */
+	uint32_t punt_rate; /**< non-signalling punts per second, per kind and worker */
 	uint32_t esp_ring;  /**< entries of each worker's ring of ESP steered to it by SPI */
 	char crypto_device[CFG_DEVICE_MAX]; /**< cryptodev for rte_ipsec (CPU crypto) */
 };

@@ -49,6 +49,11 @@ cp_mn_add_rt(struct cp *cp, const struct cfg_mn *c, uint32_t *idx)
 
 	if (copy == NULL)
 		return -ENOMEM;
+	/* a file is checked as a whole by the loader; one node at a time, against the rest */
+	if (cp_mndb_prefix_clash(cp->db, c) != NULL) {
+		free(copy);
+		return -EEXIST;
+	}
 	*copy = *c;
 	rc = cp_mn_add(cp, c, &i);
 	if (rc != 0) {

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,19 +19,56 @@
 #include "ha_log.h"
 
 #define REQ_MAX 8192
-#define REQ_WAIT_MS 200               /* a client gets this long to send its line */
-#define CLIENTS_PER_PASS 4
+#define CONN_DEADLINE_MS 2000         /* to send its line and take the answer */
+#define CONNS 8                       /* clients served at once */
+
+/* ------------------------------------------------------------------ replies */
+
+struct reply {
+	char buf[4096];
+	size_t len;
+};
+
+/*
+ * One client: it sends its line, gets its answer, and is closed. Nothing here waits: each
+ * pass of the control loop reads what has arrived and writes what the socket takes, so a
+ * client that trickles bytes or never reads holds only its own slot, until its deadline.
+ */
+enum conn_state { CONN_FREE, CONN_READING, CONN_WRITING };
+
+struct conn {
+	int fd;
+	uint8_t state;                /* enum conn_state */
+	uint64_t deadline_ms;
+	size_t len;                   /* request bytes read */
+	size_t sent;                  /* answer bytes written */
+	char *req;                    /* REQ_MAX bytes */
+	struct reply *r;
+};
 
 struct cp_ctl {
 	int fd;
 	char path[108];
+	struct conn conn[CONNS];
+	uint64_t timeouts;            /* clients closed at their deadline */
 };
+
+static void
+conn_close(struct conn *k)
+{
+	close(k->fd);
+	free(k->req);
+	free(k->r);
+	memset(k, 0, sizeof(*k));
+	k->fd = -1;
+}
 
 struct cp_ctl *
 cp_ctl_create(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct cp_ctl *c;
+	unsigned int i;
 
 	if (strlen(path) >= sizeof(a.sun_path)) {
 		CP_LOG(ERR, "control socket %s: path too long", path);
@@ -41,6 +77,8 @@ cp_ctl_create(const char *path)
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
+	for (i = 0; i < CONNS; i++)
+		c->conn[i].fd = -1;
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	unlink(path);
@@ -59,21 +97,19 @@ cp_ctl_create(const char *path)
 void
 cp_ctl_free(struct cp_ctl *c)
 {
+	unsigned int i;
+
 	if (c == NULL)
 		return;
+	for (i = 0; i < CONNS; i++)
+		if (c->conn[i].state != CONN_FREE)
+			conn_close(&c->conn[i]);
 	if (c->fd >= 0) {
 		close(c->fd);
 		unlink(c->path);
 	}
 	free(c);
 }
-
-/* ------------------------------------------------------------------ replies */
-
-struct reply {
-	char buf[4096];
-	size_t len;
-};
 
 static void __attribute__((format(printf, 2, 3)))
 say(struct reply *r, const char *fmt, ...)
@@ -140,6 +176,9 @@ cmd_mn_add(struct ha_app *app, const char *arg, struct reply *r)
 		   (m = cp_mndb_find4(cp_mndb(app->cp), mn.hoa4)) != NULL) {
 		say(r, "ERR IPv4 home address %s belongs to mobile node %s\n",
 		    ha_addr4_str(mn.hoa4, buf, sizeof(buf)), m->id);
+	} else if ((m = cp_mndb_prefix_clash(cp_mndb(app->cp), &mn)) != NULL) {
+		say(r, "ERR a mobile network prefix of %s overlaps one of mobile node %s\n", mn.id,
+		    m->id);
 	} else if ((rc = cp_mn_add_rt(app->cp, &mn, &idx)) != 0) {
 		say(r, "ERR mobile node %s: %s\n", mn.id, rc == -EEXIST ?
 		    "an address, prefix or SPI of it is already in use" : rc == -ENOSPC ?
@@ -286,54 +325,112 @@ dispatch(struct ha_app *app, char *req, struct reply *r)
 		    req);
 }
 
-/* Read one request line from a client, bounded in size and time. */
-static int
-read_line(int fd, char *buf, size_t cap)
+static void
+conn_accept(struct cp_ctl *c, uint64_t now)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	size_t len = 0;
+	unsigned int i;
 
-	while (len + 1 < cap) {
-		ssize_t n;
+	for (i = 0; i < CONNS; i++) {
+		struct conn *k = &c->conn[i];
+		int fd;
 
-		if (poll(&p, 1, REQ_WAIT_MS) <= 0)
-			return -1;
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (memchr(buf, '\n', len) != NULL)
-			break;
+		if (k->state != CONN_FREE)
+			continue;
+		fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;             /* nobody waiting: the usual case, nothing allocated */
+		k->fd = fd;
+		k->req = malloc(REQ_MAX);
+		k->r = calloc(1, sizeof(*k->r));
+		if (k->req == NULL || k->r == NULL) {
+			say_oom(fd);
+			conn_close(k);
+			continue;
+		}
+		k->state = CONN_READING;
+		k->deadline_ms = now + CONN_DEADLINE_MS;
 	}
-	buf[len] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return len > 0 ? 0 : -1;
+}
+
+/* Read what has arrived; a whole line (or the client's end of sending) is a request. */
+static void
+conn_read(struct conn *k, struct ha_app *app)
+{
+	bool done = false;
+
+	for (;;) {
+		ssize_t n = read(k->fd, k->req + k->len, REQ_MAX - 1 - k->len);
+
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0) {
+			done = true;        /* end of the request (or an error) */
+			break;
+		}
+		k->len += (size_t)n;
+		if (memchr(k->req, '\n', k->len) != NULL || k->len + 1 >= REQ_MAX) {
+			done = true;
+			break;
+		}
+	}
+	if (!done)
+		return;
+	k->req[k->len] = '\0';
+	k->req[strcspn(k->req, "\r\n")] = '\0';
+	if (k->req[0] != '\0')
+		dispatch(app, k->req, k->r);
+	else
+		say(k->r, "ERR no request line\n");
+	k->state = CONN_WRITING;
+}
+
+/* Write what the socket takes; closed when all is out. */
+static bool
+conn_write(struct conn *k)
+{
+	while (k->sent < k->r->len) {
+		ssize_t n = write(k->fd, k->r->buf + k->sent, k->r->len - k->sent);
+
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;
+		if (n <= 0)
+			return true;        /* gone: nothing more to do */
+		k->sent += (size_t)n;
+	}
+	return true;
+}
+
+uint64_t
+cp_ctl_timeouts(const struct cp_ctl *c)
+{
+	return c != NULL ? c->timeouts : 0;
 }
 
 void
 cp_ctl_poll(struct cp_ctl *c, struct ha_app *app)
 {
-	unsigned int k;
+	uint64_t now;
+	unsigned int i;
 
-	for (k = 0; c != NULL && k < CLIENTS_PER_PASS; k++) {
-		int fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC);
-		char *req;
-		struct reply *r;
+	if (c == NULL)
+		return;
+	now = ha_app_now_ms(app);
+	conn_accept(c, now);
+	for (i = 0; i < CONNS; i++) {
+		struct conn *k = &c->conn[i];
 
-		if (fd < 0)
-			return;             /* nobody waiting: the usual case, nothing allocated */
-		req = malloc(REQ_MAX);
-		r = calloc(1, sizeof(*r));
-		if (req == NULL || r == NULL)
-			say_oom(fd);
-		else if (read_line(fd, req, REQ_MAX) == 0)
-			dispatch(app, req, r);
-		else
-			say(r, "ERR no request line\n");
-		if (r != NULL && write(fd, r->buf, r->len) < 0)
-			CP_LOG(DEBUG, "control socket: reply not sent: %s", strerror(errno));
-		close(fd);
-		free(req);
-		free(r);
+		if (k->state == CONN_READING)
+			conn_read(k, app);
+		if (k->state == CONN_WRITING && conn_write(k)) {
+			conn_close(k);
+			continue;
+		}
+		if (k->state != CONN_FREE && now >= k->deadline_ms) {
+			/* a client that does not send its line, or does not read its answer */
+			if (k->state == CONN_READING && write(k->fd, "ERR timeout\n", 12) < 0)
+				CP_LOG(DEBUG, "control socket: client gone at its deadline");
+			c->timeouts++;
+			conn_close(k);
+		}
 	}
 }

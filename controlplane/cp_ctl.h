@@ -12,12 +12,17 @@
 #ifndef CP_CTL_H
 #define CP_CTL_H
 
+#include <stdint.h>
+
 struct ha_app;
 struct cp_ctl;
 
 /** Listen on path. @return NULL (logged) when the socket cannot be made. */
 struct cp_ctl *cp_ctl_create(const char *path);
 void cp_ctl_free(struct cp_ctl *c);
+
+/** Clients closed at their deadline (a line not sent, an answer not read, in 2 s). */
+uint64_t cp_ctl_timeouts(const struct cp_ctl *c);
 
 /** Serve the pending requests (non-blocking accept; each request is bounded). */
 void cp_ctl_poll(struct cp_ctl *c, struct ha_app *app);

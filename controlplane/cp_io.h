@@ -25,6 +25,10 @@ struct cp_io_stats {
 	uint64_t neigh_unresolved;    /**< held packets dropped: no answer */
 	uint64_t held;
 	uint64_t held_dropped;        /**< hold queue full */
+	uint64_t neigh_incomplete_full; /**< packets to a new next hop while too many are
+					 *   unresolved already (RFC 6583) */
+	uint64_t neigh_entries;       /**< neighbors tracked now */
+	uint64_t neigh_incomplete;    /**< of which unresolved */
 	uint64_t arp_sent;
 	uint64_t ns_sent;
 	uint64_t na_sent;
@@ -35,11 +39,13 @@ struct cp_io_stats {
 };
 
 /**
- * Set up over the data plane's context and ports; punt[w] is worker w's ring.
+ * Set up over the data plane's context and ports; punt[w] and sig[w] are worker w's rings
+ * (everything else, and signalling, which is served first).
  * @return NULL on failure.
  */
 struct cp_io *cp_io_create(const struct dp_ctx *ctx, const struct dp_port *ports,
-			   struct rte_ring *const *punt, unsigned int n_workers);
+			   struct rte_ring *const *punt, struct rte_ring *const *sig,
+			   unsigned int n_workers);
 void cp_io_free(struct cp_io *io);
 
 /** Bind the control plane (after cp_create, which needs the ops below). */

@@ -317,6 +317,36 @@ cp_mndb_find_id(struct cp_mndb *db, const char *id)
 	return found ? &db->mns[db->id_index[pos]] : NULL;
 }
 
+static bool
+prefixes_overlap(const struct cp_mn_prefixes *p, const struct cfg_mn *c)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < p->n6; i++)
+		for (j = 0; j < c->n_prefixes6; j++)
+			if (ha_prefix6_overlaps(&p->p6[i], &c->prefixes6[j]))
+				return true;
+	for (i = 0; i < p->n4; i++)
+		for (j = 0; j < c->n_prefixes4; j++)
+			if (ha_prefix4_overlaps(&p->p4[i], &c->prefixes4[j]))
+				return true;
+	return false;
+}
+
+struct cp_mn *
+cp_mndb_prefix_clash(struct cp_mndb *db, const struct cfg_mn *c)
+{
+	uint32_t i;
+
+	if (c->n_prefixes6 == 0 && c->n_prefixes4 == 0)
+		return NULL;
+	for (i = 0; i < db->capacity; i++)
+		if (db->mns[i].used && db->mns[i].pfx != NULL && strcmp(db->mns[i].id, c->id) != 0 &&
+		    prefixes_overlap(db->mns[i].pfx, c))
+			return &db->mns[i];
+	return NULL;
+}
+
 uint32_t
 cp_mndb_count(const struct cp_mndb *db)
 {

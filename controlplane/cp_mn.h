@@ -63,6 +63,9 @@ struct cp_mn *cp_mndb_find6(struct cp_mndb *db, const struct in6_addr *hoa6);
 /** The node whose static IPv4 home address is hoa4 (network order), or NULL. */
 struct cp_mn *cp_mndb_find4(struct cp_mndb *db, uint32_t hoa4);
 struct cp_mn *cp_mndb_find_id(struct cp_mndb *db, const char *id);
+/** A node other than c's id whose mobile network prefixes overlap c's, or NULL (a scan of
+ *  every node: run-time additions only). */
+struct cp_mn *cp_mndb_prefix_clash(struct cp_mndb *db, const struct cfg_mn *c);
 uint32_t cp_mndb_count(const struct cp_mndb *db);
 uint32_t cp_mndb_capacity(const struct cp_mndb *db);
 

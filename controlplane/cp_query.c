@@ -15,6 +15,7 @@
 
 #include <rte_telemetry.h>
 
+#include "cp_ctl.h"
 #include "cp_esp.h"
 #include "cp_pool.h"
 #include "cp_query.h"
@@ -276,6 +277,7 @@ cp_query_config(struct ha_app *app, const char *params, struct rte_tel_data *d)
 				  1000);
 	rte_tel_data_add_dict_u64(d, "reloads", app->reloads);
 	rte_tel_data_add_dict_u64(d, "reloads_refused", app->reloads_refused);
+	rte_tel_data_add_dict_u64(d, "control_socket_timeouts", cp_ctl_timeouts(app->ctl));
 	rte_tel_data_add_dict_u64(d, "ports", cfg->n_ports);
 	rte_tel_data_add_dict_u64(d, "routes", cfg->n_routes);
 	rte_tel_data_add_dict_u64(d, "mobile_nodes", cfg_mn_total(cfg));

@@ -134,6 +134,8 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 		cfg_free(nc);
 		return -1;
 	}
+	/* policy the workers apply themselves */
+	__atomic_store_n(&app->dps.ctx.icmp_rate, nc->policy.icmp_error_rate, __ATOMIC_RELAXED);
 	/* from now on every reader of the configuration sees the new one */
 	cp_telemetry_lock();
 	for (e = 0; e < app->n_ports; e++)

@@ -205,6 +205,35 @@ out:
 	return rc;
 }
 
+/* The control plane's packet I/O: punts, neighbors, what it sent. */
+static void
+tel_io(const struct ha_app *app, struct rte_tel_data *cpd)
+{
+	const struct cp_io_stats *io = cp_io_stats(app->io);
+	struct rte_tel_data *x = rte_tel_data_alloc();
+
+	if (x == NULL)
+		return;
+	rte_tel_data_start_dict(x);
+	rte_tel_data_add_dict_u64(x, "punted", io->punted);
+	rte_tel_data_add_dict_u64(x, "neighbors", io->neigh_entries);
+	rte_tel_data_add_dict_u64(x, "neighbors_incomplete", io->neigh_incomplete);
+	rte_tel_data_add_dict_u64(x, "neighbor_incomplete_full", io->neigh_incomplete_full);
+	rte_tel_data_add_dict_u64(x, "neighbors_learned", io->neigh_learned);
+	rte_tel_data_add_dict_u64(x, "neighbors_expired", io->neigh_expired);
+	rte_tel_data_add_dict_u64(x, "held", io->held);
+	rte_tel_data_add_dict_u64(x, "held_dropped", io->held_dropped);
+	rte_tel_data_add_dict_u64(x, "held_unresolved", io->neigh_unresolved);
+	rte_tel_data_add_dict_u64(x, "arp_sent", io->arp_sent);
+	rte_tel_data_add_dict_u64(x, "ns_sent", io->ns_sent);
+	rte_tel_data_add_dict_u64(x, "na_sent", io->na_sent);
+	rte_tel_data_add_dict_u64(x, "nat_port_changes", io->nat_port_changes);
+	rte_tel_data_add_dict_u64(x, "esp_refused", io->esp_refused);
+	rte_tel_data_add_dict_u64(x, "tx", io->tx);
+	rte_tel_data_add_dict_u64(x, "tx_errors", io->tx_errors);
+	rte_tel_data_add_dict_container(cpd, "io", x, 0);
+}
+
 static int
 tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
@@ -297,6 +326,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 							  cs->discards[i]);
 			rte_tel_data_add_dict_container(cpd, "discards", disc, 0);
 		}
+		tel_io(app, cpd);
 		rte_tel_data_add_dict_container(d, "control_plane", cpd, 0);
 	}
 out:

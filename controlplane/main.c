@@ -151,7 +151,7 @@ cp_init(struct ha_app *a)
 {
 	struct cp_ops ops = { 0 };
 
-	a->io = cp_io_create(&a->dps.ctx, a->ports, a->dps.punt, a->n_workers);
+	a->io = cp_io_create(&a->dps.ctx, a->ports, a->dps.punt, a->dps.sig, a->n_workers);
 	if (a->io == NULL)
 		return -ENOMEM;
 	cp_bcw_init(&a->bcw, a->bc, a->cfg, &ops);

@@ -46,7 +46,9 @@ struct dp_ctx {
 	struct in6_addr ha6;
 	uint32_t local4[DP_MAX_LOCAL];
 	struct in6_addr local6[DP_MAX_LOCAL];
-	uint32_t icmp_rate;           /**< ICMP errors per second per worker */
+	uint32_t icmp_rate;           /**< ICMP errors per second per worker (a reload may
+				       *   change it: read with __atomic_load_n) */
+	uint32_t punt_rate;           /**< non-signalling punts per second, per kind per worker */
 	struct dp_port_info port[CFG_MAX_PORTS];
 	struct bc *bc;
 	struct dp_fib *fib;

@@ -12,6 +12,7 @@
 #include "bc.h"
 #include "cfg.h"
 #include "dp_ctx.h"
+#include "dp_punt.h"
 #include "dp_sa.h"
 #include "ha_counters.h"
 
@@ -50,7 +51,10 @@ struct dp_lcore {
 	struct bc *bc;                 /**< shared tables; this worker is RCU reader rcu_tid */
 	unsigned int rcu_tid;
 	const struct dp_ctx *ctx;      /**< NULL: receive and count only (tests, benchmarks) */
-	struct rte_ring *punt;         /**< to the control plane */
+	struct rte_ring *punt;         /**< to the control plane: neighbor work, events */
+	struct rte_ring *sig;          /**< to the control plane: signalling, drained first */
+	uint64_t punt_tokens[DP_PUNT_KINDS]; /**< thousandths of a punt, per kind */
+	uint64_t punt_last_tsc[DP_PUNT_KINDS];
 	struct rte_eth_dev_tx_buffer *txb[CFG_MAX_PORTS];
 	uint64_t icmp_tokens;          /**< thousandths of an ICMP error */
 	uint64_t icmp_last_tsc;

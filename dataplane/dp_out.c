@@ -36,10 +36,42 @@ dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t 
 	rte_eth_tx_buffer(pi->port_id, lc->queue, lc->txb[port], m);
 }
 
+/*
+ * One token bucket per punt kind and worker (a second's worth of burst): a flood of one
+ * kind (packets to random addresses on the home link, spoofed NAT port changes) cannot
+ * crowd out the others, nor the control plane's time. Thousandths of a token, as icmp_allowed.
+ */
+static bool
+punt_admit(struct dp_lcore *lc, uint8_t kind)
+{
+	uint64_t now = rte_rdtsc(), rate = lc->ctx->punt_rate, cap = rate * 1000;
+	uint64_t *tok = &lc->punt_tokens[kind], dt = now - lc->punt_last_tsc[kind];
+
+	if (rate == 0)
+		return true;
+	/* a second or more since the last one fills the bucket; less, in proportion */
+	*tok = dt >= lc->tsc_hz ? cap : *tok + dt * rate / (lc->tsc_hz / 1000);
+	if (*tok > cap)
+		*tok = cap;
+	lc->punt_last_tsc[kind] = now;
+	if (*tok < 1000)
+		return false;
+	*tok -= 1000;
+	return true;
+}
+
 void
 dp_out_punt(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_event ev)
 {
-	if (lc->punt == NULL || rte_ring_sp_enqueue(lc->punt, m) != 0) {
+	uint8_t kind = dp_punt_meta(m)->kind;
+	struct rte_ring *r = dp_punt_is_signalling(kind) ? lc->sig : lc->punt;
+
+	if (kind >= DP_PUNT_KINDS || (!dp_punt_is_signalling(kind) && !punt_admit(lc, kind))) {
+		lc->stats.drops[HA_DROP_PUNT_LIMITED]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (r == NULL || rte_ring_sp_enqueue(r, m) != 0) {
 		lc->stats.drops[HA_DROP_PUNT_FULL]++;
 		rte_pktmbuf_free(m);
 		return;
@@ -113,11 +145,14 @@ too_big:
 static bool
 icmp_allowed(struct dp_lcore *lc)
 {
-	uint64_t now = rte_rdtsc(), rate = lc->ctx->icmp_rate, cap = rate * 1000;
+	uint64_t now = rte_rdtsc(), cap;
+	uint64_t rate = __atomic_load_n(&lc->ctx->icmp_rate, __ATOMIC_RELAXED);
 
+	cap = rate * 1000;
 	if (rate == 0)
 		return false;
-	lc->icmp_tokens += (now - lc->icmp_last_tsc) * rate * 1000 / lc->tsc_hz;
+	lc->icmp_tokens = now - lc->icmp_last_tsc >= lc->tsc_hz ? cap :
+			  lc->icmp_tokens + (now - lc->icmp_last_tsc) * rate / (lc->tsc_hz / 1000);
 	if (lc->icmp_tokens > cap)
 		lc->icmp_tokens = cap;
 	lc->icmp_last_tsc = now;

@@ -6,6 +6,7 @@
 #ifndef DP_PUNT_H
 #define DP_PUNT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -22,7 +23,16 @@ enum dp_punt_kind {
 	DP_PUNT_NAT_PORT,             /**< a valid flow from a new NAT port: report */
 	DP_PUNT_ESP,                  /**< ESP of a signalling SA, with where it came from */
 	DP_PUNT_ESP_NATT,             /**< authenticated UDP 4500 ESP from a new NAT mapping */
+	DP_PUNT_KINDS
 };
+
+/** Signalling (BUs, clear or in ESP) has a ring of its own that the control plane drains
+ *  first; everything else shares the other ring, each kind behind a token bucket. */
+static inline bool
+dp_punt_is_signalling(uint8_t kind)
+{
+	return kind == DP_PUNT_MH || kind == DP_PUNT_ESP;
+}
 
 struct dp_punt {
 	uint8_t kind;                 /**< enum dp_punt_kind */

@@ -54,6 +54,7 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 		return -EINVAL;
 	}
 	c->icmp_rate = cfg->policy.icmp_error_rate;
+	c->punt_rate = cfg->dp.punt_rate;
 	c->ha6 = cfg->ha.addr6;
 	c->has_ha4 = cfg->ha.has_addr4;
 	c->ha4 = cfg->ha.addr4;
@@ -100,8 +101,12 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 		snprintf(name, sizeof(name), "punt%u", w);
 		s->punt[w] = rte_ring_create(name, cfg->dp.punt_ring, socket,
 					     RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "sig%u", w);
+		s->sig[w] = rte_ring_create(name, cfg->dp.punt_ring, socket,
+					    RING_F_SP_ENQ | RING_F_SC_DEQ);
 		lc->ctx = c;
 		lc->punt = s->punt[w];
+		lc->sig = s->sig[w];
 		lc->seen_cap = cfg->cap.bindings;
 		lc->seen_s = rte_zmalloc_socket("dp_seen", sizeof(uint32_t) * lc->seen_cap, 0,
 						socket);
@@ -109,7 +114,7 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 						socket);
 		lc->mn_ctr = rte_zmalloc_socket("dp_mn_ctr", sizeof(lc->mn_ctr[0]) * lc->seen_cap,
 						RTE_CACHE_LINE_SIZE, socket);
-		if (s->punt[w] == NULL || lc->seen_s == NULL || lc->natt_s == NULL ||
+		if (s->punt[w] == NULL || s->sig[w] == NULL || lc->seen_s == NULL || lc->natt_s == NULL ||
 		    lc->mn_ctr == NULL ||
 		    dp_lcore_init_tx(lc, socket) != 0)
 			goto nomem;
@@ -138,11 +143,16 @@ dp_setup_fini(struct dp_setup *s, struct dp_lcore *workers)
 	unsigned int i;
 
 	for (i = 0; i < s->n_workers; i++) {
-		if (s->punt[i] != NULL) {
-			while (rte_ring_dequeue(s->punt[i], (void **)&m) == 0)
+		struct rte_ring **rings[] = { &s->punt[i], &s->sig[i] };
+		unsigned int k;
+
+		for (k = 0; k < RTE_DIM(rings); k++) {
+			if (*rings[k] == NULL)
+				continue;
+			while (rte_ring_dequeue(*rings[k], (void **)&m) == 0)
 				rte_pktmbuf_free(m);
-			rte_ring_free(s->punt[i]);
-			s->punt[i] = NULL;
+			rte_ring_free(*rings[k]);
+			*rings[k] = NULL;
 		}
 		if (s->ctx.esp_ring[i] != NULL) {
 			while (rte_ring_dequeue(s->ctx.esp_ring[i], (void **)&m) == 0)

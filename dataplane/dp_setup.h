@@ -17,7 +17,8 @@
 struct dp_setup {
 	struct dp_ctx ctx;
 	unsigned int n_workers;
-	struct rte_ring *punt[RTE_MAX_LCORE];
+	struct rte_ring *punt[RTE_MAX_LCORE];  /**< worker -> control plane: the rest */
+	struct rte_ring *sig[RTE_MAX_LCORE];   /**< worker -> control plane: signalling */
 };
 
 /** @return 0, or a negative errno with the reason logged. */

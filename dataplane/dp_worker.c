@@ -489,6 +489,8 @@ dp_lcore_init_tx(struct dp_lcore *lc, int socket)
 
 	lc->tsc_hz = rte_get_tsc_hz();
 	lc->icmp_last_tsc = rte_rdtsc();
+	for (i = 0; i < DP_PUNT_KINDS; i++)
+		lc->punt_last_tsc[i] = lc->icmp_last_tsc - lc->tsc_hz;   /* full buckets */
 	for (i = 0; i < lc->n_ports; i++) {
 		lc->txb[i] = rte_zmalloc_socket("dp_txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST_MAX), 0,
 						socket);

@@ -662,18 +662,26 @@ op_reload(struct world *w, struct in *in)
 static void
 op_mn_add(struct world *w, struct in *in)
 {
-	uint8_t r = take(in) % N_RT, b = take(in), c = take(in);
+	uint8_t r = take(in) % N_RT, b = take(in), c = take(in), from = take(in);
 	struct tmpl t = { .hoa6 = (b & 0x80) ? b % N_TMPL : N_TMPL + r,
 			  .hoa4 = (uint8_t)((b >> 3) % 6),
 			  .spi_in = (c & 1) ? 0x1001 + (c >> 1) % 8 : 0,
 			  .mr = (c & 0x10) != 0, .mnp6 = (c & 0x10) ? (c >> 5) : 0 };
 	struct cfg_status *st = calloc(1, sizeof(*st));
+	struct cp_mn *q = node_by(w, from);
 	char text[2048];
 	struct cfg_mn mn;
+	unsigned int i;
 	int rc = -1;
 
 	if (st == NULL)
 		return;
+	/* values taken from a node that is there: collisions are what the checks are for */
+	for (i = 0; q != NULL && (from & 0x80) && i < 4; i++)
+		if (q->hoa4_mode == CFG_HOA4_STATIC && q->hoa4 == a4(statics[i]))
+			t.hoa4 = (uint8_t)(2 + i);
+	if (q != NULL && (from & 0x40) && q->spi_sig_in != 0)
+		t.spi_in = q->spi_sig_in;
 	snprintf(t.id, sizeof(t.id), "rt%u", r);
 	node_text(text, sizeof(text), &t);
 	if (cfg_parse_mn_text(cp_cfg(w->cp), text, &mn, st) == 0)

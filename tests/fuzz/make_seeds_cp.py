@@ -30,9 +30,10 @@ def tick(minutes=0, tenths=0):
     return bytes([OP_TICK, 0x80 | minutes if minutes else tenths])
 
 
-def mn_add(r, hoa4_kind, spi_byte=0):
-    # hoa4 kind: 0 none, 1 dynamic, 2..5 static; own IPv6 home address (bit 7 clear)
-    return bytes([OP_MN_ADD, r, hoa4_kind << 3, spi_byte])
+def mn_add(r, hoa4_kind, spi_byte=0, like=0):
+    # hoa4 kind: 0 none, 1 dynamic, 2..5 static; own IPv6 home address (bit 7 clear);
+    # like: a node whose static IPv4 address (bit 7) or SPI (bit 6) to take
+    return bytes([OP_MN_ADD, r, hoa4_kind << 3, spi_byte, like])
 
 
 def seeds():

@@ -21,6 +21,8 @@
 #define H_HA6 "2001:db8:1::1"
 #define H_HA4 "198.51.100.1"
 #define H_MAX_TX 32
+#define H_SA_ALG "algorithm = \"aes-128-cbc-hmac-sha1\"; key = \"0x000102030405060708090a0b0c0d0e0f\"; " \
+	"auth_key = \"0x000102030405060708090a0b0c0d0e0f10111213\";"
 
 /* mn1 static IPv4 HoA with SAs; mn2, mn4-mn7 dynamic; mn3 IPv6 only; mr1 mobile router
  * with prefixes and IPv4 prefix delegation; mr2 mobile router without prefixes. */
@@ -39,8 +41,8 @@ static const char h_conf[] =
 	"capacity = { bindings = 64; sas = 64; prefixes = 64; };\n"
 	"mobile_nodes = (\n"
 	"  { id = \"mn1\"; hoa6 = \"2001:db8:1::101\"; hoa4 = \"192.0.2.101\"; sas = (\n"
-	"    { spi = 0x1001; direction = \"in\"; role = \"signalling\"; algorithm = \"null\"; },\n"
-	"    { spi = 0x2001; direction = \"out\"; role = \"signalling\"; algorithm = \"null\"; } ); },\n"
+	"    { spi = 0x1001; direction = \"in\"; role = \"signalling\"; " H_SA_ALG " },\n"
+	"    { spi = 0x2001; direction = \"out\"; role = \"signalling\"; " H_SA_ALG " } ); },\n"
 	"  { id = \"mn2\"; hoa6 = \"2001:db8:1::102\"; hoa4 = \"dynamic\"; },\n"
 	"  { id = \"mn3\"; hoa6 = \"2001:db8:1::103\"; },\n"
 	"  { id = \"mn4\"; hoa6 = \"2001:db8:1::104\"; hoa4 = \"dynamic\"; },\n"

@@ -276,6 +276,28 @@ static struct bad_case bad_cases[] = {
 	{ "second_signalling_in_sa", PORTS HA MN_OPEN "sas = ( " SA_GCM(0x1001, "in") ",\n"
 	  SA_GCM(0x1002, "in") " ); } );\n",
 	  "t.conf:7: mobile_nodes[0].sas[1]: a second signalling inbound SA (first at line 6)" },
+	{ "null_signalling_sa", PORTS HA MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
+	  "role = \"signalling\"; algorithm = \"null\"; } ); } );\n",
+	  "t.conf:6: mobile_nodes[0].sas[0].algorithm: a signalling SA needs authentication "
+	  "(RFC 6275 §5.1); \"null\" is for payload SAs in tests" },
+	{ "mnp_inside_home_prefix", PORTS HA MN_OPEN "mobile_router = true; "
+	  "prefixes = [ \"2001:db8:1:0:8000::/65\" ]; } );\n",
+	  "t.conf:6: mobile_nodes[0].prefixes: 2001:db8:1:0:8000::/65 overlaps the home prefix "
+	  "2001:db8:1::/64" },
+	{ "mnp_overlaps_another_router", PORTS HA
+	  "mobile_nodes = ( { id = \"r1\"; hoa6 = \"2001:db8:1::10\"; mobile_router = true; "
+	  "prefixes = [ \"2001:db8:100::/48\" ]; },\n"
+	  "  { id = \"r2\"; hoa6 = \"2001:db8:1::11\"; mobile_router = true; "
+	  "prefixes = [ \"2001:db8:100:5::/64\" ]; } );\n",
+	  "t.conf:7: mobile_nodes[1]: mobile network prefix 2001:db8:100:5::/64 overlaps "
+	  "2001:db8:100::/48 of mobile node \"r1\" (line 6)" },
+	{ "ipv4_mnp_overlaps_another_router", PORTS HA
+	  "mobile_nodes = ( { id = \"r1\"; hoa6 = \"2001:db8:1::10\"; mobile_router = true; "
+	  "prefixes = [ \"192.0.2.64/28\" ]; },\n"
+	  "  { id = \"r2\"; hoa6 = \"2001:db8:1::11\"; mobile_router = true; "
+	  "prefixes = [ \"192.0.2.64/26\" ]; } );\n",
+	  "t.conf:7: mobile_nodes[1]: mobile network prefix 192.0.2.64/26 overlaps "
+	  "192.0.2.64/28 of mobile node \"r1\" (line 6)" },
 	{ "prefixes_need_router", PORTS HA MN_OPEN "prefixes = [ \"2001:db8:100::/48\" ]; } );\n",
 	  "t.conf:6: mobile_nodes[0].prefixes: mobile network prefixes need mobile_router = true" },
 	{ "dynamic_without_pool", PORTS

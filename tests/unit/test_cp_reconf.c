@@ -364,3 +364,25 @@ Test(cp_reconf, reload_makes_the_running_set_match_the_file)
 	cr_assert_null(cp_mndb_find_id(cp_mndb(v.cp), "mn9"));
 	down(&v);
 }
+
+/* A router added at run time with a prefix inside a running router's is refused. */
+Test(cp_reconf, runtime_router_overlapping_prefix_refused)
+{
+	struct cfg_mn rt;
+	struct env v;
+
+	up(&v, conf_with(NULL, NULL));
+	memset(&rt, 0, sizeof(rt));
+	snprintf(rt.id, sizeof(rt.id), "rtr");
+	rt.count = 1;
+	rt.hoa6 = h6("2001:db8:1::301");
+	rt.mobile_router = true;
+	rt.n_prefixes6 = 1;
+	rt.prefixes6[0] = (struct ha_prefix6){ h6("2001:db8:100:9::"), 64 };   /* in mr1's */
+	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), -EEXIST);
+	cr_assert_str_eq(cp_mndb_prefix_clash(cp_mndb(v.cp), &rt)->id, "mr1");
+	rt.prefixes6[0] = (struct ha_prefix6){ h6("2001:db8:900::"), 48 };
+	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), 0);
+	invariants(&v);
+	down(&v);
+}
