@@ -11,10 +11,12 @@
 	_(TRUNCATED, "truncated", "packet shorter than its headers")                    \
 	_(MALFORMED, "malformed", "malformed header")                                   \
 	_(BAD_CSUM, "bad_checksum", "IPv4 header checksum wrong")                       \
+	_(BAD_UDP_CSUM, "bad_udp_checksum", "UDP 4191/4500 to the home agent: checksum wrong") \
 	_(NOT_FOR_US, "not_for_us", "destination MAC is not ours")                      \
 	_(ETHERTYPE, "ethertype", "EtherType not handled")                              \
 	_(MULTI_SEGMENT, "multi_segment", "multi-segment mbuf")                         \
 	_(FRAGMENT, "fragment_to_us", "fragment addressed to the home agent (no reassembly)") \
+	_(IP6_EXT, "ipv6_ext_header", "an extension header the home agent, as destination, refuses") \
 	_(LOCAL_UNHANDLED, "local_unhandled", "protocol to the home agent not served")  \
 	_(MULTICAST, "multicast", "multicast or broadcast not served")                   \
 	_(LINK_LOCAL, "link_local_dst", "link-local destination is never forwarded")     \
@@ -67,6 +69,7 @@
 	_(LOCAL_NA, "local_na", "NS answered for the home agent")                       \
 	_(ECHO, "echo_reply", "echo requests answered")                                 \
 	_(ICMP_SENT, "icmp_error_sent", "ICMP errors sent")                             \
+	_(FRAGMENTED, "fragmented", "IPv4 fragments made before encapsulation (no DF)")  \
 	_(ICMP_LIMITED, "icmp_error_ratelimited", "ICMP errors suppressed by the rate limit") \
 	_(NAT_KEEPALIVE, "nat_keepalive", "UDP 4500 NAT keepalives")                    \
 	_(NAT_PORT_CHANGE, "nat_port_change", "NAT source port changes reported")        \

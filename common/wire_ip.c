@@ -80,6 +80,10 @@ ip6_dstopts(const uint8_t *h, uint32_t hlen, uint16_t off, struct wire_ip6_info 
 			/* RFC 8200 §4.2: the two high bits say what to do with an unknown option. */
 			if ((type & 0xc0) != 0) {
 				info->err_off = (uint16_t)(off + i);
+				info->dst_icmp = (type & 0xc0) == 0x40 ? WIRE_IP6_PP_NONE :
+						 (type & 0xc0) == 0x80 ? WIRE_IP6_PP_SEND :
+						 WIRE_IP6_PP_UNLESS_MCAST;
+				info->dst_icmp_code = 2;
 				return WIRE_E_UNKNOWN_DSTOPT;
 			}
 			break;
@@ -87,6 +91,28 @@ ip6_dstopts(const uint8_t *h, uint32_t hlen, uint16_t off, struct wire_ip6_info 
 		i += 2u + olen;
 	}
 	return WIRE_E_OK;
+}
+
+/*
+ * A routing header (RFC 8200 §4.4): type 2 as RFC 6275 §6.4 has it; any other type only
+ * when no segment is left (else the destination answers pointing at the type).
+ */
+static enum wire_err
+ip6_routing(const uint8_t *h, uint16_t off, struct wire_ip6_info *info)
+{
+	if (h[2] == 2) {
+		if (info->has_rh2 || h[1] != 2 || h[3] != 1)
+			return WIRE_E_BAD_RH2;   /* exactly one address, one segment left */
+		info->has_rh2 = true;
+		info->rh2_off = (uint16_t)(off + 8);
+		return WIRE_E_OK;
+	}
+	if (h[3] == 0)
+		return WIRE_E_OK;
+	info->err_off = (uint16_t)(off + 2);
+	info->dst_icmp = WIRE_IP6_PP_SEND;
+	info->dst_icmp_code = 0;
+	return WIRE_E_RH_UNSUPPORTED;
 }
 
 enum wire_err
@@ -122,42 +148,29 @@ wire_ip6_parse(const uint8_t *p, size_t len, struct wire_ip6_info *info)
 		if (nh != WIRE_PROTO_HOPOPT && nh != WIRE_PROTO_DSTOPTS &&
 		    nh != WIRE_PROTO_ROUTING && nh != WIRE_PROTO_FRAGMENT)
 			break;
-		if (info->n_ext >= WIRE_IP6_MAX_EXT)
-			return WIRE_E_EXT_CHAIN;
 		if (off + 8 > end)
 			return WIRE_E_TRUNCATED;
 		hlen = nh == WIRE_PROTO_FRAGMENT ? 8 : (h[1] + 1u) * 8;
 		if (off + hlen > end)
 			return WIRE_E_TRUNCATED;
-		switch (nh) {
-		case WIRE_PROTO_HOPOPT:
-			/* RFC 8200 §4.1: only immediately after the IPv6 header. */
-			if (off != WIRE_IP6_HLEN)
-				return WIRE_E_EXT_ORDER;
-			break;
-		case WIRE_PROTO_DSTOPTS:
+		e = WIRE_E_OK;
+		if (info->n_ext >= WIRE_IP6_MAX_EXT)
+			e = WIRE_E_EXT_CHAIN;
+		else if (nh == WIRE_PROTO_HOPOPT && off != WIRE_IP6_HLEN)
+			e = WIRE_E_EXT_ORDER;   /* RFC 8200 §4.1: only right after the header */
+		else if (nh == WIRE_PROTO_DSTOPTS)
 			e = ip6_dstopts(h, hlen, (uint16_t)off, info);
-			if (e != WIRE_E_OK)
-				return e;
+		else if (nh == WIRE_PROTO_ROUTING)
+			e = ip6_routing(h, (uint16_t)off, info);
+		if (e != WIRE_E_OK) {
+			/* the destination's business (RFC 8200 §4): recorded, the walk ends */
+			info->dst_err = (uint8_t)e;
 			break;
-		case WIRE_PROTO_ROUTING:
-			if (h[2] == 2) {
-				if (info->has_rh2)
-					return WIRE_E_BAD_RH2;
-				/* RFC 6275 §6.4: exactly one address, one segment left. */
-				if (h[1] != 2 || h[3] != 1)
-					return WIRE_E_BAD_RH2;
-				info->has_rh2 = true;
-				info->rh2_off = (uint16_t)(off + 8);
-			} else if (h[3] != 0) {
-				return WIRE_E_RH_UNSUPPORTED;
-			}
-			break;
-		case WIRE_PROTO_FRAGMENT:
+		}
+		if (nh == WIRE_PROTO_FRAGMENT) {
 			info->has_frag = true;
 			info->frag_offset = wire_rd16(h + 2) >> 3;
 			info->frag_more = (h[3] & 1) != 0;
-			break;
 		}
 		info->n_ext++;
 		nh = h[0];

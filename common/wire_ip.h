@@ -74,7 +74,23 @@ struct wire_ip6_info {
 	uint16_t dstopt_off;    /**< offset of the destination options header holding the HAO */
 	uint16_t frag_offset;   /**< fragment offset, 8-byte units */
 	bool frag_more;
-	uint16_t err_off;       /**< on WIRE_E_UNKNOWN_DSTOPT: offset of the option (ICMP pointer) */
+	/*
+	 * What only the packet's destination judges (RFC 8200 §4: extension headers other
+	 * than hop-by-hop are not examined on the way): the first such problem, the walk
+	 * having stopped there. A router forwards the packet anyway; the destination drops it
+	 * and, as dst_icmp says, answers with a Parameter Problem.
+	 */
+	uint8_t dst_err;        /**< enum wire_err, WIRE_E_OK when none */
+	uint8_t dst_icmp;       /**< enum wire_ip6_pp: whether to send the Parameter Problem */
+	uint8_t dst_icmp_code;  /**< its code: 0 erroneous field, 2 unrecognized option */
+	uint16_t err_off;       /**< its pointer: offset of the field from the IPv6 header */
+};
+
+/** Whether a destination answers a dst_err with an ICMPv6 Parameter Problem (RFC 8200 §4.2). */
+enum wire_ip6_pp {
+	WIRE_IP6_PP_NONE,       /**< discard silently */
+	WIRE_IP6_PP_SEND,
+	WIRE_IP6_PP_UNLESS_MCAST, /**< only if the destination address is not multicast */
 };
 
 /**
@@ -88,10 +104,13 @@ enum wire_err wire_ip4_parse(const uint8_t *p, size_t len, bool verify_csum,
 /**
  * Validate an IPv6 header and walk its extension headers: hop-by-hop (first only),
  * destination options (HAO, tunnel encapsulation limit, padding; an unknown option whose
- * action bits are not 00 stops the walk), routing (type 2 checked: HdrExtLen 2, Segments
- * Left 1; other types only with Segments Left 0), fragment (reported, the walk stops after
- * it). The walk stops at any other next header (upper layer, ESP, AH, MH, 59).
- * @return WIRE_E_OK or the error; info is filled as far as the walk got.
+ * action bits are not 00), routing (type 2: HdrExtLen 2, Segments Left 1; other types only
+ * with Segments Left 0), fragment (reported, the walk stops after it). The walk stops at any
+ * other next header (upper layer, ESP, AH, MH, 59). What only the destination judges (an
+ * option, a routing header, a header's inside) stops the walk with info->dst_err set and
+ * WIRE_E_OK returned: a transit packet is forwarded as it is.
+ * @return WIRE_E_OK, or an error that makes the packet unusable to anyone (lengths); info
+ *         is filled as far as the walk got.
  */
 enum wire_err wire_ip6_parse(const uint8_t *p, size_t len, struct wire_ip6_info *info);
 

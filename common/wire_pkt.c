@@ -139,6 +139,8 @@ wire_pkt_parse(const uint8_t *frame, size_t len, unsigned int flags, struct wire
 		o->l4_off = (uint16_t)(o->l3_off + o->ip6.l4_off);
 		o->l4_len = (uint16_t)(o->ip_len - o->ip6.l4_off);
 		o->frag = o->ip6.has_frag;
+		if (o->ip6.dst_err != WIRE_E_OK)
+			return WIRE_E_OK;   /* only its destination looks further (RFC 8200 §4) */
 		break;
 	default:
 		o->l3 = WIRE_L3_OTHER;
@@ -146,5 +148,12 @@ wire_pkt_parse(const uint8_t *frame, size_t len, unsigned int flags, struct wire
 	}
 	if (o->frag)
 		return WIRE_E_OK;  /* routed as it is; nothing terminates on a fragment */
-	return pkt_l4(frame + o->l4_off, o);
+	/* a router forwards what it does not terminate without judging its transport layer:
+	 * what is wrong there is the destination's to refuse */
+	e = pkt_l4(frame + o->l4_off, o);
+	if (e != WIRE_E_OK) {
+		o->l4_err = (uint8_t)e;
+		o->tun = WIRE_TUN_NONE;
+	}
+	return WIRE_E_OK;
 }

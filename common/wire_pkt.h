@@ -52,6 +52,9 @@ struct wire_pkt {
 	uint16_t ip_len;              /**< IP total length (header + payload) */
 	uint16_t l4_len;              /**< ip_len minus the IP header and extension headers */
 	bool frag;                    /**< an IP fragment: nothing beyond L3 was parsed */
+	bool l4_csum_good;            /**< the caller's to set: the NIC verified the L4 checksum */
+	uint8_t l4_err;               /**< enum wire_err: the transport or tunnel layer is
+				       *   malformed (only its destination refuses it) */
 	bool vlan;
 	uint8_t ttl;                  /**< TTL or hop limit */
 	uint8_t tun;                  /**< enum wire_tun */
@@ -73,8 +76,11 @@ struct wire_pkt {
 
 /**
  * Parse frame[0..len). Trailing bytes beyond the IP length (Ethernet padding) are ignored.
- * @return WIRE_E_OK (out describes the packet), or the first error; out is valid as far as
- *         parsing got (out->l3 is set once the EtherType is known).
+ * What only the packet's destination judges does not fail the parse: an IPv6 extension
+ * header it must refuse (out->ip6.dst_err) or a malformed transport or tunnel layer
+ * (out->l4_err, out->tun left NONE); a router forwards such a packet.
+ * @return WIRE_E_OK (out describes the packet), or the first error of L2/L3; out is valid as
+ *         far as parsing got (out->l3 is set once the EtherType is known).
  */
 enum wire_err wire_pkt_parse(const uint8_t *frame, size_t len, unsigned int flags,
 			     struct wire_pkt *out);

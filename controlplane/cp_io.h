@@ -18,6 +18,8 @@
 struct rte_ring;
 struct cp_io;
 
+#define CP_IO_HELD_MAX 1024           /* packets held for unresolved next hops, in all */
+
 struct cp_io_stats {
 	uint64_t punted;
 	uint64_t neigh_learned;

@@ -20,7 +20,7 @@
 #define NB_HASH (2 * NB_MAX)          /* index slots (power of two) */
 #define NB_INCOMPLETE_MAX 256         /* unresolved at once (RFC 6583 §7.1) */
 #define NB_HOLD 4                     /* packets held per unresolved neighbor */
-#define NB_HOLD_TOTAL 1024
+#define NB_HOLD_TOTAL CP_IO_HELD_MAX
 #define NB_RETRANS_MS 1000            /* RETRANS_TIMER, RFC 4861 §10 */
 #define NB_TRIES 3                    /* MAX_MULTICAST_SOLICIT */
 #define NB_REACHABLE_MS 60000         /* then probed (unicast) */

@@ -64,18 +64,26 @@ install_signals(void)
 	return 0;
 }
 
-/* Enough mbufs to fill every RX ring and TX ring, plus the per-lcore caches and bursts. */
+/*
+ * Enough mbufs for everything that can hold one at the same time: every RX and TX ring, the
+ * per-lcore caches and bursts, both punt rings of every worker, the ESP steering rings, the
+ * control plane's TX rings (ports without a queue of their own) and its neighbor hold queue.
+ */
 static unsigned int
 mbuf_count(const struct ha_cfg *cfg, unsigned int n_workers)
 {
-	unsigned int n;
+	uint64_t n;
 
 	if (cfg->dp.mbufs != 0)
 		return cfg->dp.mbufs;
-	n = cfg->n_ports * (n_workers * cfg->dp.rx_desc + (n_workers + 1) * cfg->dp.tx_desc);
+	n = (uint64_t)cfg->n_ports * (n_workers * cfg->dp.rx_desc +
+				      (n_workers + 1) * cfg->dp.tx_desc);
 	n += (n_workers + 1) * (HA_MBUF_CACHE + 2 * cfg->dp.burst * CFG_MAX_PORTS);
-	n += cfg->dp.punt_ring * n_workers;
-	return RTE_MAX(n, 8192u);
+	n += 2ull * cfg->dp.punt_ring * n_workers;
+	n += (uint64_t)cfg->dp.esp_ring * n_workers;
+	n += (uint64_t)cfg->n_ports * DP_CTL_TX_RING;
+	n += CP_IO_HELD_MAX;
+	return (unsigned int)RTE_MIN(RTE_MAX(n, 8192u), (uint64_t)UINT32_MAX);
 }
 
 static int

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "dp_classify.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
 #include "wire_nd.h"
 #include "wire_tun.h"
 
@@ -26,12 +28,48 @@ mac_is(const uint8_t *a, const uint8_t *b)
 	return memcmp(a, b, 6) == 0;
 }
 
+/*
+ * The home agent is the endpoint of UDP 4191 and 4500: a datagram whose non-zero checksum is
+ * wrong is discarded (RFC 1122 §4.1.3.4), lest a corrupted source port become a binding's
+ * NAT port. Over IPv6 zero is no checksum at all (RFC 8200 §8.1). A checksum the NIC
+ * verified is not summed again.
+ */
+static bool
+udp_csum_ok(const struct wire_pkt *w, const uint8_t *frame)
+{
+	const uint8_t *ip = frame + w->l3_off, *udp = frame + w->l4_off;
+	uint16_t len = w->l4_len;
+
+	if (w->l4_csum_good)
+		return true;
+	if (w->l3 == WIRE_L3_IP4)
+		return wire_rd16(udp + 6) == 0 ||
+		       wire_ip4_l4_csum(w->ip4.src, w->ip4.dst, WIRE_PROTO_UDP, udp, len) == 0;
+	return wire_rd16(udp + 6) != 0 &&
+	       wire_ip6_l4_csum((const struct in6_addr *)(const void *)(ip + 8),
+				(const struct in6_addr *)(const void *)(ip + 24), WIRE_PROTO_UDP,
+				udp, len) == 0;
+}
+
 /* What reaches the home agent itself (its addresses), by protocol. */
 static enum dp_class
 to_us(const struct wire_pkt *w, const uint8_t *frame, enum ha_drop *why)
 {
+	if (w->l3 == WIRE_L3_IP6 && w->ip6.dst_err != WIRE_E_OK) {
+		/* an extension header we, the destination, must refuse (RFC 8200 §4) */
+		*why = HA_DROP_IP6_EXT;
+		return DP_C_PARAM_PROBLEM;
+	}
+	if (w->l4_err != WIRE_E_OK) {
+		*why = parse_drop((enum wire_err)w->l4_err);
+		return DP_C_DROP;
+	}
 	if (w->frag) {
 		*why = HA_DROP_FRAGMENT;
+		return DP_C_DROP;
+	}
+	if (w->l4_proto == WIRE_PROTO_UDP && w->tun != WIRE_TUN_NONE && !udp_csum_ok(w, frame)) {
+		*why = HA_DROP_BAD_UDP_CSUM;
 		return DP_C_DROP;
 	}
 	switch (w->tun) {
@@ -62,7 +100,6 @@ to_us(const struct wire_pkt *w, const uint8_t *frame, enum ha_drop *why)
 		if (w->icmp_type == WIRE_ND_NS || w->icmp_type == WIRE_ND_NA)
 			return DP_C_ND;
 	}
-	(void)frame;
 	*why = HA_DROP_LOCAL_UNHANDLED;
 	return DP_C_DROP;
 }

@@ -193,6 +193,13 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uin
 		drop(lc, m, HA_DROP_ESP_INNER);
 		return false;
 	}
+	/* addressed to the home agent itself: not routed out again (as in the clear tunnel,
+	 * nothing but signalling terminates here, and that comes on the signalling SA) */
+	if (next == WIRE_PROTO_IPV6 ? dp_local6(lc->ctx, ip + 24) :
+	    dp_local4(lc->ctx, *(const uint32_t *)(const void *)(ip + 16))) {
+		drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
+		return false;
+	}
 	if (em.natt && (e->flags & BC_F_NAT) && e->mn < lc->seen_cap) {
 		if (e->coa4 == em.src4 && e->esp_port != rte_cpu_to_be_16(em.sport) &&
 		    t - lc->natt_s[e->mn] >= REPORT_INTERVAL_S) {

@@ -89,6 +89,7 @@ answer_ns(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uin
 	static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 1 } };
 	const struct dp_port_info *pi = &lc->ctx->port[port];
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t l2 = w->l2_len;      /* a VLAN tag stays where it is */
 	bool dad = IN6_IS_ADDR_UNSPECIFIED(src);
 	struct wire_nd na = { .type = WIRE_ND_NA, .has_lla = true, .target = ns->target };
 	struct in6_addr dst = dad ? all_nodes : *src;
@@ -103,16 +104,15 @@ answer_ns(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uin
 	else
 		memcpy(f, f + 6, 6);
 	memcpy(f + 6, pi->mac, 6);
-	wire_wr16(f + 12, WIRE_ETHERTYPE_IPV6);
-	n = wire_nd_build(f + WIRE_ETH_HLEN, rte_pktmbuf_tailroom(m) + rte_pktmbuf_data_len(m) -
-			  WIRE_ETH_HLEN, na_src, &dst, &na);
+	wire_wr16(f + l2 - 2, WIRE_ETHERTYPE_IPV6);
+	n = wire_nd_build(f + l2, rte_pktmbuf_tailroom(m) + rte_pktmbuf_data_len(m) - l2, na_src,
+			  &dst, &na);
 	if (n < 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}
 	lc->stats.events[own ? HA_EV_LOCAL_NA : HA_EV_PROXY_NA]++;
-	(void)w;
-	out_frame(lc, m, port, (uint16_t)(WIRE_ETH_HLEN + n));
+	out_frame(lc, m, port, (uint16_t)(l2 + n));
 }
 
 void

@@ -7,6 +7,8 @@
 #include <rte_ring.h>
 
 #include "dp_fib.h"
+#include "dp_frag.h"
+#include "dp_icmp.h"
 #include "dp_neigh.h"
 #include "bc_entry.h"
 #include "dp_out.h"
@@ -79,6 +81,34 @@ dp_out_punt(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_event ev)
 	lc->stats.events[ev]++;
 }
 
+/* IPv4 without DF bigger than the egress MTU: fragments, each routed. Slow path. */
+static __rte_noinline void
+route_fragments(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port, uint16_t mtu)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t len = rte_pktmbuf_data_len(m), off = 0;
+	int n;
+
+	for (;;) {
+		struct rte_mbuf *f = rte_pktmbuf_alloc(lc->ctx->pool);
+
+		if (f == NULL) {
+			lc->stats.drops[HA_DROP_NO_MBUF]++;
+			break;
+		}
+		n = dp_frag4_next(ip, len, mtu, &off, rte_pktmbuf_mtod(f, uint8_t *),
+				  rte_pktmbuf_tailroom(f));
+		if (n <= 0) {
+			rte_pktmbuf_free(f);
+			break;
+		}
+		f->data_len = f->pkt_len = (uint16_t)n;
+		lc->stats.events[HA_EV_FRAGMENTED]++;
+		dp_out_route(lc, f, in_port);
+	}
+	rte_pktmbuf_free(m);
+}
+
 void
 dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
 {
@@ -95,6 +125,11 @@ dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
 		if (dp_fib_lookup4(c->fib, dst, &port, &nh) != 0)
 			goto no_route;
 		if (len > c->port[port].mtu) {
+			/* a router fragments IPv4 without DF (RFC 791, RFC 1812 §5.2.6) */
+			if (!(wire_rd16(ip + 6) & 0x4000)) {
+				route_fragments(lc, m, in_port, c->port[port].mtu);
+				return;
+			}
 			dp_out_too_big(lc, ip, len, in_port, c->port[port].mtu);
 			goto too_big;
 		}
@@ -162,24 +197,6 @@ icmp_allowed(struct dp_lcore *lc)
 	return true;
 }
 
-/* RFC 1812 §4.3.2.7 / RFC 4443 §2.4(e): never about an ICMP error or to a multicast group. */
-static bool
-icmp_error_may_answer(const uint8_t *ip, uint16_t len)
-{
-	if ((ip[0] >> 4) == 4) {
-		uint16_t hl = (uint16_t)((ip[0] & 0x0f) * 4);
-
-		if (ip[16] >= 0xe0)
-			return false;
-		return !(ip[9] == WIRE_PROTO_ICMP && len > hl && ip[hl] != WIRE_ICMP_ECHO &&
-			 ip[hl] != WIRE_ICMP_ECHO_REPLY);
-	}
-	if (ip[24] == 0xff)
-		return false;
-	/* ICMPv6 errors are the types below 128 */
-	return !(ip[6] == WIRE_PROTO_ICMPV6 && len > WIRE_IP6_HLEN && ip[40] < 128);
-}
-
 void
 dp_out_icmp_error(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t in_port,
 		  uint8_t type, uint8_t code, uint32_t param)
@@ -190,7 +207,7 @@ dp_out_icmp_error(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t
 	uint8_t *p;
 	int n;
 
-	if (!icmp_error_may_answer(ip, len))
+	if (!dp_icmp_error_allowed(ip, len, type, code))
 		return;
 	if (!icmp_allowed(lc)) {
 		lc->stats.events[HA_EV_ICMP_LIMITED]++;

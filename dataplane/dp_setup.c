@@ -15,7 +15,6 @@
 #include "ha_log.h"
 #include "wire_nd.h"
 
-#define CTL_TX_RING 1024
 #define NEIGH_CAPACITY 16384
 
 static void
@@ -80,7 +79,7 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 			add_local6(c, &pi->ip6);
 		if (ports[i].ctl_txq == DP_NO_CTL_TXQ) {
 			snprintf(name, sizeof(name), "ctltx%u", i);
-			pi->ctl_tx = rte_ring_create(name, CTL_TX_RING, socket,
+			pi->ctl_tx = rte_ring_create(name, DP_CTL_TX_RING, socket,
 						     RING_F_SP_ENQ | RING_F_SC_DEQ);
 			if (pi->ctl_tx == NULL)
 				goto nomem;

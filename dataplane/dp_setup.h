@@ -14,6 +14,8 @@
 #include "dp_lcore.h"
 #include "dp_port.h"
 
+#define DP_CTL_TX_RING 1024           /* control plane -> worker 0, per port without a queue */
+
 struct dp_setup {
 	struct dp_ctx ctx;
 	unsigned int n_workers;

@@ -18,6 +18,7 @@
 #include "dp_encap.h"
 #include "dp_esp_path.h"
 #include "dp_fib.h"
+#include "dp_frag.h"
 #include "dp_home.h"
 #include "dp_lcore.h"
 #include "dp_out.h"
@@ -72,6 +73,19 @@ punt_mh(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint1
 		meta->outer_sport = w->sport;
 	}
 	dp_out_punt(lc, m, HA_EV_PUNT_MH);
+}
+
+/* RFC 8200 §4.2/§4.4, RFC 4443 §3.4: tell the source which field we could not accept. */
+static void
+param_problem(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint16_t port)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + w->l3_off;
+
+	if (w->ip6.dst_icmp == WIRE_IP6_PP_NONE ||
+	    (w->ip6.dst_icmp == WIRE_IP6_PP_UNLESS_MCAST && ip[24] == 0xff))
+		return;
+	dp_out_icmp_error(lc, ip, w->ip_len, port, WIRE_ICMP6_PARAM_PROB, w->ip6.dst_icmp_code,
+			  w->ip6.err_off);
 }
 
 /* A small event for the control plane (no packet of its own). */
@@ -131,7 +145,8 @@ inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, u
 		drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
 		return true;
 	}
-	if (wire_ip6_parse(ip, in->len, &i6) != WIRE_E_OK || i6.has_frag)
+	if (wire_ip6_parse(ip, in->len, &i6) != WIRE_E_OK || i6.has_frag ||
+	    i6.dst_err != WIRE_E_OK)
 		drop(lc, m, HA_DROP_INNER_MALFORMED);
 	else if (i6.l4_proto == WIRE_PROTO_MH)
 		punt_mh(lc, m, w, port, in, &i6);
@@ -278,25 +293,77 @@ static const enum ha_event encap_event[] = {
 	[BC_FMT_UDP] = HA_EV_ENCAP_UDP, [BC_FMT_UDP_TLV] = HA_EV_ENCAP_UDP_TLV,
 };
 
+static void encap_one(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e,
+		      uint16_t port);
+
+/*
+ * An IPv4 packet without DF bigger than the tunnel: fragmented first, each fragment tunnelled
+ * (dp_frag.h). A slow path: fresh mbufs, copies. Consumes m.
+ */
+static __rte_noinline void
+encap_fragments(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e,
+		uint16_t port, uint16_t inner_mtu)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t len = rte_pktmbuf_data_len(m), off = 0;
+	int n;
+
+	for (;;) {
+		struct rte_mbuf *f = rte_pktmbuf_alloc(lc->ctx->pool);
+
+		if (f == NULL) {
+			lc->stats.drops[HA_DROP_NO_MBUF]++;
+			break;
+		}
+		n = dp_frag4_next(ip, len, inner_mtu, &off, rte_pktmbuf_mtod(f, uint8_t *),
+				  rte_pktmbuf_tailroom(f));
+		if (n <= 0) {
+			rte_pktmbuf_free(f);
+			if (n < 0)
+				lc->stats.drops[HA_DROP_TOO_BIG]++;
+			break;
+		}
+		f->data_len = f->pkt_len = (uint16_t)n;
+		lc->stats.events[HA_EV_FRAGMENTED]++;
+		encap_one(lc, f, e, port);
+	}
+	rte_pktmbuf_free(m);
+}
+
 /* Tunnel m (data at L3) toward the care-of address of e. Consumes m. */
 static void
 encap_out(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uint16_t port)
 {
 	uint16_t len = rte_pktmbuf_data_len(m), mtu;
-	struct dp_pkt p;
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 
 	/* the egress MTU is that of the port toward the care-of address */
 	if (dp_out_coa_mtu(lc, e, &mtu) != 0) {
 		drop(lc, m, HA_DROP_NO_ROUTE);
 		return;
 	}
-	if (len + dp_encap_overhead(e) > mtu) {
+	if (unlikely(len + dp_encap_overhead(e) > mtu)) {
+		uint16_t inner_mtu = (uint16_t)(mtu - dp_encap_overhead(e));
+
+		if ((ip[0] >> 4) == 4 && !(wire_rd16(ip + 6) & 0x4000)) {
+			encap_fragments(lc, m, e, port, inner_mtu);
+			return;
+		}
 		/* the sender learns the tunnel's MTU: RFC 1191 / RFC 8201 */
-		dp_out_too_big(lc, rte_pktmbuf_mtod(m, uint8_t *), len, port,
-			       (uint16_t)(mtu - dp_encap_overhead(e)));
+		dp_out_too_big(lc, ip, len, port, inner_mtu);
 		drop(lc, m, HA_DROP_TOO_BIG);
 		return;
 	}
+	encap_one(lc, m, e, port);
+}
+
+/* Put e's outer header in front of m (it fits) and send it on. Consumes m. */
+static void
+encap_one(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uint16_t port)
+{
+	uint16_t len = rte_pktmbuf_data_len(m);
+	struct dp_pkt p;
+
 	dp_pkt_from_mbuf(&p, m);
 	if (dp_encap_one(&p, e) != DP_ENCAP_OK) {
 		drop(lc, m, HA_DROP_NO_HEADROOM);
@@ -394,8 +461,14 @@ dp_worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_
 		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m),
 				   (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) ?
 				   WIRE_PKT_F_NO_IP4_CSUM : 0, &w[i]);
+		/* GOOD, or NONE (GOOD|BAD: verified, the field itself not filled) */
+		w[i].l4_csum_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0;
 		switch (dp_classify(&w[i], e, f, c, port, &why)) {
 		case DP_C_DROP:
+			drop(lc, m, why);
+			break;
+		case DP_C_PARAM_PROBLEM:
+			param_problem(lc, m, &w[i], port);
 			drop(lc, m, why);
 			break;
 		case DP_C_ARP:

@@ -9,6 +9,8 @@
 
 #include "bc_entry.h"
 #include "dp_classify.h"
+#include "dp_frag.h"
+#include "dp_icmp.h"
 #include "dp_decap.h"
 #include "dp_encap.h"
 #include "dp_replay.h"
@@ -176,6 +178,163 @@ Test(dp_classify, classes)
 	wire_wr16(f + 12, 0x88cc);
 	cr_assert_eq(classify(f, 60, &c, 1, &why), DP_C_DROP);
 	cr_assert_eq(why, HA_DROP_ETHERTYPE);
+}
+
+/*
+ * RFC 8200 §4: extension headers other than hop-by-hop are the destination's. A transit
+ * packet with an SRv6 header (routing type 4, segments left) or an unknown destination
+ * option is forwarded; the same addressed to the home agent is refused, with what the ICMPv6
+ * Parameter Problem must say.
+ */
+Test(dp_classify, extension_headers_are_the_destinations_business)
+{
+	uint8_t f[256];
+	struct dp_ctx c;
+	struct wire_pkt w;
+	enum ha_drop why;
+	size_t n;
+
+	ctx_init(&c);
+	/* SRv6: routing type 4, segments left 1, one segment */
+	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::10", WIRE_PROTO_ROUTING, 24);
+	f[54] = WIRE_PROTO_NONE;
+	f[55] = 2;
+	f[56] = 4;
+	f[57] = 1;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_FWD);
+	memcpy(f + 14 + 24, &c.ha6, 16);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_PARAM_PROBLEM);
+	cr_assert_eq(why, HA_DROP_IP6_EXT);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(w.ip6.dst_icmp, WIRE_IP6_PP_SEND);
+	cr_assert_eq(w.ip6.dst_icmp_code, 0);
+	cr_assert_eq(w.ip6.err_off, 42, "pointer at the routing type");
+	/* an unknown destination option, action 10 */
+	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::10", WIRE_PROTO_DSTOPTS, 8);
+	f[54] = WIRE_PROTO_NONE;
+	f[56] = 0x9e;
+	f[57] = 4;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_FWD);
+	memcpy(f + 14 + 24, &c.ha6, 16);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_PARAM_PROBLEM);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	cr_assert_eq(w.ip6.dst_icmp_code, 2);
+	cr_assert_eq(w.ip6.err_off, 42, "pointer at the option");
+}
+
+/* RFC 1122 §4.1.3.4: the endpoint of UDP 4191 discards a datagram with a wrong checksum
+ * (a corrupted port must not become a binding's NAT port); zero is none over IPv4. */
+Test(dp_classify, udp_4191_checksum_verified)
+{
+	uint8_t f[256];
+	struct dp_ctx c;
+	enum ha_drop why;
+	size_t n;
+
+	ctx_init(&c);
+	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_UDP, 8 + 40);
+	wire_udp_hdr_build(f + 34, 20000, 4191, 48, 0);
+	f[42] = 0x60;
+	wire_wr16(f + 40, wire_ip4_l4_csum(a4("203.0.113.66"), a4("198.51.100.1"),
+					   WIRE_PROTO_UDP, f + 34, 48));
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DECAP, "a right checksum");
+	f[35] ^= 0x01;                              /* the source port, corrupted */
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DROP);
+	cr_assert_eq(why, HA_DROP_BAD_UDP_CSUM);
+	wire_wr16(f + 40, 0);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DECAP, "no checksum");
+	/* a transit datagram is not the home agent's to check */
+	n = eth4(f, "203.0.113.66", "192.0.2.10", WIRE_PROTO_UDP, 8 + 40);
+	wire_udp_hdr_build(f + 34, 20000, 4191, 48, 0x1234);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_FWD);
+}
+
+/* RFC 1812 §4.3.2.7 and RFC 4443 §2.4(e): who never gets an ICMP error. */
+Test(dp_icmp, errors_only_about_what_may_be_answered)
+{
+	uint8_t p[128] = { 0 };
+	struct in6_addr s = a6("2001:db8:b::5"), d = a6("2001:db8:1::10");
+
+	wire_ip4_hdr_build(p, a4("203.0.113.5"), a4("192.0.2.10"), WIRE_PROTO_UDP, 60, 1, 0,
+			   false);
+	cr_assert(dp_icmp_error_allowed(p, 60, WIRE_ICMP_TIME_EXCEEDED, 0));
+	wire_wr16(p + 6, 0x2000 | 10);              /* a non-first fragment */
+	cr_assert_not(dp_icmp_error_allowed(p, 60, WIRE_ICMP_TIME_EXCEEDED, 0));
+	wire_wr16(p + 6, 0x2000);                   /* the first one */
+	cr_assert(dp_icmp_error_allowed(p, 60, WIRE_ICMP_TIME_EXCEEDED, 0));
+	wire_ip4_hdr_build(p, a4("224.0.0.9"), a4("192.0.2.10"), WIRE_PROTO_UDP, 60, 1, 0, false);
+	cr_assert_not(dp_icmp_error_allowed(p, 60, WIRE_ICMP_TIME_EXCEEDED, 0), "multicast src");
+	wire_ip4_hdr_build(p, a4("255.255.255.255"), a4("192.0.2.10"), WIRE_PROTO_UDP, 60, 1, 0,
+			   false);
+	cr_assert_not(dp_icmp_error_allowed(p, 60, WIRE_ICMP_TIME_EXCEEDED, 0), "broadcast src");
+	wire_ip4_hdr_build(p, a4("0.0.0.0"), a4("192.0.2.10"), WIRE_PROTO_UDP, 60, 1, 0, false);
+	cr_assert_not(dp_icmp_error_allowed(p, 60, WIRE_ICMP_TIME_EXCEEDED, 0), "this host");
+	wire_ip4_hdr_build(p, a4("203.0.113.5"), a4("239.1.1.1"), WIRE_PROTO_UDP, 60, 1, 0, false);
+	cr_assert_not(dp_icmp_error_allowed(p, 60, WIRE_ICMP_TIME_EXCEEDED, 0), "multicast dst");
+	/* IPv6 */
+	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_UDP, 8, 1);
+	cr_assert(dp_icmp_error_allowed(p, 48, WIRE_ICMP6_TIME_EXCEEDED, 0));
+	d = a6("ff0e::1");
+	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_UDP, 8, 1);
+	cr_assert_not(dp_icmp_error_allowed(p, 48, WIRE_ICMP6_TIME_EXCEEDED, 0));
+	cr_assert(dp_icmp_error_allowed(p, 48, WIRE_ICMP6_TOO_BIG, 0), "too big to a group");
+	cr_assert(dp_icmp_error_allowed(p, 48, WIRE_ICMP6_PARAM_PROB, 2));
+	cr_assert_not(dp_icmp_error_allowed(p, 48, WIRE_ICMP6_PARAM_PROB, 0));
+	s = a6("::");
+	d = a6("2001:db8:1::10");
+	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_UDP, 8, 1);
+	cr_assert_not(dp_icmp_error_allowed(p, 48, WIRE_ICMP6_TIME_EXCEEDED, 0), "unspecified");
+	s = a6("ff02::1");
+	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_UDP, 8, 1);
+	cr_assert_not(dp_icmp_error_allowed(p, 48, WIRE_ICMP6_TIME_EXCEEDED, 0), "group source");
+}
+
+/* Fragments of an IPv4 packet with options: each fits, offsets and MF right, checksums
+ * right, copied options in every fragment and the others in the first only, and the pieces
+ * put together are the packet. */
+Test(dp_frag, ipv4_fragments_before_encapsulation)
+{
+	uint8_t p[3000], out[1600], joined[3000];
+	uint16_t len = 2024, off = 0, hl = 28, total = 0;
+	unsigned int k = 0, i;
+	int n;
+
+	wire_ip4_hdr_build(p, a4("192.0.2.10"), a4("192.0.2.100"), WIRE_PROTO_UDP, len, 63, 7,
+			   false);
+	p[0] = 0x47;                                 /* 8 bytes of options */
+	p[20] = 0x94;                                /* router alert: copied */
+	p[21] = 4;
+	p[22] = p[23] = 0;
+	p[24] = 0x07;                                /* record route: not copied */
+	p[25] = 3;
+	p[26] = 4;
+	p[27] = 0;
+	for (i = hl; i < len; i++)
+		p[i] = (uint8_t)i;
+	wire_wr16(p + 10, 0);
+	wire_wr16(p + 10, wire_csum_ip4(p, hl));
+	while ((n = dp_frag4_next(p, len, 1000, &off, out, sizeof(out))) > 0) {
+		uint16_t ohl = (uint16_t)((out[0] & 0x0f) * 4), fo = wire_rd16(out + 6);
+
+		cr_assert_leq(n, 1000);
+		cr_assert_eq(wire_rd16(out + 2), n);
+		cr_assert_eq(wire_csum_ip4(out, ohl), 0, "fragment %u checksum", k);
+		cr_assert_eq(ohl, k == 0 ? 28 : 24, "fragment %u header", k);
+		if (k > 0)
+			cr_assert_eq(out[20], 0x94, "the copied option in fragment %u", k);
+		cr_assert_eq((fo & 0x1fff) * 8, total, "fragment %u offset", k);
+		memcpy(joined + total, out + ohl, (size_t)n - ohl);
+		total = (uint16_t)(total + n - ohl);
+		cr_assert_eq((fo & 0x2000) != 0, total < len - hl, "fragment %u MF", k);
+		k++;
+	}
+	cr_assert_eq(n, 0);
+	cr_assert_eq(k, 3);
+	cr_assert_eq(total, len - hl);
+	cr_assert_eq(memcmp(joined, p + hl, total), 0);
+	/* no room for 8 bytes of payload */
+	off = 0;
+	cr_assert_eq(dp_frag4_next(p, len, 32, &off, out, sizeof(out)), -1);
 }
 
 /* ------------------------------------------------------------------ encap */

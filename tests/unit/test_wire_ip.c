@@ -129,6 +129,15 @@ Test(wire_ip6, bu_with_hao_is_walked_to_the_mh)
 	cr_assert_eq(i.n_ext, 1);
 }
 
+/* Only the packet's destination judges this: the walk stops there and says why, the
+ * packet itself is fine for a router (RFC 8200 §4). */
+static void
+dst_err(const uint8_t *p, size_t len, struct wire_ip6_info *i, enum wire_err e)
+{
+	cr_assert_eq(wire_ip6_parse(p, len, i), WIRE_E_OK, "a router would drop it");
+	cr_assert_eq(i->dst_err, e, "dst_err %u, expected %u", i->dst_err, e);
+}
+
 Test(wire_ip6, ba_with_rh2)
 {
 	struct in6_addr coa = a6("2001:db8:b::5"), ha = a6("2001:db8:1::1"),
@@ -142,10 +151,10 @@ Test(wire_ip6, ba_with_rh2)
 	cr_assert(i.has_rh2);
 	cr_assert_eq(memcmp(p + i.rh2_off, &hoa, 16), 0);
 	p[43] = 0;                         /* segments left 0 */
-	cr_assert_eq(wire_ip6_parse(p, 80, &i), WIRE_E_BAD_RH2);
+	dst_err(p, 80, &i, WIRE_E_BAD_RH2);
 	p[43] = 1;
 	p[41] = 4;                         /* two addresses */
-	cr_assert_eq(wire_ip6_parse(p, 80, &i), WIRE_E_BAD_RH2);
+	dst_err(p, 80, &i, WIRE_E_BAD_RH2);
 	wire_wr16(p + 4, 24);              /* header longer than the payload */
 	cr_assert_eq(wire_ip6_parse(p, 80, &i), WIRE_E_TRUNCATED);
 }
@@ -196,37 +205,50 @@ Test(wire_ip6, walk_errors)
 	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_DSTOPTS, 48, 64);
 	wire_hao_dstopt_build(p + 40, WIRE_PROTO_DSTOPTS, &h);
 	wire_hao_dstopt_build(p + 64, WIRE_PROTO_NONE, &h);
-	cr_assert_eq(wire_ip6_parse(p, 88, &i), WIRE_E_DUP_HAO);
+	dst_err(p, 88, &i, WIRE_E_DUP_HAO);
 	/* HAO with the wrong length */
 	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_DSTOPTS, 24, 64);
 	wire_hao_dstopt_build(p + 40, WIRE_PROTO_NONE, &h);
 	p[47] = 14;
-	cr_assert_eq(wire_ip6_parse(p, 64, &i), WIRE_E_BAD_HAO);
+	dst_err(p, 64, &i, WIRE_E_BAD_HAO);
 	/* unknown option with action bits 10: discard + ICMP pointing at it */
 	wire_hao_dstopt_build(p + 40, WIRE_PROTO_NONE, &h);
 	p[46] = 0x8a;
-	cr_assert_eq(wire_ip6_parse(p, 64, &i), WIRE_E_UNKNOWN_DSTOPT);
+	dst_err(p, 64, &i, WIRE_E_UNKNOWN_DSTOPT);
 	cr_assert_eq(i.err_off, 46);
+	cr_assert_eq(i.dst_icmp, WIRE_IP6_PP_SEND);
+	cr_assert_eq(i.dst_icmp_code, 2);
+	p[46] = 0xca;                      /* action 11: only to a unicast destination */
+	dst_err(p, 64, &i, WIRE_E_UNKNOWN_DSTOPT);
+	cr_assert_eq(i.dst_icmp, WIRE_IP6_PP_UNLESS_MCAST);
+	p[46] = 0x4a;                      /* action 01: silently */
+	dst_err(p, 64, &i, WIRE_E_UNKNOWN_DSTOPT);
+	cr_assert_eq(i.dst_icmp, WIRE_IP6_PP_NONE);
+	p[46] = 0x8a;
 	/* unknown option with action bits 00 is skipped */
 	p[46] = 0x0a;
 	cr_assert_eq(wire_ip6_parse(p, 64, &i), WIRE_E_OK);
 	cr_assert_not(i.has_hao);
 	/* option overruns its header */
 	p[47] = 17;
-	cr_assert_eq(wire_ip6_parse(p, 64, &i), WIRE_E_OPT_OVERRUN);
+	dst_err(p, 64, &i, WIRE_E_OPT_OVERRUN);
 	/* hop-by-hop after another header */
 	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_DSTOPTS, 16, 64);
 	memset(p + 40, 0, 16);
 	p[40] = WIRE_PROTO_HOPOPT;
-	cr_assert_eq(wire_ip6_parse(p, 56, &i), WIRE_E_EXT_ORDER);
-	/* routing header type 0 with segments left is not followed */
+	dst_err(p, 56, &i, WIRE_E_EXT_ORDER);
+	/* routing header type 0 with segments left: the destination refuses it, pointing at
+	 * the routing type (RFC 8200 §4.4); a router forwards it */
 	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_ROUTING, 24, 64);
 	memset(p + 40, 0, 24);
 	p[40] = WIRE_PROTO_NONE;
 	p[41] = 2;
 	p[42] = 0;
 	p[43] = 1;
-	cr_assert_eq(wire_ip6_parse(p, 64, &i), WIRE_E_RH_UNSUPPORTED);
+	dst_err(p, 64, &i, WIRE_E_RH_UNSUPPORTED);
+	cr_assert_eq(i.err_off, 42);
+	cr_assert_eq(i.dst_icmp, WIRE_IP6_PP_SEND);
+	cr_assert_eq(i.dst_icmp_code, 0);
 	p[43] = 0;
 	cr_assert_eq(wire_ip6_parse(p, 64, &i), WIRE_E_OK);
 	/* a chain of 9 empty destination option headers */
@@ -237,7 +259,7 @@ Test(wire_ip6, walk_errors)
 		p[40 + 8 * k + 2] = WIRE_DSTOPT_PADN;
 		p[40 + 8 * k + 3] = 4;
 	}
-	cr_assert_eq(wire_ip6_parse(p, 40 + 72, &i), WIRE_E_EXT_CHAIN);
+	dst_err(p, 40 + 72, &i, WIRE_E_EXT_CHAIN);
 	/* extension header truncated by the payload length */
 	wire_ip6_hdr_build(p, &s, &d, WIRE_PROTO_DSTOPTS, 4, 64);
 	cr_assert_eq(wire_ip6_parse(p, 64, &i), WIRE_E_TRUNCATED);
@@ -398,9 +420,11 @@ Test(wire_pkt, mh_arp_natt_and_errors)
 	f[o + 28] = 0xff;
 	cr_assert_eq(wire_pkt_parse(f, o + 29, 0, &p), WIRE_E_OK);
 	cr_assert_eq(p.tun, WIRE_TUN_NATT_KEEPALIVE);
-	/* UDP length larger than the IP payload */
+	/* UDP length larger than the IP payload: the destination's to refuse */
 	wire_udp_hdr_build(f + o + 20, 4500, 4500, 10, 0);
-	cr_assert_eq(wire_pkt_parse(f, o + 29, 0, &p), WIRE_E_BAD_LENGTH);
+	cr_assert_eq(wire_pkt_parse(f, o + 29, 0, &p), WIRE_E_OK);
+	cr_assert_eq(p.l4_err, WIRE_E_BAD_LENGTH);
+	cr_assert_eq(p.tun, WIRE_TUN_NONE);
 	/* bad IPv4 checksum, and skipping its check */
 	f[o + 10] ^= 0xff;
 	cr_assert_eq(wire_pkt_parse(f, o + 29, 0, &p), WIRE_E_BAD_CSUM);
