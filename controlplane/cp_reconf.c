@@ -348,6 +348,8 @@ check_prefixes(struct checker *c, char *err, size_t len)
 	char a[HA_ADDR_STRLEN], b[HA_ADDR_STRLEN];
 	uint32_t i, j;
 
+	if (c->n_pfx == 0)
+		return 0;
 	qsort(c->pfx, c->n_pfx, sizeof(c->pfx[0]), pfx_cmp);
 	for (i = 0; i < c->n_pfx; i++)
 		for (j = i + 1; j < c->n_pfx && ha_prefix6_contains(&c->pfx[i].p,
