@@ -561,9 +561,10 @@ dp_lcore_init_tx(struct dp_lcore *lc, int socket)
 	uint16_t i;
 
 	lc->tsc_hz = rte_get_tsc_hz();
-	lc->icmp_last_tsc = rte_rdtsc();
+	/* every bucket starts full (a second since its last refill) */
+	lc->icmp_last_tsc = rte_rdtsc() - lc->tsc_hz;
 	for (i = 0; i < DP_PUNT_KINDS; i++)
-		lc->punt_last_tsc[i] = lc->icmp_last_tsc - lc->tsc_hz;   /* full buckets */
+		lc->punt_last_tsc[i] = lc->icmp_last_tsc;
 	for (i = 0; i < lc->n_ports; i++) {
 		lc->txb[i] = rte_zmalloc_socket("dp_txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST_MAX), 0,
 						socket);
