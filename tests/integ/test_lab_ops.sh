@@ -72,6 +72,42 @@ ping_ok "mn1: MN -> CN" mn -c 3 -i 0.2 -W 2 -I $HOA4 $CN4
 sock=/var/run/dpdk/$LAB_PREFIX/dsmip-ctl.sock
 expect_eq "control socket: mode 0600, root" "$(stat -c '%a %U' "$sock" 2>&1)" "600 root"
 
+# a client that trickles its request one byte at a time holds only its own connection:
+# other requests and Binding Updates are served meanwhile, and it is closed at its deadline
+# (2 s) with "ERR timeout"
+/usr/bin/python3 - "$sock" >"$LAB_DIR/slow.out" 2>&1 <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+try:
+    for b in b"flush 2001:db8:1::998 and more bytes that keep coming\n":
+        s.send(bytes([b]))
+        time.sleep(0.15)      # inside the old 200 ms poll: it kept reading
+except OSError:
+    pass
+s.settimeout(5)
+try:
+    print(s.recv(100).decode().strip())
+except OSError as e:
+    print("no answer", e)
+EOF
+slow=$!
+BG="$BG $slow"
+sleep 0.5
+t0=$(date +%s%N)
+ctl_refused "control socket: answered while another client trickles" "no mobile node" \
+    flush 2001:db8:1::999
+t1=$(date +%s%N)
+[ $(( (t1 - t0) / 1000000 )) -lt 1000 ] && pass "control socket: answer in $(( (t1 - t0) / 1000000 )) ms" ||
+    fail "control socket: answer took $(( (t1 - t0) / 1000000 )) ms behind a trickling client"
+mn_bu "mn1 refreshes while a client trickles" $V6 --hoa $HOA6 --seq 2 --v4hoa $HOA4/32
+expect_eq "  its BA" "$(ba 'd["status"]')" 0
+wait $slow
+expect_contains "control socket: the trickling client closed at its deadline" \
+    "$(cat "$LAB_DIR/slow.out")" "ERR timeout"
+expect_eq "control socket: timeouts counted" \
+    "$(jget config -- "d['/dsmip/config']['control_socket_timeouts']")" 1
+
 # -------------------------------------------------------------------- reads, both outputs
 ctl_ok "info" info
 expect_contains "info: binding cache line" "$OUT" "binding_cache.bindings"
@@ -142,6 +178,11 @@ expect_eq "mn3: binding listed" "$(jget binding mn3 -- "d['/dsmip/binding']['coa
 ctl_refused "mn-add: the same id again" "mn3" mn-add "{ id = \"mn3\"; hoa6 = \"2001:db8:1::301\"; }"
 ctl_refused "mn-add: a home address in use" "2001:db8:1::100" \
     mn-add '{ id = "mn9"; hoa6 = "2001:db8:1::100"; }'
+ctl_refused "mn-add: another node's static IPv4 home address" \
+    "IPv4 home address 192.0.2.100 belongs to mobile node mn1" \
+    mn-add '{ id = "mn9"; hoa6 = "2001:db8:1::309"; hoa4 = "192.0.2.100"; }'
+expect_eq "mn-add refused: mn1 keeps its IPv4 home address" \
+    "$(jget binding $HOA4 -- "d['/dsmip/binding']['id']")" mn1
 ctl_refused "mn-add: outside the home prefixes" "is not inside any home_agent.home_prefixes" \
     mn-add '{ id = "mn9"; hoa6 = "2001:db8:77::1"; }'
 ctl_refused "mn-add: a syntax error, with its line" "mobile node:1: syntax error" mn-add '{ id = "mn9"; hoa6 = '
@@ -170,15 +211,15 @@ expect_eq "mn-del: its BU refused (133: not home agent for this mobile node)" "$
 
 # flush one, then all
 mn_setup v6
-mn_bu "mn1 again" $V6 --hoa $HOA6 --seq 2 --v4hoa $HOA4/32
+mn_bu "mn1 again" $V6 --hoa $HOA6 --seq 3 --v4hoa $HOA4/32
 ctl_ok "flush one" flush mn1
 expect_eq "flush: the node stays, unbound" "$(jget binding mn1 -- "d['/dsmip/binding']['state']")" none
 ping_fails "flush: no forwarding" dsmip-cn -6 -c 2 -W 1 $HOA6
-mn_bu "mn1 after flush" $V6 --hoa $HOA6 --seq 3 --v4hoa $HOA4/32
+mn_bu "mn1 after flush" $V6 --hoa $HOA6 --seq 4 --v4hoa $HOA4/32
 expect_eq "mn1 after flush: accepted" "$(ba 'd["status"]')" 0
 ctl_ok "flush all" flush all
 expect_eq "flush all: no bindings" "$(jget info -- "d['/dsmip/info']['binding_cache']['bindings']")" 0
-mn_bu "mn1 registers again" $V6 --hoa $HOA6 --seq 4 --v4hoa $HOA4/32
+mn_bu "mn1 registers again" $V6 --hoa $HOA6 --seq 5 --v4hoa $HOA4/32
 ping_ok "mn1 again: CN -> MN" dsmip-cn -6 -c 2 -i 0.2 -W 2 $HOA6
 
 # -------------------------------------------------------------------- reload under traffic
@@ -189,7 +230,7 @@ BG="$BG $stream"
 sleep 1
 # 1: a node added, the mobile router removed, a policy and the pool changed
 sed -i -e 's|ipv4_pool = "192.0.2.128/26"|ipv4_pool = "192.0.2.192/27"|' \
-    -e 's|dad = false;|dad = false; max_lifetime = 600;|' "$LAB_DIR/ha.conf"
+    -e 's|dad = false;|dad = false; max_lifetime = 600; icmp_error_rate = 0;|' "$LAB_DIR/ha.conf"
 /usr/bin/python3 - "$LAB_DIR/ha.conf" <<'EOF'
 import re, sys
 p = sys.argv[1]
@@ -204,6 +245,15 @@ expect_contains "reload: the difference" "$OUT" "1 mobile nodes added, 1 removed
 expect_eq "reload: mn4 known" "$(jget config -- "d['/dsmip/config']['mobile_nodes']")" 2
 expect_eq "reload: new pool" "$(jget pool -- "' '.join(d['/dsmip/pool']['ranges'])")" 192.0.2.192/27
 expect_eq "reload: new policy" "$(jget config -- "d['/dsmip/config']['policy']['max_lifetime']")" 600
+# ... and applied: the next BU is granted at most 600 s; the workers send no ICMP error
+mn_bu "reload: mn1 asks for 4000 s" $V6 --hoa $HOA6 --seq 6 --v4hoa $HOA4/32 --lifetime 1000
+expect_eq "reload: granted 600 s (150 units of 4 s)" "$(ba 'd["lifetime"]')" 150 ||
+    echo "   the BA: $BA" >&2
+limited0=$(jget stats -- "d['/dsmip/stats']['events']['icmp_error_ratelimited']")
+ns_exec dsmip-cn ping -6 -c 1 -W 1 -s 1440 $HOA6 >/dev/null 2>&1
+limited1=$(jget stats -- "d['/dsmip/stats']['events']['icmp_error_ratelimited']")
+[ "${limited1:-0}" -gt "${limited0:-0}" ] && pass "reload: icmp_error_rate 0 applied (too-big not sent)" ||
+    fail "reload: icmp_error_rate 0 not applied ($limited0 -> $limited1 suppressed)"
 expect_eq "reload: mn1 still bound" "$(jget binding mn1 -- "d['/dsmip/binding']['coa']")" 2001:db8:b::5
 sleep 1
 # 2: SIGHUP with the file unchanged
@@ -244,12 +294,12 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 sleep 0.5
-mn_bu "BU while dumpcap runs" $V6 --hoa $HOA6 --seq 5 --v4hoa $HOA4/32
+mn_bu "BU while dumpcap runs" $V6 --hoa $HOA6 --seq 7 --v4hoa $HOA4/32
 kill -INT $dc 2>/dev/null
 wait $dc
 rows=$(tshark -r "$cap" -Y 'mip6.mhtype == 6' -T fields -e mip6.ba.seqnr -e mip6.ba.status \
     -e ipv6.dst 2>/dev/null | head -n 1)
 expect_eq "dumpcap: the BA decoded by tshark (seq, status, to the care-of)" \
-    "$(printf '%s' "$rows" | tr '\t' ' ')" "5 0 2001:db8:b::5"
+    "$(printf '%s' "$rows" | tr '\t' ' ')" "7 0 2001:db8:b::5"
 [ -n "$rows" ] || sed -n 1,20p "$LAB_DIR/dumpcap.log" >&2
 finish

@@ -149,7 +149,9 @@ def main():
 
     pkt = build(a)
     if a.path == 'v6':
-        flt = 'ip6 and src host %s' % a.ha6
+        # the BA itself (MH, RH2 or ESP first), not tunnelled traffic from the home agent
+        flt = ('ip6 and src host %s and (ip6[6] == 135 or ip6[6] == 43 or ip6[6] == 50)'
+               % a.ha6)
     else:
         flt = 'udp and src host %s and src port 4191' % a.ha4
     sn = AsyncSniffer(iface=a.iface, filter=flt, store=True, count=1, timeout=a.timeout)
