@@ -107,7 +107,8 @@ verify_prefixes(const struct bc *bc, const struct cp_mn *m, const struct cp_bind
 	for (k = 0; b->mnp != NULL && k < b->mnp->n6; k++, n++)
 		if (bc_prefix6_owner(bc, &b->mnp->p6[k].addr, b->mnp->p6[k].len, &owner) != 0 ||
 		    owner != m->idx)
-			return bad(why, len, "%s: mobile network prefix %u not mapped to it", m->id, k);
+			return bad(why, len, "%s: mobile network prefix %u not mapped to it", m->id,
+				   k);
 	for (k = 0; b->mnp != NULL && k < b->mnp->n4; k++, n++)
 		if (bc_prefix4_owner(bc, b->mnp->p4[k].addr, b->mnp->p4[k].len, &owner) != 0 ||
 		    owner != m->idx)
@@ -186,7 +187,8 @@ bcw_verify(void *arg, const struct cp *cp, char *why, size_t len)
 		return bad(why, len, "prefix tables: %u prefixes, bindings hold %u", st.prefixes,
 			   pfx);
 	if (st.spis != spis)
-		return bad(why, len, "SPI table: %u SPIs, nodes hold %u inbound SAs", st.spis, spis);
+		return bad(why, len, "SPI table: %u SPIs, nodes hold %u inbound SAs", st.spis,
+			   spis);
 	return 0;
 }
 

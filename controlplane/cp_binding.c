@@ -329,7 +329,8 @@ wait_dad(struct cp *cp, struct cp_mn *m, struct cp_bind *b, const struct wire_mh
 		cp->dad[cp->n_dad++] = m->idx;
 		cp->stats.dad_started++;
 		if (cp->ops.dad_start != NULL)
-			cp->ops.dad_start(cp->ops.io_arg, &m->hoa6, (bu->bu.flags & WIRE_BU_L) != 0);
+			cp->ops.dad_start(cp->ops.io_arg, &m->hoa6,
+					  (bu->bu.flags & WIRE_BU_L) != 0);
 		p->deadline_ms = now_ms + cp->cfg->policy.dad_timeout_ms;
 	}
 	p->ctx = *ctx;

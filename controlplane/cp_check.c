@@ -100,6 +100,12 @@ v4_held(const struct cp_bind *b, struct ha_prefix4 *out)
 	return n;
 }
 
+static bool
+same6(const struct ha_prefix6 *a, const struct ha_prefix6 *b)
+{
+	return a->len == b->len && memcmp(&a->addr, &b->addr, 16) == 0;
+}
+
 /* No address or prefix is held by two bindings (nor twice by one). */
 static int
 check_overlaps(const struct cp *cp, uint32_t i, char *why, size_t len)
@@ -125,8 +131,7 @@ check_overlaps(const struct cp *cp, uint32_t i, char *why, size_t len)
 						    "IPv4 space", i, j);
 		for (x = 0; a->mnp != NULL && x < a->mnp->n6; x++)
 			for (y = j == i ? x + 1 : 0; b->mnp != NULL && y < b->mnp->n6; y++)
-				if (j == i ? a->mnp->p6[x].len == b->mnp->p6[y].len &&
-					     memcmp(&a->mnp->p6[x].addr, &b->mnp->p6[y].addr, 16) == 0 :
+				if (j == i ? same6(&a->mnp->p6[x], &b->mnp->p6[y]) :
 				    ha_prefix6_overlaps(&a->mnp->p6[x], &b->mnp->p6[y]))
 					return fail(why, len, "slots %u and %u hold overlapping "
 						    "mobile network prefixes", i, j);
@@ -183,7 +188,8 @@ check_sas(const struct cp *cp, char *why, size_t len)
 		return 0;
 	for (i = 0; i < cp->capacity; i++) {
 		const struct cp_mn *m = cp_mndb_get(cp->db, i);
-		const uint32_t spi[] = { m != NULL ? m->spi_sig_in : 0, m != NULL ? m->spi_pay_in : 0 };
+		const uint32_t spi[] = { m != NULL ? m->spi_sig_in : 0,
+					 m != NULL ? m->spi_pay_in : 0 };
 
 		for (k = 0; k < 2; k++)
 			if (spi[k] != 0)

@@ -95,8 +95,8 @@ cp_io_send_arp(struct cp_io *io, uint16_t port, uint16_t op, uint32_t spa, uint3
 }
 
 void
-cp_io_send_nd(struct cp_io *io, uint16_t port, const struct in6_addr *src, const struct in6_addr *dst,
-	const struct wire_nd *nd, const uint8_t *dst_mac)
+cp_io_send_nd(struct cp_io *io, uint16_t port, const struct in6_addr *src,
+	      const struct in6_addr *dst, const struct wire_nd *nd, const uint8_t *dst_mac)
 {
 	uint8_t pkt[128], mac[6];
 	struct rte_mbuf *m;
