@@ -42,6 +42,9 @@ cfg_defaults(struct ha_cfg *cfg)
 	cfg->dp.mbufs = 0;
 	cfg->dp.rx_desc = 1024;
 	cfg->dp.tx_desc = 1024;
+	snprintf(cfg->store.path, sizeof(cfg->store.path), "/var/lib/dsmip-ha/state.mdb");
+	cfg->store.map_mb = 4096;
+	cfg->store.sync_ms = 100;
 	cfg->dp.punt_ring = 1024;
 	cfg->dp.punt_rate = 10000;
 	cfg->dp.esp_ring = 1024;
@@ -52,7 +55,8 @@ cfg_defaults(struct ha_cfg *cfg)
 /* ---------------------------------------------------------------- whole file */
 
 static const char *const root_keys[] = {
-	"ports", "routes", "home_agent", "policy", "capacity", "dataplane", "mobile_nodes", NULL
+	"ports", "routes", "home_agent", "policy", "capacity", "dataplane", "store", "mobile_nodes",
+	NULL
 };
 
 static struct ha_cfg *
@@ -90,6 +94,7 @@ cfg_load(config_t *lc, int rc, const char *name, struct cfg_status *st)
 	cfg_parse_routes(&c, cfg, root);
 	cfg_parse_policy(&c, cfg, root);
 	cfg_parse_capacity_dataplane(&c, cfg, root);
+	cfg_parse_store(&c, cfg, root);
 	cfg_parse_home_agent(&c, cfg, root);
 	cfg_parse_mobile_nodes(&c, cfg, root);
 	if (st->n_errors > 0) {

@@ -103,6 +103,15 @@ struct cfg_dataplane {
 	char crypto_device[CFG_DEVICE_MAX]; /**< cryptodev for rte_ipsec (CPU crypto) */
 };
 
+/** The local state store (restarts keep bindings): LMDB, written once per control loop. */
+struct cfg_store {
+	char path[PATH_MAX];          /**< "" when off */
+	uint32_t map_mb;              /**< the most it may grow to (a sparse file) */
+	uint32_t sync_ms;             /**< written to disk this often; a process crash loses
+				       *   nothing, a power loss at most this much (0: every
+				       *   commit synchronous) */
+};
+
 enum cfg_sa_dir { CFG_SA_IN, CFG_SA_OUT };
 enum cfg_sa_role { CFG_SA_SIGNALLING, CFG_SA_PAYLOAD };
 
@@ -126,6 +135,9 @@ struct cfg_sa {
 	uint32_t replay_window;       /**< packets; 0 disables anti-replay */
 	bool esn;
 	int line;
+	uint64_t seq_start;           /**< not from the file: where a restart resumes (0: fresh);
+				       *   outbound the first sequence number, inbound the
+				       *   replay window's edge (cp_store.h) */
 };
 
 enum cfg_hoa4_mode {
@@ -174,6 +186,7 @@ struct ha_cfg {
 	struct cfg_policy policy;
 	struct cfg_capacity cap;
 	struct cfg_dataplane dp;
+	struct cfg_store store;
 	unsigned int n_mns;
 	struct cfg_mn *mns;
 };

@@ -450,3 +450,30 @@ cfg_parse_capacity_dataplane(struct cfg_ctx *c, struct ha_cfg *cfg, const config
 		}
 	}
 }
+
+/* ---------------------------------------------------------------- store */
+
+static const char *const store_keys[] = { "path", "map_mb", "sync_ms", NULL };
+
+void
+cfg_parse_store(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
+{
+	const config_setting_t *g;
+	const char *str;
+
+	if (cfg_get_group(c, root, "", "store", false, &g) != 0)
+		return;
+	cfg_check_known(c, g, "store", store_keys);
+	if (cfg_get_string(c, g, "store", "path", false, &str) == 0) {
+		if (str[0] != '\0' && str[0] != '/')
+			cfg_err(c, config_setting_get_member(g, "path"), "store.path",
+				"\"%s\" is not an absolute path (\"\" turns the store off)", str);
+		else if (strlen(str) >= sizeof(cfg->store.path))
+			cfg_err(c, config_setting_get_member(g, "path"), "store.path",
+				"longer than %zu characters", sizeof(cfg->store.path) - 1);
+		else
+			snprintf(cfg->store.path, sizeof(cfg->store.path), "%s", str);
+	}
+	GET_UINT(c, g, "store", "map_mb", 16, 1048576, cfg->store.map_mb);
+	GET_UINT(c, g, "store", "sync_ms", 0, 60000, cfg->store.sync_ms);
+}

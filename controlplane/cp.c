@@ -61,19 +61,65 @@ cp_mn_add_rt(struct cp *cp, const struct cfg_mn *c, uint32_t *idx)
 		return rc;
 	}
 	cp->rt[i] = copy;
+	cp_mark(cp, i);
 	if (idx != NULL)
 		*idx = i;
 	return 0;
 }
 
+/* The file's description of node id (block instances included). */
+static bool
+file_node(const struct ha_cfg *cfg, const char *id, struct cfg_mn *out)
+{
+	uint32_t e;
+
+	for (e = 0; e < cfg->n_mns; e++) {
+		const struct cfg_mn *m = &cfg->mns[e];
+		size_t n = strlen(m->id);
+		char *end;
+		unsigned long k;
+
+		if (m->count <= 1) {
+			if (strcmp(m->id, id) == 0) {
+				*out = *m;
+				return true;
+			}
+			continue;
+		}
+		if (strncmp(m->id, id, n) != 0 || id[n] < '0' || id[n] > '9')
+			continue;
+		k = strtoul(id + n, &end, 10);
+		if (*end != '\0' || k >= m->count)
+			continue;
+		cfg_mn_instance(m, (uint32_t)k, out);
+		if (strcmp(out->id, id) == 0)
+			return true;
+	}
+	return false;
+}
+
 void
 cp_mn_rt_sa(struct cp *cp, uint32_t idx, const struct cfg_sa *sa, bool add)
 {
-	struct cfg_mn *c = idx < cp->capacity ? cp->rt[idx] : NULL;
+	struct cp_mn *m = cp_mndb_get(cp->db, idx);
+	struct cfg_mn *c;
 	unsigned int i;
 
-	if (c == NULL)
+	if (m == NULL)
 		return;
+	if (cp->rt[idx] == NULL) {
+		/* a node of the file: from now on it runs as the file said, with this change
+		 * (a reload compares the file with this, an undo puts this back) */
+		c = malloc(sizeof(*c));
+		if (c == NULL || !file_node(cp->cfg, m->id, c)) {
+			free(c);
+			CP_LOG(ERR, "mobile node %s: its SAs as they run are not recorded", m->id);
+			return;
+		}
+		cp->rt[idx] = c;
+		cp->rt_file[idx] = true;
+	}
+	c = cp->rt[idx];
 	for (i = 0; i < c->n_sas; i++)
 		if (c->sas[i].spi == sa->spi && c->sas[i].dir == sa->dir &&
 		    c->sas[i].role == sa->role)
@@ -82,6 +128,74 @@ cp_mn_rt_sa(struct cp *cp, uint32_t idx, const struct cfg_sa *sa, bool add)
 		c->sas[i] = c->sas[--c->n_sas];
 	else if (add && i == c->n_sas && c->n_sas < CFG_MN_MAX_SAS)
 		c->sas[c->n_sas++] = *sa;
+	cp_mark(cp, idx);
+}
+
+/* A node goes: a store deletes its records (the slot may hold another node by then). */
+static void
+note_gone(struct cp *cp, const char *id)
+{
+	if (cp->dirty_map == NULL)
+		return;
+	if (cp->n_gone == cp->cap_gone) {
+		uint32_t cap = cp->cap_gone != 0 ? 2 * cp->cap_gone : 64;
+		char (*g)[CFG_NAME_MAX] = realloc(cp->gone, sizeof(*g) * cap);
+
+		if (g == NULL) {
+			CP_LOG(ERR, "state store: out of memory: node %s stays in the store", id);
+			return;
+		}
+		cp->gone = g;
+		cp->cap_gone = cap;
+	}
+	snprintf(cp->gone[cp->n_gone++], CFG_NAME_MAX, "%s", id);
+}
+
+int
+cp_changes_enable(struct cp *cp)
+{
+	if (cp->dirty_map != NULL)
+		return 0;
+	cp->dirty_map = ha_big_calloc(cp->capacity, 1);
+	cp->dirty = ha_big_calloc(cp->capacity, sizeof(uint32_t));
+	if (cp->dirty_map == NULL || cp->dirty == NULL) {
+		free(cp->dirty_map);
+		free(cp->dirty);
+		cp->dirty_map = NULL;
+		cp->dirty = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+uint32_t
+cp_changes_take(struct cp *cp, uint32_t *slots, uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (n < max && cp->n_dirty > 0) {
+		uint32_t i = cp->dirty[--cp->n_dirty];
+
+		cp->dirty_map[i] = 0;
+		slots[n++] = i;
+	}
+	return n;
+}
+
+uint32_t
+cp_gone_take(struct cp *cp, char (*ids)[CFG_NAME_MAX], uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (n < max && cp->n_gone > 0)
+		memcpy(ids[n++], cp->gone[--cp->n_gone], CFG_NAME_MAX);
+	return n;
+}
+
+const struct cfg_mn *
+cp_mn_rt_cfg(const struct cp *cp, uint32_t idx)
+{
+	return idx < cp->capacity && !cp->rt_file[idx] ? cp->rt[idx] : NULL;
 }
 
 int
@@ -89,11 +203,13 @@ cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms)
 {
 	if (cp_mndb_get(cp->db, idx) == NULL)
 		return -ENOENT;
+	note_gone(cp, cp_mndb_get(cp->db, idx)->id);
 	cp_binding_flush(cp, idx, now_ms);
 	cp_timer_unlink(cp, idx);
 	memset(&cp->binds[idx], 0, sizeof(cp->binds[idx]));
 	free(cp->rt[idx]);
 	cp->rt[idx] = NULL;
+	cp->rt_file[idx] = false;
 	if (cp->ops.sa_detach != NULL)
 		cp->ops.sa_detach(cp->ops.io_arg, cp_mndb_get(cp->db, idx));
 	return cp_mndb_del(cp->db, idx);
@@ -152,8 +268,10 @@ cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
 	cp->binds = ha_big_calloc(cp->capacity, sizeof(*cp->binds));
 	cp->dad = ha_big_calloc(cp->capacity, sizeof(uint32_t));
 	cp->rt = ha_big_calloc(cp->capacity, sizeof(cp->rt[0]));
+	cp->rt_file = ha_big_calloc(cp->capacity, sizeof(cp->rt_file[0]));
 	cp->pool = cp_pool_from_cfg(cfg);
 	if (cp->db == NULL || cp->binds == NULL || cp->dad == NULL || cp->rt == NULL ||
+	    cp->rt_file == NULL ||
 	    cp->pool == NULL ||
 	    ops->publish == NULL || ops->remove == NULL || ops->tx == NULL) {
 		CP_LOG(ERR, "control plane for %u mobile nodes: out of memory", cp->capacity);
@@ -195,6 +313,10 @@ cp_free(struct cp *cp)
 	for (i = 0; cp->rt != NULL && i < cp->capacity; i++)
 		free(cp->rt[i]);
 	free(cp->rt);
+	free(cp->rt_file);
+	free(cp->dirty_map);
+	free(cp->dirty);
+	free(cp->gone);
 	cp_timers_free(cp);
 	cp_pool_free(cp->pool);
 	free(cp->dad);

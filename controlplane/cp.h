@@ -336,6 +336,21 @@ int cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms);
  */
 int cp_check_invariants(const struct cp *cp, char *why, size_t len);
 
+/* ------------------------------------------------------------------ changes (for a store) */
+
+/** From now on, record which nodes' bindings or descriptions change and which nodes go
+ *  (a state store's input). @return 0 or -ENOMEM. */
+int cp_changes_enable(struct cp *cp);
+
+/** Take up to max slots whose binding or run-time description changed. */
+uint32_t cp_changes_take(struct cp *cp, uint32_t *slots, uint32_t max);
+
+/** Take up to max ids of nodes removed (their records go). */
+uint32_t cp_gone_take(struct cp *cp, char (*ids)[CFG_NAME_MAX], uint32_t max);
+
+/** The description of a node added at run time, or NULL (a node of the file). */
+const struct cfg_mn *cp_mn_rt_cfg(const struct cp *cp, uint32_t idx);
+
 const struct cp_stats *cp_stats(const struct cp *cp);
 const struct ha_cfg *cp_cfg(const struct cp *cp);
 struct cp_mndb *cp_mndb(struct cp *cp);

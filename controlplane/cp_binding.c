@@ -166,6 +166,7 @@ change_commit(struct cp *cp, const struct cp_mn *m, struct cp_bind *b, struct cp
 			      nb->v4pfx_len == b->v4pfx_len))
 		v4pfx_release(cp, m, b->v4pfx, b->v4pfx_len, b->v4pfx_dynamic);
 	*b = *nb;
+	cp_mark(cp, m->idx);
 }
 
 /* Carry out the IPv4 plans into nb, acquiring new leases (recorded in ch); fills the acks.
@@ -280,6 +281,7 @@ cp_binding_delete(struct cp *cp, struct cp_mn *m, const char *why, uint64_t now_
 		b->seq_valid = false;
 	}
 	cp_timer_rearm(cp, m->idx);
+	cp_mark(cp, m->idx);
 }
 
 /* ------------------------------------------------------------------ register */
@@ -304,6 +306,7 @@ finish_new(struct cp *cp, struct cp_mn *m, struct cp_bind *b, const struct cp_rx
 	b->state = CP_BIND_ACTIVE;
 	cp->n_bindings++;
 	cp->stats.registered++;
+	cp_mark(cp, m->idx);
 	CP_AUDIT("binding created %s hoa %s coa %s lifetime %u s", m->id,
 		 ha_addr6_str(&m->hoa6, a, sizeof(a)), coa_str(b, c1, sizeof(c1)),
 		 b->lifetime * 4u);
@@ -452,6 +455,7 @@ cp_apply_deregister(struct cp *cp, struct cp_mn *m, const struct cp_rx_ctx *ctx,
 	cp_binding_delete(cp, m, "deregistration", now_ms, true);
 	b->last_seq = seq;
 	b->seq_valid = true;
+	cp_mark(cp, m->idx);
 	cp->stats.deregistered++;
 	cp_send_ba(cp, ctx, d, acks, d->n_v4, m);
 }
@@ -629,6 +633,7 @@ cp_esp_natt(struct cp *cp, uint32_t idx, uint32_t src4, uint16_t sport, uint64_t
 	b->keepalive_ms = now_ms;
 	b->stale = false;
 	cp_timer_rearm(cp, idx);
+	cp_mark(cp, idx);
 	CP_AUDIT("binding ESP mapping %s hoa %s: UDP 4500 from %s:%u", m->id,
 		 ha_addr6_str(&m->hoa6, a, sizeof(a)), ha_addr4_str(src4, a4, sizeof(a4)), sport);
 }

@@ -179,12 +179,14 @@ cmd_mn_add(struct ha_app *app, const char *arg, struct reply *r)
 	} else if ((m = cp_mndb_prefix_clash(cp_mndb(app->cp), &mn)) != NULL) {
 		say(r, "ERR a mobile network prefix of %s overlaps one of mobile node %s\n", mn.id,
 		    m->id);
-	} else if ((rc = cp_mn_add_rt(app->cp, &mn, &idx)) != 0) {
+	} else if (cp_store_sa_starts_mn(app->store, &mn),
+		   (rc = cp_mn_add_rt(app->cp, &mn, &idx)) != 0) {
 		say(r, "ERR mobile node %s: %s\n", mn.id, rc == -EEXIST ?
 		    "an address, prefix or SPI of it is already in use" : rc == -ENOSPC ?
 		    "capacity.bindings reached" : strerror(-rc));
 	} else {
 		cp_query_mn_counters_reset(app, idx);
+		ha_app_store_sync(app, true);
 		CP_AUDIT("mobile node %s added at run time", mn.id);
 		say(r, "OK mobile node %s added\n", mn.id);
 	}
@@ -205,6 +207,20 @@ cmd_mn_del(struct ha_app *app, const char *arg, struct reply *r)
 	cp_mn_del(app->cp, m->idx, ha_app_now_ms(app));
 	CP_AUDIT("mobile node %s removed at run time", id);
 	say(r, "OK mobile node %s removed\n", id);
+}
+
+/* An SPI used before (before a restart, or by a node since removed) resumes its numbers. */
+static void
+sa_resume(struct ha_app *app, struct cfg_sa *sa)
+{
+	struct cfg_mn one;
+
+	memset(&one, 0, sizeof(one));
+	one.count = 1;
+	one.n_sas = 1;
+	one.sas[0] = *sa;
+	cp_store_sa_starts_mn(app->store, &one);
+	sa->seq_start = one.sas[0].seq_start;
 }
 
 static void
@@ -229,13 +245,14 @@ cmd_sa_add(struct ha_app *app, const char *arg, struct reply *r)
 		say(r, "ERR no mobile node %s (usage: sa-add NODE { spi = ...; ... })\n", key);
 	} else if (cfg_parse_sa_text(text, &sa, st) != 0) {
 		say_status(r, st);
-	} else if ((rc = cp_esp_sa_add(cp_io_esp_mut(app->io), m, &sa)) != 0) {
+	} else if (sa_resume(app, &sa), (rc = cp_esp_sa_add(cp_io_esp_mut(app->io), m, &sa)) != 0) {
 		say(r, "ERR SA 0x%x: %s\n", sa.spi, rc == -EEXIST ?
 		    "the node already has an SA of that role and direction, or the SPI is in use" :
 		    strerror(-rc));
 	} else {
 		cp_mn_rt_sa(app->cp, m->idx, &sa, true);
 		cp_mn_republish(app->cp, m->idx);
+		ha_app_store_sync(app, true);
 		CP_AUDIT("SA 0x%x added to mobile node %s at run time", sa.spi, m->id);
 		say(r, "OK SA 0x%x added to %s\n", sa.spi, m->id);
 	}

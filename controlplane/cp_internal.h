@@ -51,8 +51,17 @@ struct cp {
 	struct cp_slot wheel[CP_WHEEL];
 	uint64_t wheel_sec;                /* next second to process */
 	bool timers_lost;                  /* a slot could not grow: scan everything once */
-	/* nodes added at run time: their description (file nodes: NULL, the file has it) */
+	/* a node's description as it runs when the file's is not (NULL: the file's): added
+	 * at run time, or, rt_file, a node of the file whose SAs dsmip-ctl changed */
 	struct cfg_mn **rt;
+	bool *rt_file;
+	/* what changed for a store (NULL: nobody asked): slots, and ids of nodes gone */
+	uint8_t *dirty_map;
+	uint32_t *dirty;
+	uint32_t n_dirty;
+	char (*gone)[CFG_NAME_MAX];
+	uint32_t n_gone;
+	uint32_t cap_gone;
 	/* registrations waiting for DAD (few at a time) */
 	uint32_t *dad;
 	uint32_t n_dad;
@@ -61,6 +70,16 @@ struct cp {
 	uint64_t be_last_ms;
 	struct cp_stats stats;
 };
+
+/* cp.c: node idx's binding or description changed (a store writes it) */
+static inline void
+cp_mark(struct cp *cp, uint32_t idx)
+{
+	if (cp->dirty_map != NULL && !cp->dirty_map[idx]) {
+		cp->dirty_map[idx] = 1;
+		cp->dirty[cp->n_dirty++] = idx;
+	}
+}
 
 /* cp_timer.c */
 void cp_timer_rearm(struct cp *cp, uint32_t mn);

@@ -234,6 +234,7 @@ cp_io_poll(struct cp_io *io, uint64_t now_ms)
 	for (w = 0; w < io->n_workers; w++)
 		drain(io, io->punt[w], PUNT_BUDGET, now_ms);
 	cp_nb_timers(io);
+	cp_io_tx_flush(io);
 }
 
 static int
@@ -307,6 +308,8 @@ cp_io_free(struct cp_io *io)
 {
 	if (io == NULL)
 		return;
+	io->commit = NULL;            /* what is still queued goes without a store */
+	cp_io_tx_flush(io);
 	cp_nb_fini(io);
 	cp_esp_fini(&io->esp);
 	free(io);

@@ -19,6 +19,7 @@ struct rte_ring;
 struct cp_io;
 
 #define CP_IO_HELD_MAX 1024           /* packets held for unresolved next hops, in all */
+#define CP_IO_DEFER_MAX 512           /* frames of one pass waiting for its commit */
 
 struct cp_io_stats {
 	uint64_t punted;
@@ -56,8 +57,20 @@ void cp_io_attach(struct cp_io *io, struct cp *cp);
 /** Fill the output ops of the control plane (tx, dad_start, announce). */
 void cp_io_ops(struct cp_io *io, struct cp_ops *ops);
 
-/** Drain the punt rings and run neighbor timers. Control lcore only. */
+/** Drain the punt rings and run neighbor timers, then send what they produced
+ *  (cp_io_tx_flush). Control lcore only. */
 void cp_io_poll(struct cp_io *io, uint64_t now_ms);
+
+/**
+ * Frames the control plane builds wait in a queue of the pass; this sends them, calling
+ * commit first: a BA leaves only once what it acknowledges is in the state store (a crash
+ * between the two cannot leave a node believing in a binding the next start lacks). The
+ * queue flushes itself (commit included) when full.
+ */
+void cp_io_tx_flush(struct cp_io *io);
+
+/** The commit run before queued frames are sent (NULL: none). */
+void cp_io_set_commit(struct cp_io *io, void (*commit)(void *), void *arg);
 
 const struct cp_io_stats *cp_io_stats(const struct cp_io *io);
 

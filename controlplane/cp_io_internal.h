@@ -62,6 +62,11 @@ struct cp_io {
 	uint64_t now_ms;
 	uint64_t nat_log_ms;
 	struct cp_io_stats stats;
+	void (*commit)(void *);       /* before queued frames go (the state store) */
+	void *commit_arg;
+	uint32_t n_defer;
+	struct rte_mbuf *defer[CP_IO_DEFER_MAX];
+	uint16_t defer_port[CP_IO_DEFER_MAX];
 	struct cp_nbt nbt;
 };
 

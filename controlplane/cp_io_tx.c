@@ -20,24 +20,58 @@
 
 static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 1 } };
 
-/* Send a whole frame on port: the control queue, or worker 0 through the port's ring. */
-void
-cp_io_send_frame(struct cp_io *io, struct rte_mbuf *m, uint16_t port)
+/* Frames n of port: the control queue, or worker 0 through the port's ring. */
+static void
+send_run(struct cp_io *io, struct rte_mbuf **m, uint16_t n, uint16_t port)
 {
 	const struct dp_port *p = &io->ports[port];
 	struct rte_ring *r = io->ctx->port[port].ctl_tx;
-	int ok;
+	uint16_t ok = 0;
 
 	if (p->ctl_txq != DP_NO_CTL_TXQ)
-		ok = rte_eth_tx_burst(p->port_id, p->ctl_txq, &m, 1) == 1;
-	else
-		ok = r != NULL && rte_ring_sp_enqueue(r, m) == 0;
-	if (ok) {
-		io->stats.tx++;
-	} else {
-		io->stats.tx_errors++;
-		rte_pktmbuf_free(m);
+		ok = rte_eth_tx_burst(p->port_id, p->ctl_txq, m, n);
+	else if (r != NULL)
+		ok = (uint16_t)rte_ring_sp_enqueue_burst(r, (void **)m, n, NULL);
+	io->stats.tx += ok;
+	if (ok < n) {
+		io->stats.tx_errors += n - ok;
+		rte_pktmbuf_free_bulk(m + ok, n - ok);
 	}
+}
+
+void
+cp_io_tx_flush(struct cp_io *io)
+{
+	uint32_t i, j;
+
+	if (io->n_defer == 0)
+		return;
+	if (io->commit != NULL)
+		io->commit(io->commit_arg);
+	/* in order, a burst per run of one port */
+	for (i = 0; i < io->n_defer; i = j) {
+		for (j = i + 1; j < io->n_defer && io->defer_port[j] == io->defer_port[i]; j++)
+			;
+		send_run(io, &io->defer[i], (uint16_t)(j - i), io->defer_port[i]);
+	}
+	io->n_defer = 0;
+}
+
+void
+cp_io_set_commit(struct cp_io *io, void (*commit)(void *), void *arg)
+{
+	io->commit = commit;
+	io->commit_arg = arg;
+}
+
+/* Queue a whole frame for port until the pass's flush (cp_io_tx_flush). */
+void
+cp_io_send_frame(struct cp_io *io, struct rte_mbuf *m, uint16_t port)
+{
+	if (io->n_defer == CP_IO_DEFER_MAX)
+		cp_io_tx_flush(io);
+	io->defer[io->n_defer] = m;
+	io->defer_port[io->n_defer++] = port;
 }
 
 int

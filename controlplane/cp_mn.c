@@ -49,6 +49,17 @@ hash6(const struct in6_addr *a)
 	return (uint32_t)x;
 }
 
+/*
+ * An IPv4 address in network order: its low-order bits as an integer are the first octets,
+ * the same for a whole block. The top half of a 64-bit product depends on every bit
+ * (a * odd mod 2^32 would keep the low bits' sameness and cluster the whole block).
+ */
+static uint32_t
+hash4(uint32_t a)
+{
+	return (uint32_t)(((uint64_t)a * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
 struct cp_mndb *
 cp_mndb_create(uint32_t capacity)
 {
@@ -165,7 +176,7 @@ probe4(const struct cp_mndb *db, uint32_t a, bool *found)
 {
 	struct key k = { .kind = KEY_HOA4, .hoa4 = a };
 
-	return probe(db, db->a4_index, a * 0x9e3779b1u, &k, found);
+	return probe(db, db->a4_index, hash4(a), &k, found);
 }
 
 /* Rebuild the indexes without tombstones, so that every probe meets an empty position. */

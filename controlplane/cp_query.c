@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -174,6 +175,12 @@ cp_query_binding(struct ha_app *app, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(d, "hoa4", ha_prefix4_str(&p, buf, sizeof(buf)));
 		rte_tel_data_add_dict_string(d, "hoa4_from", b->hoa4_dynamic ? "pool" : "config");
 	}
+	if (b->has_v4pfx) {
+		struct ha_prefix4 p = { .addr = b->v4pfx, .len = b->v4pfx_len };
+
+		/* delegated to a mobile router (RFC 5555 §3.1.1 P flag) */
+		rte_tel_data_add_dict_string(d, "ipv4_prefix", ha_prefix4_str(&p, buf, sizeof(buf)));
+	}
 	if (b->mnp != NULL) {
 		struct rte_tel_data *l = rte_tel_data_alloc();
 
@@ -306,5 +313,56 @@ cp_query_config(struct ha_app *app, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(cap, "prefixes", cfg->cap.prefixes);
 		rte_tel_data_add_dict_container(d, "capacity", cap, 0);
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ /dsmip/state */
+
+/* What a restart (or a standby) would find: the state store and what the start restored. */
+int
+cp_query_state(struct ha_app *app, const char *params, struct rte_tel_data *d)
+{
+	const struct ha_cfg *cfg = cp_cfg(app->cp);
+	struct rte_tel_data *st = rte_tel_data_alloc(), *rs = rte_tel_data_alloc();
+	uint64_t now = ha_app_now_ms(app), wall = ha_app_wall_ms(app, now);
+	struct cp_store_info *i = calloc(1, sizeof(*i));
+
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "role", "standalone");
+	if (st == NULL || rs == NULL || i == NULL) {
+		rte_tel_data_free(st);
+		rte_tel_data_free(rs);
+		free(i);
+		return 0;
+	}
+	rte_tel_data_start_dict(st);
+	rte_tel_data_add_dict_int(st, "enabled", app->store != NULL);
+	rte_tel_data_add_dict_string(st, "path", cfg->store.path);
+	rte_tel_data_add_dict_u64(st, "sync_ms", cfg->store.sync_ms);
+	rte_tel_data_start_dict(rs);
+	if (app->store != NULL) {
+		cp_store_info_get(app->store, i);
+		rte_tel_data_add_dict_u64(st, "bytes", i->bytes);
+		rte_tel_data_add_dict_u64(st, "records", i->records);
+		rte_tel_data_add_dict_u64(st, "commits", i->commits);
+		rte_tel_data_add_dict_u64(st, "records_written", i->written);
+		rte_tel_data_add_dict_u64(st, "errors", i->errors);
+		rte_tel_data_add_dict_u64(st, "last_commit_ms_ago", i->commits != 0 ?
+					  now - i->last_commit_ms : 0);
+		rte_tel_data_add_dict_u64(st, "last_sync_ms_ago", i->last_sync_ms != 0 &&
+					  wall >= i->last_sync_ms ? wall - i->last_sync_ms : 0);
+		rte_tel_data_add_dict_u64(rs, "bindings", i->restored.bindings);
+		rte_tel_data_add_dict_u64(rs, "deregistrations_held", i->restored.held);
+		rte_tel_data_add_dict_u64(rs, "runtime_nodes", i->restored.runtime_nodes);
+		rte_tel_data_add_dict_u64(rs, "sa_marks", i->restored.sas);
+		rte_tel_data_add_dict_u64(rs, "expired", i->restored.expired);
+		rte_tel_data_add_dict_u64(rs, "of_nodes_gone", i->restored.gone);
+		rte_tel_data_add_dict_u64(rs, "refused", i->restored.refused);
+		rte_tel_data_add_dict_u64(rs, "ms", i->restored.ms);
+	}
+	rte_tel_data_add_dict_container(d, "store", st, 0);
+	rte_tel_data_add_dict_container(d, "restored", rs, 0);
+	free(i);
 	return 0;
 }

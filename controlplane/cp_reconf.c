@@ -100,8 +100,11 @@ mn_equal(const struct cfg_mn *a, const struct cfg_mn *b)
 
 	x.line = y.line = 0;
 	x.count = y.count = 1;
-	for (i = 0; i < CFG_MN_MAX_SAS; i++)
+	for (i = 0; i < CFG_MN_MAX_SAS; i++) {
 		x.sas[i].line = y.sas[i].line = 0;
+		/* where a restart resumed an SA is not a change of it */
+		x.sas[i].seq_start = y.sas[i].seq_start = 0;
+	}
 	return memcmp(&x, &y, sizeof(x)) == 0;
 }
 
@@ -111,7 +114,8 @@ mn_equal(const struct cfg_mn *a, const struct cfg_mn *b)
 struct gone {
 	uint32_t slot;
 	struct ref old;               /* from the old file, or ... */
-	struct cfg_mn *rt;            /* ... added at run time (owned) */
+	struct cfg_mn *rt;            /* ... as it ran (owned): added at run time, or ... */
+	bool rt_file;                 /* ... a file node whose SAs dsmip-ctl changed */
 	struct cp_bind bind;          /* mnp owned (deep copy) */
 	bool changed;                 /* replaced by the file's new version */
 };
@@ -173,7 +177,7 @@ plan_make(struct cp *cp, const struct file_index *old, const struct file_index *
 		if (m == NULL)
 			continue;
 		in_new = index_find(nw, m->id, &want);
-		if (!in_new && cp->rt[i] != NULL)
+		if (!in_new && cp->rt[i] != NULL && !cp->rt_file[i])
 			continue;                       /* a run-time node the file leaves alone */
 		if (in_new && running_cfg(cp, old, m, &was) && mn_equal(&want, &was)) {
 			p->unchanged++;                 /* untouched: its binding keeps forwarding */
@@ -395,8 +399,10 @@ plan_check(struct cp *cp, const struct file_index *nw, const struct plan *p, cha
 		if (m == NULL)
 			continue;
 		if (cp->rt[i] != NULL) {
+			/* as it runs (a file node whose SAs changed stays only when they match) */
 			one = *cp->rt[i];
-			rc = check_rt(nc, &one, err, len);
+			if (!cp->rt_file[i])
+				rc = check_rt(nc, &one, err, len);
 		} else if (!index_find(nw, m->id, &one)) {
 			continue;   /* cannot happen: a file node not in the new file is gone */
 		}
@@ -440,7 +446,16 @@ undo(struct cp *cp, const struct ha_cfg *old, struct plan *p, uint64_t now)
 		struct cfg_mn one;
 		int rc;
 
-		if (g->rt != NULL) {
+		if (g->rt != NULL && g->rt_file) {
+			/* as it ran, SAs changed at run time included */
+			rc = cp_mn_add(cp, g->rt, &slot);
+			snprintf(id, sizeof(id), "%s", g->rt->id);
+			if (rc == 0) {
+				cp->rt[slot] = g->rt;
+				cp->rt_file[slot] = true;
+				g->rt = NULL;
+			}
+		} else if (g->rt != NULL) {
 			rc = cp_mn_add_rt(cp, g->rt, &slot);
 			snprintf(id, sizeof(id), "%s", g->rt->id);
 		} else {
@@ -450,6 +465,8 @@ undo(struct cp *cp, const struct ha_cfg *old, struct plan *p, uint64_t now)
 		}
 		if (rc == 0 && g->bind.state != CP_BIND_NONE)
 			rc = cp_binding_restore(cp, slot, &g->bind, now);
+		if (rc == 0)
+			cp_mark(cp, slot);   /* its records were deleted with it: written again */
 		if (rc != 0)
 			CP_LOG(ERR, "reload undo: mobile node %s not restored: %s", id,
 			       strerror(-rc));
@@ -474,7 +491,9 @@ take_away(struct cp *cp, const struct file_index *old, struct gone *g, uint64_t 
 	}
 	if (cp->rt[g->slot] != NULL) {
 		g->rt = cp->rt[g->slot];         /* the undo owns it now */
+		g->rt_file = cp->rt_file[g->slot];
 		cp->rt[g->slot] = NULL;
+		cp->rt_file[g->slot] = false;
 	} else {
 		for (i = id_hash(m->id) & old->mask; old->t[i].entry != UINT32_MAX;
 		     i = (i + 1) & old->mask) {
@@ -557,6 +576,8 @@ cp_reconfigure(struct cp *cp, const struct ha_cfg *old, const struct ha_cfg *nc,
 		if (m != NULL && cp->rt[i] != NULL && index_find(&xn, m->id, &one)) {
 			free(cp->rt[i]);
 			cp->rt[i] = NULL;
+			cp->rt_file[i] = false;
+			cp_mark(cp, i);
 		}
 	}
 out:

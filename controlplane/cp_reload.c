@@ -81,6 +81,8 @@ needs_restart(const struct ha_cfg *a, const struct ha_cfg *b)
 		return "capacity";
 	if (memcmp(&a->dp, &b->dp, sizeof(a->dp)) != 0)
 		return "dataplane";
+	if (memcmp(&a->store, &b->store, sizeof(a->store)) != 0)
+		return "store";
 	return NULL;
 }
 
@@ -118,6 +120,9 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 		return -1;
 	}
 	free(st);
+	/* --state names the store instead of the file: what runs is compared */
+	if (app->opts.state != NULL)
+		nc->store = old->store;
 	what = needs_restart(old, nc);
 	if (what != NULL) {
 		snprintf(err, errlen, "%s: %s changed, which needs a restart; nothing applied",
@@ -128,6 +133,8 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 		return -1;
 	}
 	err[0] = '\0';
+	/* nodes (or SAs) added now resume sequence numbers their SPIs used before */
+	cp_store_sa_starts(app->store, nc);
 	if (cp_reconfigure(app->cp, old, nc, now, &rep, err, errlen) != 0) {
 		CP_LOG(ERR, "reload refused: %s", err);
 		app->reloads_refused++;
@@ -145,6 +152,7 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 	cfg_free(old);
 	app->reloads++;
 	app->cfg_loaded_ms = now;
+	ha_app_store_sync(app, true);
 	snprintf(err, errlen, "%s reloaded: %" PRIu64 " mobile nodes added, %" PRIu64
 		 " removed, %" PRIu64 " changed, %" PRIu64 " unchanged", nc->path, rep.added,
 		 rep.removed, rep.changed, rep.unchanged);

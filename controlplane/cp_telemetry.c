@@ -364,6 +364,8 @@ binding_info(const char *id, const struct bc_entry *e)
 
 struct walk_page {
 	struct cp_mndb *nodes;
+	const struct cp *cp;
+	uint64_t now;
 	struct rte_tel_data *list;
 	unsigned int n;
 	unsigned int max;
@@ -380,20 +382,30 @@ walk_add(const struct bc_entry *e, void *arg)
 
 	snprintf(idx, sizeof(idx), "#%u", e->mn);
 	b = binding_info(id, e);
-	if (b != NULL)
+	if (b != NULL) {
+		/* the control plane's side: what a restart must give back */
+		const struct cp_bind *cb = cp_bind_get(w->cp, e->mn);
+
+		if (cb != NULL && cb->state == CP_BIND_ACTIVE) {
+			rte_tel_data_add_dict_u64(b, "lifetime_left_s", cb->expires_ms > w->now ?
+						  (cb->expires_ms - w->now) / 1000 : 0);
+			rte_tel_data_add_dict_u64(b, "last_seq", cb->last_seq);
+		}
 		rte_tel_data_add_dict_container(w->list, id, b, 0);
+	}
 	return ++w->n >= w->max;
 }
 
 /*
- * /dsmip/bindings[,START]: the count and up to 48 bindings (keyed by node id) from mobile
+ * /dsmip/bindings[,START]: the count and up to 40 bindings (keyed by node id) from mobile
  * node index START. Answered on the control lcore (the node ids are its state; as the
  * binding cache's writer it walks the table without being an RCU reader).
  */
 static int
 bindings_page(struct ha_app *app, const char *params, struct rte_tel_data *d)
 {
-	struct walk_page page = { .max = 48, .nodes = cp_mndb(app->cp) };
+	struct walk_page page = { .max = 40, .nodes = cp_mndb(app->cp), .cp = app->cp,
+				  .now = ha_app_now_ms(app) };
 	uint32_t pos = params != NULL ? (uint32_t)strtoul(params, NULL, 0) : 0;
 	struct bc_stats st;
 
@@ -539,6 +551,12 @@ tel_config(const char *cmd __rte_unused, const char *params, struct rte_tel_data
 	return tel_ask(cp_query_config, params, d);
 }
 
+static int
+tel_state(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return tel_ask(cp_query_state, params, d);
+}
+
 /* /dsmip/sa,<spi>: one SA of either direction. */
 static int
 tel_sa(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
@@ -602,7 +620,7 @@ cp_telemetry_init(struct ha_app *app)
 	rc |= rte_telemetry_register_cmd("/dsmip/stats", tel_stats,
 		"Packet counters per port and drops by reason, summed over workers");
 	rc |= rte_telemetry_register_cmd("/dsmip/bindings", tel_bindings,
-		"Binding count and up to 48 bindings from index START. Params: [START]");
+		"Binding count and up to 40 bindings from index START. Params: [START]");
 	rc |= rte_telemetry_register_cmd("/dsmip/binding", tel_binding,
 		"One binding in full. Params: IPv6 or IPv4 home address, or node id");
 	rc |= rte_telemetry_register_cmd("/dsmip/sa", tel_sa, "One SA. Params: SPI");
@@ -611,6 +629,8 @@ cp_telemetry_init(struct ha_app *app)
 		"The running configuration: path, reloads, policy, capacity");
 	rc |= rte_telemetry_register_cmd("/dsmip/sas", tel_sas,
 		"SAs with their counters, 24 from slot START. Params: [START]");
+	rc |= rte_telemetry_register_cmd("/dsmip/state", tel_state,
+		"Role, state store (size, last write), records restored at start");
 	tel_registered = rc == 0;
 	return rc;
 }

@@ -95,6 +95,7 @@ timer_fire(struct cp *cp, uint32_t idx, uint64_t now_ms)
 	if (b->state == CP_BIND_HOLD && now_ms >= b->hold_until_ms) {
 		b->state = CP_BIND_NONE;
 		b->seq_valid = false;
+		cp_mark(cp, idx);
 	}
 	cp_timer_rearm(cp, idx);
 }

@@ -17,6 +17,7 @@
 #include "dp_sa.h"
 #include "dp_setup.h"
 #include "cp_io.h"
+#include "cp_store.h"
 #include "ha_opts.h"
 
 struct rte_mempool;
@@ -45,6 +46,9 @@ struct ha_app {
 	uint64_t reloads;
 	uint64_t reloads_refused;     /**< files that did not validate: nothing changed */
 	struct cp_ctl *ctl;           /**< the control socket (dsmip-ctl) */
+	struct cp_store *store;       /**< the local state store (NULL: off) */
+	struct cp_store_sa *store_sa; /**< its ESP sequence-number sweep */
+	uint64_t start_wall_ms;       /**< wall clock (ms since the epoch) at start_tsc */
 	volatile bool quit;           /**< set by SIGINT/SIGTERM */
 	volatile bool reload;         /**< set by SIGHUP */
 };
@@ -54,6 +58,30 @@ static inline uint64_t
 ha_app_now_ms(const struct ha_app *a)
 {
 	return (rte_get_timer_cycles() - a->start_tsc) * 1000 / a->tsc_hz;
+}
+
+/** The wall clock (ms since the epoch) at the control plane's time now_ms (the store keeps
+ *  lifetimes as wall clock: the TSC starts again at every start). */
+static inline uint64_t
+ha_app_wall_ms(const struct ha_app *a, uint64_t now_ms)
+{
+	return a->start_wall_ms + now_ms;
+}
+
+/**
+ * Write what changed to the state store now. all: every SA's sequence number is visited
+ * first (after a node or an SA was added: its reservation is stored before it can carry a
+ * packet); otherwise the control loop's share.
+ */
+static inline void
+ha_app_store_sync(struct ha_app *a, bool all)
+{
+	uint64_t now = ha_app_now_ms(a);
+
+	if (a->store == NULL)
+		return;
+	cp_store_sa_sweep(a->store_sa, a->store, a->sadb, all ? a->cfg->cap.sas : 0, now);
+	cp_store_flush(a->store, a->cp, now, ha_app_wall_ms(a, now));
 }
 
 #endif /* HA_APP_H */

@@ -52,6 +52,14 @@ ha_opts_parse(int argc, char *const argv[], struct ha_opts *o, char *err, size_t
 				o->preload = argv[++i];
 			else
 				o->preload_port = argv[++i];
+		} else if (strcmp(a, "--state") == 0) {
+			if (i + 1 >= argc) {
+				snprintf(err, errlen, "--state needs a file name (\"\" for none)");
+				return -1;
+			}
+			o->state = argv[++i];
+		} else if (strcmp(a, "--discard-state") == 0) {
+			o->discard_state = true;
 		} else if (strcmp(a, "--check-config") == 0) {
 			o->check_config = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -87,6 +95,9 @@ ha_opts_usage(const char *prog, FILE *stream)
 		"                      benchmarks); prints a PRELOAD line with the BU rate\n"
 		"  --preload-port NAME the port they are taken as received on (default: the first\n"
 		"                      access port)\n"
+		"  --state FILE        the state store (bindings kept across restarts) instead of\n"
+		"                      store.path; \"\" for none\n"
+		"  --discard-state     start empty when the store is damaged or of another version\n"
 		"  -h, --help          this text\n"
 		"  --version           print the version and exit\n"
 		"\n"
@@ -95,6 +106,6 @@ ha_opts_usage(const char *prog, FILE *stream)
 		"  %s -l 0-2 -a 0000:3b:00.0 -a 0000:3b:00.1 -- -c /etc/dsmip-ha/dsmip-ha.conf\n"
 		"\n"
 		"Exit status: 0 clean stop (SIGINT/SIGTERM), 1 bad configuration, 2 bad command\n"
-		"line, 3 initialisation failure.\n",
+		"line, 3 initialisation failure, 4 state store refused (see --discard-state).\n",
 		prog, prog, prog);
 }

@@ -15,6 +15,8 @@ struct ha_opts {
 	const char *preload;  /**< --preload FILE: a pcap of BUs to take in before forwarding */
 	const char *preload_port; /**< --preload-port NAME: as if they came on it (default:
 				   *   the first access port) */
+	const char *state;    /**< --state FILE: the store instead of store.path ("": none) */
+	bool discard_state;   /**< --discard-state: start empty over a store refused */
 	int eal_argc;         /**< arguments before "--" (argv[0] included) for rte_eal_init */
 };
 
@@ -24,6 +26,7 @@ enum ha_exit {
 	HA_EXIT_CONFIG = 1,   /**< configuration file invalid or unreadable */
 	HA_EXIT_USAGE = 2,    /**< bad command line */
 	HA_EXIT_INIT = 3,     /**< EAL, memory, port or table set-up failed */
+	HA_EXIT_STATE = 4,    /**< the state store is damaged or of another version */
 };
 
 /**

@@ -4,12 +4,14 @@
  * runs the control plane and every other lcore a data-plane worker.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -24,6 +26,7 @@
 #include "cp_ctl.h"
 #include "cp_preload.h"
 #include "cp_query.h"
+#include "cp_store.h"
 #include "cp_telemetry.h"
 #include "dp_lcore.h"
 #include "dp_port.h"
@@ -82,7 +85,7 @@ mbuf_count(const struct ha_cfg *cfg, unsigned int n_workers)
 	n += 2ull * cfg->dp.punt_ring * n_workers;
 	n += (uint64_t)cfg->dp.esp_ring * n_workers;
 	n += (uint64_t)cfg->n_ports * DP_CTL_TX_RING;
-	n += CP_IO_HELD_MAX;
+	n += CP_IO_HELD_MAX + CP_IO_DEFER_MAX;
 	return (unsigned int)RTE_MIN(RTE_MAX(n, 8192u), (uint64_t)UINT32_MAX);
 }
 
@@ -210,8 +213,11 @@ control_loop(struct ha_app *a)
 		uint64_t now = cp_now_ms(a);
 		uint64_t before = cp_io_stats(a->io)->punted;
 
+		/* BUs in, committed to the store, BAs out (cp_io_tx_flush) */
 		cp_io_poll(a->io, now);
 		cp_tick(a->cp, now);
+		/* what else changed this pass, in one transaction: never a write per BU */
+		ha_app_store_sync(a, false);
 		bc_reclaim(a->bc);
 		cp_query_serve(a);
 		cp_ctl_poll(a->ctl, a);
@@ -221,6 +227,8 @@ control_loop(struct ha_app *a)
 			if (cp_ctl_reload(a, msg, sizeof(msg)) == 0)
 				CP_LOG(NOTICE, "SIGHUP: %s", msg);
 		}
+		/* what timers, dsmip-ctl and reloads sent (NS, NA, BEs) */
+		cp_io_tx_flush(a->io);
 		log_flush();
 		if (cp_io_stats(a->io)->punted == before)
 			rte_delay_us_sleep(HA_CTL_POLL_US);
@@ -305,6 +313,75 @@ preload(struct ha_app *a)
 	return 0;
 }
 
+/*
+ * The state store: opened (or created, its directory too) before EAL, so that a store this
+ * home agent must refuse costs no hugepages; the SAs' restart points go into the
+ * configuration before the nodes are created.
+ */
+static int
+store_open(struct ha_app *a)
+{
+	const char *path = a->opts.state != NULL ? a->opts.state : a->cfg->store.path;
+	char err[600], dir[PATH_MAX], *slash;
+
+	if (a->opts.state != NULL)
+		snprintf(a->cfg->store.path, sizeof(a->cfg->store.path), "%s", path);
+	if (path[0] == '\0')
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "state store %s: %s: %s\n", path, dir, strerror(errno));
+			return -EIO;
+		}
+	}
+	a->store = cp_store_open(path, a->cfg->store.map_mb, a->cfg->store.sync_ms,
+				 a->opts.discard_state, err, sizeof(err));
+	if (a->store == NULL) {
+		fprintf(stderr, "state store refused: %s\n", err);
+		return -EINVAL;
+	}
+	cp_store_sa_starts(a->store, a->cfg);
+	return 0;
+}
+
+/* Before the BAs of a pass are sent: the bindings they acknowledge, committed. */
+static void
+store_commit(void *arg)
+{
+	struct ha_app *a = arg;
+	uint64_t now = ha_app_now_ms(a);
+
+	cp_store_flush(a->store, a->cp, now, ha_app_wall_ms(a, now));
+}
+
+/* After the nodes of the file are created: what the store holds, before the workers run. */
+static int
+store_restore(struct ha_app *a)
+{
+	struct cp_store_restored r;
+	uint64_t now = ha_app_now_ms(a);
+
+	if (a->store == NULL)
+		return 0;
+	if (cp_changes_enable(a->cp) != 0 || cp_store_syncer_start(a->store) != 0)
+		return -ENOMEM;
+	cp_io_set_commit(a->io, store_commit, a);
+	a->store_sa = cp_store_sa_create(a->cfg->cap.sas, (uint16_t)(a->n_workers + 1));
+	if (a->store_sa == NULL || cp_store_restore(a->store, a->cp, now,
+						    ha_app_wall_ms(a, now), &r) != 0)
+		return -EIO;
+	CP_LOG(NOTICE, "state store %s: %u bindings restored, %u deregistrations held, %u "
+	       "run-time nodes, %u SA marks; %u expired, %u of nodes gone, %u refused; %lu ms",
+	       a->cfg->store.path, r.bindings, r.held, r.runtime_nodes, r.sas, r.expired,
+	       r.gone, r.refused, (unsigned long)r.ms);
+	/* every SA gets its reservation (or edge) stored before it carries a packet */
+	ha_app_store_sync(a, true);
+	return 0;
+}
+
 static int
 load_config(struct ha_app *a)
 {
@@ -347,6 +424,13 @@ main(int argc, char **argv)
 	/* The configuration is checked before EAL so that a bad file costs no hugepages. */
 	if (load_config(&app) < 0)
 		return HA_EXIT_CONFIG;
+	if (!app.opts.check_config) {
+		rc = store_open(&app);
+		if (rc != 0) {
+			cfg_free(app.cfg);
+			return rc == -EINVAL ? HA_EXIT_STATE : HA_EXIT_INIT;
+		}
+	}
 	if (app.opts.check_config) {
 		printf("%s: OK (%u ports, %u routes, %u mobile nodes)\n", app.cfg->path,
 		       app.cfg->n_ports, app.cfg->n_routes, (unsigned int)cfg_mn_total(app.cfg));
@@ -365,6 +449,12 @@ main(int argc, char **argv)
 	app.start_time = (uint64_t)time(NULL);
 	app.tsc_hz = rte_get_timer_hz();
 	app.start_tsc = rte_get_timer_cycles();
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		app.start_wall_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	}
 	if (install_signals() != 0)
 		goto out_eal;
 	if (workers_init(&app) != 0)
@@ -415,6 +505,10 @@ main(int argc, char **argv)
 		CP_LOG(ERR, "control plane: out of memory");
 		goto out_cp;
 	}
+	if (store_restore(&app) != 0) {
+		CP_LOG(ERR, "state store %s: not restored", app.cfg->store.path);
+		goto out_cp;
+	}
 	if (ops_init(&app) != 0)
 		goto out_cp;
 	if (cp_telemetry_init(&app) != 0)
@@ -441,6 +535,7 @@ main(int argc, char **argv)
 	ret = HA_EXIT_OK;
 
 	cp_telemetry_fini();
+	ha_app_store_sync(&app, true);
 out_cp:
 	ops_fini(&app);
 	cp_free(app.cp);
@@ -456,6 +551,8 @@ out_bc:
 out_workers:
 	rte_free(app.workers);
 out_eal:
+	cp_store_sa_free(app.store_sa);
+	cp_store_close(app.store);
 	cfg_free(app.cfg);
 	log_flush();
 	rte_eal_cleanup();

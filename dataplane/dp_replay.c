@@ -15,6 +15,15 @@ dp_replay_init(struct dp_replay *r, uint32_t win, bool esn)
 	r->words = (uint32_t)((size - sizeof(*r)) / sizeof(uint64_t));
 }
 
+void
+dp_replay_resume(struct dp_replay *r, uint64_t edge)
+{
+	/* everything up to the edge counts as seen: the window begins right after it */
+	r->top = edge;
+	if (edge != 0)
+		memset(r->bits, 0xff, sizeof(r->bits[0]) * r->words);
+}
+
 uint64_t
 dp_replay_seq(const struct dp_replay *r, uint32_t low)
 {

@@ -38,6 +38,10 @@ dp_replay_size(uint32_t win)
 /** Initialise r (dp_replay_size(win) bytes). */
 void dp_replay_init(struct dp_replay *r, uint32_t win, bool esn);
 
+/** After a restart: every sequence number up to edge is taken as seen (the window resumes
+ *  where it was stored). */
+void dp_replay_resume(struct dp_replay *r, uint64_t edge);
+
 /** The full sequence number of a packet whose ESP header carries low (ESN: A2.1). */
 uint64_t dp_replay_seq(const struct dp_replay *r, uint32_t low);
 

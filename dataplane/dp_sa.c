@@ -111,6 +111,8 @@ dp_sa_prm_fill(const struct cfg_sa *c, struct rte_crypto_sym_xform xf[2],
 	prm->ipsec_xform.mode = RTE_SECURITY_IPSEC_SA_MODE_TRANSPORT;
 	prm->trs.proto = IPPROTO_IPIP;
 	prm->ipsec_xform.options.esn = c->esn ? 1 : 0;
+	/* after a restart: outbound, the first sequence number (above all ever used) */
+	prm->ipsec_xform.esn.value = in ? 0 : c->seq_start;
 	prm->ipsec_xform.replay_win_sz = in ? c->replay_window : 0;
 	/* outbound payload SAs are used by every worker: rte_ipsec updates the sequence
 	 * number atomically; inbound SAs are steered to one lcore (dp_esp_in) */
@@ -334,6 +336,7 @@ dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 			return -ENOMEM;
 		}
 		dp_replay_init(s->rw, c->replay_window, c->esn);
+		dp_replay_resume(s->rw, c->seq_start);
 	}
 	s->ss.sa = s->sa;
 	s->ss.type = s->async ? RTE_SECURITY_ACTION_TYPE_NONE :
@@ -346,6 +349,7 @@ dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 		return rc;
 	}
 	s->spi = c->spi;
+	s->seq_start = c->seq_start;
 	s->mn = mn;
 	s->owner = owner;
 	s->dir = (uint8_t)c->dir;

@@ -62,6 +62,8 @@ struct dp_sa {
 	bool async;                   /**< outbound AES-CBC: lookaside crypto ops (dp_esp.c) */
 	int seq_off;                  /**< mbuf dynamic field: a packet's full sequence number */
 	struct dp_replay *rw;         /**< inbound: our own anti-replay window (dp_replay.h) */
+	uint64_t seq_start;           /**< outbound: the first sequence number (after a restart,
+				       *   the stored reservation); inbound: the window's edge */
 	struct in6_addr hoa6;         /**< the home address the SA is bound to */
 };
 

@@ -6,7 +6,7 @@ set -euo pipefail
 
 # Build: compiler, meson, DPDK 22.11, intel-ipsec-mb, libconfig, Criterion.
 PKGS_BUILD="gcc libc6-dev meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
- libipsec-mb-dev libconfig-dev libcriterion-dev"
+ libipsec-mb-dev libconfig-dev libcriterion-dev liblmdb-dev lmdb-utils"
 # Tests and lab: tshark as independent decoder, scapy for packet building (its ESP needs
 # python3-cryptography), namespaces/veth/NAT, clang + compiler-rt for libFuzzer and sanitizers.
 PKGS_TEST="python3 python3-scapy python3-cryptography tshark iproute2 nftables iptables conntrack

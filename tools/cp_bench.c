@@ -6,12 +6,18 @@
  *   2. with them registered, a random mix of new registrations (N/4 more nodes) and
  *      refreshes (3N/4, a quarter of them moving to a new care-of address) is timed.
  * Half the nodes register over IPv6, half over IPv4/UDP through a NAT with an IPv4 HoA.
- *   cp-bench [EAL options] -- [N]        default N = 1000000
+ * With --store FILE the state store is on, written as the home agent's control loop writes
+ * it: one transaction per pass of PASS BUs (the loop's signalling budget); then the store's
+ * size per binding, and a restore of every binding into a new control plane is timed.
+ *   cp-bench [EAL options] -- [N] [--store FILE [--sync-ms MS]]    default N = 1000000
  */
 #include <arpa/inet.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -21,8 +27,13 @@
 #include "bc.h"
 #include "cp.h"
 #include "cp_bcw.h"
+#include "cp_store.h"
 
 #define MH_MAX 64
+#define PASS 256                      /* BUs per control-loop pass (cp_io's SIG_BUDGET) */
+
+static struct cp_store *store;
+static uint64_t wall0;
 
 struct job {
 	uint32_t mn;
@@ -96,8 +107,11 @@ run(struct cp *cp, const struct job *jobs, uint32_t n, uint8_t *mh, struct cp_rx
 		len[i] = build(jobs[i].mn, jobs[i].seq, jobs[i].move, mh + (size_t)i * MH_MAX,
 			       &ctx[i]);
 	t0 = rte_rdtsc();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		cp_rx_mh(cp, mh + (size_t)i * MH_MAX, len[i], &ctx[i], 1000);
+		if (store != NULL && (i % PASS == PASS - 1 || i == n - 1))
+			cp_store_flush(store, cp, 1000, wall0 + 1000);
+	}
 	t1 = rte_rdtsc();
 	rate = (double)n * (double)rte_get_tsc_hz() / (double)(t1 - t0);
 	printf("CPBENCH case=%s nodes=%u bus=%u bu_per_s=%.0f ns_per_bu=%.0f ba_ok=%lu "
@@ -105,6 +119,65 @@ run(struct cp *cp, const struct job *jobs, uint32_t n, uint8_t *mh, struct cp_rx
 	       cp_stats(cp)->status[0] - ok0, cp_stats(cp)->ba_tx - ba0, cp_bindings(cp));
 	fflush(stdout);
 	return rate;
+}
+
+/* The store's size per binding, and every binding restored into a new control plane. */
+static void
+restore_bench(struct ha_cfg *cfg, struct cp *cp, uint32_t total, const char *path,
+	      uint32_t sync_ms)
+{
+	struct cp_store_restored r;
+	struct cp_store_info *info = calloc(1, sizeof(*info));
+	struct cp_ops ops = { .tx = count_tx };
+	struct bc *bc2;
+	struct cp_bcw w2;
+	struct cp *cp2;
+	struct stat st;
+	char err[600];
+	uint32_t bindings = cp_bindings(cp), i;
+	uint64_t t0, t1;
+
+	cp_store_info_get(store, info);
+	cp_store_close(store);
+	store = NULL;
+	if (stat(path, &st) != 0)
+		return;
+	printf("CPBENCH store_bytes=%lu records=%lu bytes_per_binding=%.0f commits=%lu\n",
+	       (unsigned long)st.st_size, (unsigned long)info->records,
+	       (double)st.st_size / bindings, (unsigned long)info->commits);
+	free(info);
+	bc2 = bc_create(&(struct bc_params){ .name = "cpb2", .capacity = total, .prefixes = 64,
+					     .spis = 64, .max_readers = 2,
+					     .socket = (int)rte_socket_id() });
+	if (bc2 == NULL)
+		return;
+	cp_bcw_init(&w2, bc2, cfg, &ops);
+	cp2 = cp_create(cfg, &ops);
+	for (i = 0; cp2 != NULL && i < total; i++) {
+		struct cfg_mn m = { .hoa4_mode = i % 2 ? CFG_HOA4_STATIC : CFG_HOA4_NONE };
+
+		snprintf(m.id, sizeof(m.id), "mn%u", i);
+		hoa6_of(i, &m.hoa6);
+		m.hoa4 = htonl(0x64400000u + i);
+		if (cp_mn_add(cp2, &m, NULL) != 0)
+			return;
+	}
+	/* as at a start: open, then read every binding back, published to the cache */
+	t0 = rte_rdtsc();
+	store = cp_store_open(path, 16384, sync_ms, false, err, sizeof(err));
+	if (store == NULL || cp2 == NULL || cp_store_restore(store, cp2, 1000, wall0 + 1000,
+							     &r) != 0) {
+		fprintf(stderr, "restore: %s\n", err);
+		return;
+	}
+	t1 = rte_rdtsc();
+	printf("CPBENCH case=restore bindings=%u restored=%u ms=%.0f per_s=%.0f\n", bindings,
+	       r.bindings, (double)(t1 - t0) * 1e3 / (double)rte_get_tsc_hz(),
+	       (double)r.bindings * (double)rte_get_tsc_hz() / (double)(t1 - t0));
+	cp_store_close(store);
+	store = NULL;
+	cp_free(cp2);
+	bc_free(bc2);
 }
 
 int
@@ -121,6 +194,9 @@ main(int argc, char **argv)
 	uint8_t *mh;
 	struct cp *cp;
 	struct bc *bc;
+	const char *store_path = NULL;
+	uint32_t sync_ms = 100;
+	char err[600];
 	int rc;
 
 	rc = rte_eal_init(argc, argv);
@@ -128,7 +204,13 @@ main(int argc, char **argv)
 		return 1;
 	argc -= rc;
 	argv += rc;
-	n = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 1000000;
+	n = argc > 1 && argv[1][0] != '-' ? (uint32_t)strtoul(argv[1], NULL, 0) : 1000000;
+	for (i = 1; i < (uint32_t)argc; i++) {
+		if (strcmp(argv[i], "--store") == 0 && i + 1 < (uint32_t)argc)
+			store_path = argv[++i];
+		else if (strcmp(argv[i], "--sync-ms") == 0 && i + 1 < (uint32_t)argc)
+			sync_ms = (uint32_t)strtoul(argv[++i], NULL, 0);
+	}
 	extra = n / 4;
 	total = n + extra;
 
@@ -168,6 +250,19 @@ main(int argc, char **argv)
 			return 1;
 	}
 	printf("CPBENCH tsc_hz=%lu\n", (unsigned long)rte_get_tsc_hz());
+	if (store_path != NULL) {
+		unlink(store_path);
+		snprintf(err, sizeof(err), "%s-lock", store_path);
+		unlink(err);
+		store = cp_store_open(store_path, 16384, sync_ms, false, err, sizeof(err));
+		if (store == NULL || cp_changes_enable(cp) != 0 || cp_store_syncer_start(store)) {
+			fprintf(stderr, "store: %s\n", err);
+			return 1;
+		}
+		wall0 = (uint64_t)time(NULL) * 1000;
+		cp_store_flush(store, cp, 1000, wall0 + 1000);   /* the nodes' adds: not timed */
+		printf("CPBENCH store=%s sync_ms=%u\n", store_path, sync_ms);
+	}
 
 	/* 1. new registrations of n nodes, in random order */
 	for (i = 0; i < n; i++)
@@ -204,6 +299,8 @@ main(int argc, char **argv)
 		jobs[i].seq = ++last_seq[jobs[i].mn] + (jobs[i].mn < n ? 1 : 0);
 	run(cp, jobs, 4 * extra, mh, ctx, len, "mixed_new_and_refresh", total);
 	printf("CPBENCH ba_bytes_per_ba=%.1f\n", (double)tx_bytes / (double)tx_pkts);
+	if (store != NULL)
+		restore_bench(cfg, cp, total, store_path, sync_ms);
 	cp_free(cp);
 	bc_free(bc);
 	rte_eal_cleanup();

@@ -334,13 +334,58 @@ port_metric(FILE *f, const struct jnode *ports, const char *name, const char *te
 	}
 }
 
+/* The role and the state store (/dsmip/state). */
+static void
+state_metrics(FILE *f, const struct jnode *state)
+{
+	static const char *const roles[] = { "standalone", "active", "standby" };
+	const struct jnode *st = json_get(state, "store"), *rs = json_get(state, "restored"), *c;
+	const char *role = str_or_dash(state, "role");
+	char lab[256];
+	unsigned int k;
+
+	help(f, "dsmip_role", "gauge", "1 for the role the home agent has");
+	for (k = 0; k < sizeof(roles) / sizeof(roles[0]); k++) {
+		snprintf(lab, sizeof(lab), "role=\"%s\"", roles[k]);
+		metric(f, "dsmip_role", lab, strcmp(role, roles[k]) == 0);
+	}
+	help(f, "dsmip_store_enabled", "gauge", "1 when the state store is on");
+	metric(f, "dsmip_store_enabled", "", json_num(st, "enabled"));
+	help(f, "dsmip_store_bytes", "gauge", "the state store's size on disk");
+	metric(f, "dsmip_store_bytes", "", json_num(st, "bytes"));
+	help(f, "dsmip_store_records", "gauge", "records in the state store");
+	metric(f, "dsmip_store_records", "", json_num(st, "records"));
+	help(f, "dsmip_store_commits_total", "counter", "state store transactions");
+	metric(f, "dsmip_store_commits_total", "", json_num(st, "commits"));
+	help(f, "dsmip_store_records_written_total", "counter", "records written or deleted");
+	metric(f, "dsmip_store_records_written_total", "", json_num(st, "records_written"));
+	help(f, "dsmip_store_errors_total", "counter", "transactions that failed");
+	metric(f, "dsmip_store_errors_total", "", json_num(st, "errors"));
+	help(f, "dsmip_store_last_commit_age_seconds", "gauge", "since the last transaction");
+	fprintf(f, "dsmip_store_last_commit_age_seconds %.3f\n",
+		json_num(st, "last_commit_ms_ago") / 1000);
+	help(f, "dsmip_store_last_sync_age_seconds", "gauge", "since the last write to disk");
+	fprintf(f, "dsmip_store_last_sync_age_seconds %.3f\n",
+		json_num(st, "last_sync_ms_ago") / 1000);
+	help(f, "dsmip_store_restored", "gauge", "records the start restored, by kind");
+	for (c = rs != NULL ? rs->child : NULL; c != NULL; c = c->next) {
+		if (c->type != J_NUM || strcmp(c->key, "ms") == 0)
+			continue;
+		snprintf(lab, sizeof(lab), "kind=\"%s\"", c->key);
+		metric(f, "dsmip_store_restored", lab, c->num);
+	}
+	help(f, "dsmip_store_restore_seconds", "gauge", "how long the start's restore took");
+	fprintf(f, "dsmip_store_restore_seconds %.3f\n", json_num(rs, "ms") / 1000);
+}
+
 /* Every counter of the home agent in the Prometheus text format (version 0.0.4). */
 static int
 metrics(FILE *f)
 {
-	const struct jnode *st, *info, *sas, *pool, *o, *c;
+	const struct jnode *st, *info, *sas, *pool, *state, *o, *c;
 	struct jnode *r1 = tel_json("/dsmip/stats", &st), *r2 = tel_json("/dsmip/info", &info);
 	struct jnode *r3 = tel_json("/dsmip/sas", &sas), *r4 = tel_json("/dsmip/pool", &pool);
+	struct jnode *r5 = tel_json("/dsmip/state", &state);
 	char lab[256];
 
 	if (r1 == NULL || r2 == NULL) {
@@ -351,6 +396,7 @@ metrics(FILE *f)
 		json_free(r2);
 		json_free(r3);
 		json_free(r4);
+		json_free(r5);
 		return 1;
 	}
 	help(f, "dsmip_up", "gauge", "1 when the home agent answers");
@@ -402,6 +448,8 @@ metrics(FILE *f)
 		metric(f, "dsmip_pool_addresses", "state=\"used\"", json_num(pool, "used"));
 		metric(f, "dsmip_pool_addresses", "state=\"free\"", json_num(pool, "free"));
 	}
+	if (state != NULL)
+		state_metrics(f, state);
 	if (sas != NULL) {
 		static const char *const fields[][2] = {
 			{ "packets", "dsmip_sa_packets_total" },
@@ -428,6 +476,7 @@ metrics(FILE *f)
 	json_free(r2);
 	json_free(r3);
 	json_free(r4);
+	json_free(r5);
 	return 0;
 }
 
@@ -528,6 +577,7 @@ usage(FILE *f)
 		"usage: dsmip-ctl [--file-prefix NAME] [--json] COMMAND [ARGS]\n"
 		"reads (telemetry):\n"
 		"  info | stats | config | pool        the home agent, counters, config, IPv4 pool\n"
+		"  state                               role, state store, what the start restored\n"
 		"  bindings [START]                    every binding (--json: one page from START)\n"
 		"  binding ADDRESS|ID                  one binding in full\n"
 		"  sas [START] | sa SPI                security associations and their counters\n"
@@ -571,7 +621,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	c = argv[i++];
-	if (strcmp(c, "info") == 0 || strcmp(c, "config") == 0 || strcmp(c, "pool") == 0) {
+	if (strcmp(c, "info") == 0 || strcmp(c, "config") == 0 || strcmp(c, "pool") == 0 ||
+	    strcmp(c, "state") == 0) {
 		snprintf(cmd, sizeof(cmd), "/dsmip/%s", c);
 		return as_json ? raw(cmd) : show_flat(cmd);
 	}

@@ -36,7 +36,7 @@ cd - >/dev/null
 for sig in TERM INT; do
     log=$(mktemp)
     "$HA_BIN" -l 0-1 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" -- \
-        -c "$TOP/tests/configs/null.conf" >"$log" 2>&1 &
+        -c "$TOP/tests/configs/null.conf" --state "$log.mdb" >"$log" 2>&1 &
     pid=$!
     for i in $(seq 1 100); do
         grep -q "running:" "$log" && [ -S /var/run/dpdk/$PREFIX/dpdk_telemetry.v2 ] && break
@@ -67,7 +67,49 @@ for sig in TERM INT; do
     expect_eq "exit status after SIG$sig" "$rc" 0
     if [ $ms -lt 1000 ]; then pass "stopped in $ms ms"; else fail "SIG$sig stop took $ms ms"; fi
     expect_contains "stop message ($sig)" "$(cat "$log")" "dsmip-ha: stopped"
-    rm -f "$log"
+    rm -f "$log" "$log.mdb" "$log.mdb-lock"
     rm -rf /var/run/dpdk/$PREFIX
 done
+
+# The state store: a damaged file and one of another format refuse the start (exit 4) with
+# the reason; --discard-state starts empty over either.
+st=$(mktemp -d)
+start_state() {   # FILE [--discard-state]: start, wait for "running:" or the exit
+    "$HA_BIN" -l 0-1 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" -- \
+        -c "$TOP/tests/configs/null.conf" --state "$@" >"$st/log" 2>&1 &
+    pid=$!
+    for i in $(seq 1 100); do
+        grep -q "running:" "$st/log" && return 0
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.1
+    done
+    wait $pid; return $?
+}
+head -c 65536 /dev/urandom >"$st/junk.mdb"
+start_state "$st/junk.mdb"; rc=$?
+expect_eq "damaged store: exit 4" "$rc" 4
+expect_contains "damaged store: the file and the way out" "$(cat "$st/log")" \
+    "state store refused: $st/junk.mdb: MDB_INVALID: File is not an LMDB file (damaged, or not a state store: start with --discard-state to begin empty)"
+start_state "$st/junk.mdb" --discard-state; rc=$?
+expect_eq "damaged store, --discard-state: running" "$rc" 0
+kill -TERM $pid; wait $pid
+expect_contains "damaged store, --discard-state: the audit line" "$(cat "$st/log")" \
+    "state store $st/junk.mdb: damaged, discarded (--discard-state)"
+# another format: the meta record as a later version would write it (mdb_load, lmdb-utils)
+{
+    printf 'VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n'
+    printf ' 6d657461\n'
+    # magic "DSMIPHA1" (little-endian u64), format 99, padding, creation time 0
+    printf ' %s%s%s%s\n' 31414850494d5344 63000000 00000000 0000000000000000
+    printf 'DATA=END\n'
+} >"$st/other.dump"
+mdb_load -n -f "$st/other.dump" "$st/other.mdb" || fail "mdb_load"
+start_state "$st/other.mdb"; rc=$?
+expect_eq "store of another format: exit 4" "$rc" 4
+expect_contains "store of another format: why" "$(cat "$st/log")" \
+    "$st/other.mdb: a state store of another format (99; this home agent writes 1): start with --discard-state to begin empty"
+start_state "$st/other.mdb" --discard-state; rc=$?
+expect_eq "store of another format, --discard-state: running" "$rc" 0
+kill -TERM $pid; wait $pid
+rm -rf "$st" /var/run/dpdk/$PREFIX
 finish

@@ -47,6 +47,8 @@ Test(cfg, minimal_config_gets_documented_defaults)
 	cr_assert_eq(c->ha.n_pools, 1);
 	cr_assert_eq(c->ha.pools[0].len, 26);
 	cr_assert(c->ha.has_addr4);
+	cr_assert_str_eq(c->store.path, "/var/lib/dsmip-ha/state.mdb");
+	cr_assert_eq(c->store.sync_ms, 100);
 	cfg_free(c);
 }
 
@@ -316,6 +318,12 @@ static struct bad_case bad_cases[] = {
 	  "{id=\"o\";hoa6=\"2001:db8:1::1:f\";},{id=\"p\";hoa6=\"2001:db8:1::1:10\";},"
 	  "{id=\"q\";hoa6=\"2001:db8:1::1:11\";} );\n",
 	  "t.conf:7: mobile_nodes: 17 mobile nodes exceed capacity.bindings 16" },
+	{ "store_relative_path", PORTS HA "store = { path = \"state.mdb\"; };\n",
+	  "t.conf:6: store.path: \"state.mdb\" is not an absolute path (\"\" turns the store off)" },
+	{ "store_map_too_small", PORTS HA "store = { map_mb = 1; };\n",
+	  "t.conf:6: store.map_mb: 1 is out of range [16, 1048576]" },
+	{ "store_unknown_key", PORTS HA "store = { fsync = true; };\n",
+	  "t.conf:6: store.fsync: unknown setting" },
 };
 
 ParameterizedTestParameters(cfg, rejects_bad_config)

@@ -41,13 +41,20 @@ conf_edit(const char *from, ...)
 
 #define conf_with(from, to) conf_edit(from, to, NULL)
 
+/* The SAs each node was last created with (by node slot). */
+static uint8_t attached_sas[64];
+static uint32_t attached_spi0[64];
+
 /* A node's SAs are refused when its id is "failme" (an SA the crypto device cannot create). */
 static int
 fail_sa(void *arg, struct cp_mn *m, const struct cfg_mn *c)
 {
 	(void)arg;
-	(void)m;
-	return strcmp(c->id, "failme") == 0 ? -ENOMEM : 0;
+	if (strcmp(c->id, "failme") == 0)
+		return -ENOMEM;
+	attached_sas[m->idx] = (uint8_t)c->n_sas;
+	attached_spi0[m->idx] = c->n_sas > 0 ? c->sas[0].spi : 0;
+	return 0;
 }
 
 struct env {
@@ -384,5 +391,62 @@ Test(cp_reconf, runtime_router_overlapping_prefix_refused)
 	rt.prefixes6[0] = (struct ha_prefix6){ h6("2001:db8:900::"), 48 };
 	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), 0);
 	invariants(&v);
+	down(&v);
+}
+
+/*
+ * Found by fuzz_cp: SAs changed at run time on nodes of the file (mn1's 0x1001 removed,
+ * then given to mn2) were not part of what a reload compared: the reload kept mn2 with the
+ * SPI the file gives mn1 back, and the undo of its failure re-created mn1 from the old
+ * file, whose SPI mn2 held: mn1 was lost. Now a file node runs as its file description
+ * plus what dsmip-ctl changed; a reload replaces both nodes with the file's versions.
+ */
+Test(cp_reconf, sas_moved_at_run_time_are_put_back_by_a_reload)
+{
+	struct cp_reconf_report rep = { 0 };
+	struct env v;
+	struct cfg_sa sa;
+	struct cp_mn *m1, *m2;
+	char err[256] = "";
+
+	up(&v, conf_with(NULL, NULL));
+	m1 = cp_mndb_find_id(cp_mndb(v.cp), "mn1");
+	m2 = cp_mndb_find_id(cp_mndb(v.cp), "mn2");
+	sa = v.cfg->mns[0].sas[0];
+	cr_assert_eq(sa.spi, 0x1001);
+	cp_mn_rt_sa(v.cp, m1->idx, &sa, false);
+	cp_mn_rt_sa(v.cp, m2->idx, &sa, true);
+	cr_assert_null(cp_mn_rt_cfg(v.cp, m1->idx), "still a node of the file");
+	cr_assert_eq(reload(&v, conf_with(NULL, NULL), &rep, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(rep.changed, 2, "mn1 and mn2 as the file says (%lu changed)",
+		     (unsigned long)rep.changed);
+	m1 = cp_mndb_find_id(cp_mndb(v.cp), "mn1");
+	m2 = cp_mndb_find_id(cp_mndb(v.cp), "mn2");
+	cr_assert_eq(attached_sas[m1->idx], 2);
+	cr_assert_eq(attached_spi0[m1->idx], 0x1001);
+	cr_assert_eq(attached_sas[m2->idx], 0);
+	down(&v);
+}
+
+/* The undo of a failed reload puts a file node back as it ran, not as its old file said. */
+Test(cp_reconf, undo_restores_a_file_node_as_it_ran)
+{
+	struct env v;
+	struct cfg_sa sa;
+	struct cp_mn *m1;
+	char err[256] = "";
+
+	up(&v, conf_with(NULL, NULL));
+	m1 = cp_mndb_find_id(cp_mndb(v.cp), "mn1");
+	sa = v.cfg->mns[0].sas[0];
+	cp_mn_rt_sa(v.cp, m1->idx, &sa, false);
+	cr_assert_neq(reload(&v, conf_edit("  { id = \"mn3\"; hoa6 = \"2001:db8:1::103\"; },\n",
+					   "  { id = \"mn3\"; hoa6 = \"2001:db8:1::103\"; },\n"
+					   "  { id = \"failme\"; hoa6 = \"2001:db8:1::190\"; },\n",
+					   NULL), NULL, err, sizeof(err)), 0);
+	m1 = cp_mndb_find_id(cp_mndb(v.cp), "mn1");
+	cr_assert_not_null(m1);
+	cr_assert_eq(attached_sas[m1->idx], 1, "mn1 back with the one SA it ran with");
+	cr_assert_eq(attached_spi0[m1->idx], 0x2001);
 	down(&v);
 }

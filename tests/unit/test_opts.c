@@ -75,3 +75,18 @@ Test(opts, unknown_option_and_missing_argument)
 	cr_assert_eq(ha_opts_parse(ARGC(b), b, &o, err, sizeof(err)), -1);
 	cr_assert_str_eq(err, "-c needs a file name");
 }
+
+Test(opts, state_store_options)
+{
+	char *argv[] = { "dsmip-ha", "--", "-c", "ha.conf", "--state", "/tmp/s.mdb",
+			 "--discard-state" };
+	char *bare[] = { "dsmip-ha", "--", "-c", "ha.conf", "--state" };
+	struct ha_opts o;
+	char err[128];
+
+	cr_assert_eq(ha_opts_parse(ARGC(argv), argv, &o, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(o.state, "/tmp/s.mdb");
+	cr_assert(o.discard_state);
+	cr_assert_eq(ha_opts_parse(ARGC(bare), bare, &o, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "--state needs a file name (\"\" for none)");
+}

@@ -53,6 +53,8 @@ lab_peer_iface() {
 lab_up() {
     lab_down
     mkdir -p "$LAB_DIR"
+    # a new lab starts without bindings: a restart within it (lab_ha_start again) keeps them
+    rm -f "$LAB_DIR/state.mdb" "$LAB_DIR/state.mdb-lock"
     local ns
     for ns in $LAB_NS; do
         ip netns add "$ns"
@@ -235,14 +237,17 @@ uml_stop() {
 }
 
 # lab_ha_start CONFIG [EXTRA EAL ARGS...]: start the HA in dsmip-ha; waits for telemetry.
+# Its state store is $LAB_DIR/state.mdb (LAB_HA_STATE: another); LAB_HA_OPTS: more options
+# of the home agent (after --).
 lab_ha_start() {
     local conf=$1; shift
     local bin=$LAB_BUILD/controlplane/dsmip-ha
     [ -x "$bin" ] || { lab_log "no binary at $bin (build first)"; return 1; }
     rm -rf "/var/run/dpdk/$LAB_PREFIX"
-    # shellcheck disable=SC2086 # LAB_HA_MEM: several EAL words
+    # shellcheck disable=SC2086 # LAB_HA_MEM, LAB_HA_OPTS: several words
     ip netns exec dsmip-ha "$bin" -l 0-1 ${LAB_HA_MEM:---no-huge -m 1024} --no-pci \
         --file-prefix "$LAB_PREFIX" --log-level 'user.ha.*:info' "$@" -- -c "$conf" \
+        --state "${LAB_HA_STATE:-$LAB_DIR/state.mdb}" ${LAB_HA_OPTS:-} \
         >"$LAB_DIR/ha.log" 2>&1 &
     echo $! >"$LAB_DIR/ha.pid"
     local i
