@@ -448,7 +448,8 @@ bc_lookup_prefix6(const struct bc *bc, const struct in6_addr *a)
 	const struct rte_lpm6 *l = __atomic_load_n(&bc->lpm6_active, __ATOMIC_ACQUIRE);
 	uint32_t slot;
 
-	if (rte_lpm6_lookup(l, a->s6_addr, &slot) != 0)
+	/* a points into a packet (2 mod 4 after Ethernet): read as bytes, never as members */
+	if (rte_lpm6_lookup(l, (const uint8_t *)a, &slot) != 0)
 		return NULL;
 	return bc_get(bc, bc->pfx_mn[slot]);
 }

@@ -174,6 +174,7 @@ meta_check(struct cp_store *s, bool discard, char *err, size_t errlen)
 {
 	struct meta_rec m = { .magic = STORE_MAGIC, .format = CP_STORE_FORMAT,
 			      .created_wall_ms = wall_now_ms() };
+	struct meta_rec found;
 	MDB_val k = { 4, (void *)"meta" }, v;
 	MDB_txn *t;
 	int rc;
@@ -184,14 +185,15 @@ meta_check(struct cp_store *s, bool discard, char *err, size_t errlen)
 	rc = mdb_dbi_open(t, NULL, 0, &s->dbi);
 	if (rc == 0)
 		rc = mdb_get(t, s->dbi, &k, &v);
-	if (rc == 0 && (v.mv_size != sizeof(m) || ((const struct meta_rec *)v.mv_data)->magic !=
-			STORE_MAGIC ||
-			((const struct meta_rec *)v.mv_data)->format != CP_STORE_FORMAT)) {
+	memset(&found, 0, sizeof(found));
+	if (rc == 0 && v.mv_size == sizeof(found))
+		memcpy(&found, v.mv_data, sizeof(found));   /* values carry no alignment */
+	if (rc == 0 && (v.mv_size != sizeof(found) || found.magic != STORE_MAGIC ||
+			found.format != CP_STORE_FORMAT)) {
 		if (!discard) {
 			snprintf(err, errlen, "%s: a state store of another format (%u; this home "
 				 "agent writes %u): start with --discard-state to begin empty", s->path,
-				 v.mv_size == sizeof(m) ? ((const struct meta_rec *)v.mv_data)->format :
-				 0, CP_STORE_FORMAT);
+				 found.format, CP_STORE_FORMAT);
 			mdb_txn_abort(t);
 			return -EINVAL;
 		}
@@ -556,8 +558,10 @@ sa_mark_read(struct cp_store *s, MDB_txn *t, uint32_t spi, uint8_t dir)
 	uint64_t mark = 0;
 	uint32_t i;
 
+	/* LMDB values carry no alignment: copied, never read in place */
 	if (mdb_get(t, s->dbi, &key, &v) == 0 && v.mv_size == sizeof(struct sa_rec))
-		mark = ((const struct sa_rec *)v.mv_data)->mark;
+		memcpy(&mark, (const uint8_t *)v.mv_data + offsetof(struct sa_rec, mark),
+		       sizeof(mark));
 	for (i = 0; i < s->n_sa; i++)
 		if (s->sa[i].spi == spi && s->sa[i].dir == dir && s->sa[i].mark > mark)
 			mark = s->sa[i].mark;

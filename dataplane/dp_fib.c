@@ -139,13 +139,14 @@ dp_fib_lookup6(const struct dp_fib *f, const struct in6_addr *dst, uint16_t *por
 	const struct dp_nh *h;
 	uint32_t idx;
 
-	if (rte_lpm6_lookup(f->l6, dst->s6_addr, &idx) != 0) {
+	/* dst may point into a packet (2 mod 4 after Ethernet): read as bytes */
+	if (rte_lpm6_lookup(f->l6, (const uint8_t *)dst, &idx) != 0) {
 		if (f->default6 == NO_DEFAULT)
 			return -ENOENT;
 		idx = f->default6;
 	}
 	h = &f->nh[idx];
 	*port = h->port;
-	*nh = h->connected ? *dst : h->gw6;
+	memcpy(nh, h->connected ? (const void *)dst : (const void *)&h->gw6, sizeof(*nh));
 	return 0;
 }
