@@ -8,6 +8,7 @@
 
 /* _(ENUM, "label", "description") */
 #define HA_DROP_LIST(_)                                                                  \
+	_(STANDBY, "standby", "received while the standby of a pair (it forwards nothing)") \
 	_(TRUNCATED, "truncated", "packet shorter than its headers")                    \
 	_(MALFORMED, "malformed", "malformed header")                                   \
 	_(BAD_CSUM, "bad_checksum", "IPv4 header checksum wrong")                       \

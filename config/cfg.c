@@ -45,6 +45,9 @@ cfg_defaults(struct ha_cfg *cfg)
 	snprintf(cfg->store.path, sizeof(cfg->store.path), "/var/lib/dsmip-ha/state.mdb");
 	cfg->store.map_mb = 4096;
 	cfg->store.sync_ms = 100;
+	snprintf(cfg->pair.prefix, sizeof(cfg->pair.prefix), "dsmip");
+	cfg->pair.stream_max = 1000000;
+	cfg->pair.queue = 1048576;
 	cfg->dp.punt_ring = 1024;
 	cfg->dp.punt_rate = 10000;
 	cfg->dp.esp_ring = 1024;
@@ -55,7 +58,8 @@ cfg_defaults(struct ha_cfg *cfg)
 /* ---------------------------------------------------------------- whole file */
 
 static const char *const root_keys[] = {
-	"ports", "routes", "home_agent", "policy", "capacity", "dataplane", "store", "mobile_nodes",
+	"ports", "routes", "home_agent", "policy", "capacity", "dataplane", "store", "pair",
+	"mobile_nodes",
 	NULL
 };
 
@@ -95,6 +99,7 @@ cfg_load(config_t *lc, int rc, const char *name, struct cfg_status *st)
 	cfg_parse_policy(&c, cfg, root);
 	cfg_parse_capacity_dataplane(&c, cfg, root);
 	cfg_parse_store(&c, cfg, root);
+	cfg_parse_pair(&c, cfg, root);
 	cfg_parse_home_agent(&c, cfg, root);
 	cfg_parse_mobile_nodes(&c, cfg, root);
 	if (st->n_errors > 0) {

@@ -112,6 +112,19 @@ struct cfg_store {
 				       *   commit synchronous) */
 };
 
+/**
+ * An active/standby pair (enabled when redis is set): the active streams the state store's
+ * changes to Redis, the standby applies them and stays silent; keepalived switches roles
+ * through dsmip-ctl.
+ */
+struct cfg_pair {
+	char redis[CFG_NAME_MAX + 64]; /**< "host:port" or a unix socket path; "" when off */
+	char prefix[CFG_NAME_MAX];    /**< Redis key prefix shared by the pair */
+	char liveness[16];            /**< a TAP interface held while the process lives ("")*/
+	uint32_t stream_max;          /**< change stream entries Redis keeps (then a resync) */
+	uint32_t queue;               /**< changes waiting for Redis (beyond: a resync) */
+};
+
 enum cfg_sa_dir { CFG_SA_IN, CFG_SA_OUT };
 enum cfg_sa_role { CFG_SA_SIGNALLING, CFG_SA_PAYLOAD };
 
@@ -187,6 +200,7 @@ struct ha_cfg {
 	struct cfg_capacity cap;
 	struct cfg_dataplane dp;
 	struct cfg_store store;
+	struct cfg_pair pair;
 	unsigned int n_mns;
 	struct cfg_mn *mns;
 };

@@ -477,3 +477,48 @@ cfg_parse_store(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *r
 	GET_UINT(c, g, "store", "map_mb", 16, 1048576, cfg->store.map_mb);
 	GET_UINT(c, g, "store", "sync_ms", 0, 60000, cfg->store.sync_ms);
 }
+
+/* ---------------------------------------------------------------- pair */
+
+static const char *const pair_keys[] = { "redis", "prefix", "liveness_interface", "stream_max",
+					 "queue", NULL };
+
+/* A string setting into buf (size len), refused when longer. */
+static void
+copy_string(struct cfg_ctx *c, const config_setting_t *g, const char *name, char *buf,
+	    size_t len)
+{
+	const char *str;
+	char what[64];
+
+	snprintf(what, sizeof(what), "pair.%s", name);
+	if (cfg_get_string(c, g, "pair", name, false, &str) != 0)
+		return;
+	if (strlen(str) >= len)
+		cfg_err(c, config_setting_get_member(g, name), what, "longer than %zu characters",
+			len - 1);
+	else
+		snprintf(buf, len, "%s", str);
+}
+
+void
+cfg_parse_pair(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
+{
+	const config_setting_t *g;
+
+	if (cfg_get_group(c, root, "", "pair", false, &g) != 0)
+		return;
+	cfg_check_known(c, g, "pair", pair_keys);
+	copy_string(c, g, "redis", cfg->pair.redis, sizeof(cfg->pair.redis));
+	copy_string(c, g, "prefix", cfg->pair.prefix, sizeof(cfg->pair.prefix));
+	copy_string(c, g, "liveness_interface", cfg->pair.liveness, sizeof(cfg->pair.liveness));
+	GET_UINT(c, g, "pair", "stream_max", 1000, 100000000, cfg->pair.stream_max);
+	GET_UINT(c, g, "pair", "queue", 1024, 16777216, cfg->pair.queue);
+	if (cfg->pair.redis[0] != '\0' && cfg->store.path[0] == '\0')
+		cfg_err(c, config_setting_get_member(g, "redis"), "pair.redis",
+			"a pair replicates the state store: store.path may not be \"\"");
+	if (cfg->pair.redis[0] != '\0' && cfg->pair.redis[0] != '/' &&
+	    strrchr(cfg->pair.redis, ':') == NULL)
+		cfg_err(c, config_setting_get_member(g, "redis"), "pair.redis",
+			"\"%s\" is neither host:port nor a unix socket path", cfg->pair.redis);
+}

@@ -182,6 +182,19 @@ cp_changes_take(struct cp *cp, uint32_t *slots, uint32_t max)
 	return n;
 }
 
+void
+cp_changes_mark(struct cp *cp, uint32_t idx)
+{
+	if (idx < cp->capacity)
+		cp_mark(cp, idx);
+}
+
+void
+cp_gone_add(struct cp *cp, const char *id)
+{
+	note_gone(cp, id);
+}
+
 uint32_t
 cp_gone_take(struct cp *cp, char (*ids)[CFG_NAME_MAX], uint32_t max)
 {

@@ -323,6 +323,18 @@ int cp_binding_restore(struct cp *cp, uint32_t idx, const struct cp_bind *saved,
 /** Remove a mobile node, deleting its binding first. @return 0 or -ENOENT. */
 int cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms);
 
+/** End the binding of node idx, whatever its state (held sequence number included), with
+ *  why in the audit line; nothing is sent (the pair's standby). @return 0 or -ENOENT. */
+int cp_binding_drop(struct cp *cp, uint32_t idx, const char *why, uint64_t now_ms);
+
+/** Announce every binding's home addresses on the home link (unsolicited NA, gratuitous
+ *  ARP): a standby taking over. @return bindings announced. */
+uint32_t cp_announce_all(struct cp *cp);
+
+/** Every binding's NAT freshness starts again at now_ms (a standby taking over: it saw no
+ *  keepalives). */
+void cp_bindings_fresh(struct cp *cp, uint64_t now_ms);
+
 /** Delete the binding of node idx (operator flush). @return 0 or -ENOENT. */
 int cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms);
 
@@ -344,6 +356,10 @@ int cp_changes_enable(struct cp *cp);
 
 /** Take up to max slots whose binding or run-time description changed. */
 uint32_t cp_changes_take(struct cp *cp, uint32_t *slots, uint32_t max);
+
+/** Mark slot idx changed again, or note id gone again (a write that failed is retried). */
+void cp_changes_mark(struct cp *cp, uint32_t idx);
+void cp_gone_add(struct cp *cp, const char *id);
 
 /** Take up to max ids of nodes removed (their records go). */
 uint32_t cp_gone_take(struct cp *cp, char (*ids)[CFG_NAME_MAX], uint32_t max);

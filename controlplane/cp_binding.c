@@ -656,6 +656,49 @@ cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms)
 }
 
 int
+cp_binding_drop(struct cp *cp, uint32_t idx, const char *why, uint64_t now_ms)
+{
+	struct cp_mn *m = cp_mndb_get(cp->db, idx);
+
+	if (m == NULL)
+		return -ENOENT;
+	if (cp->binds[idx].state == CP_BIND_NONE)
+		return 0;
+	cp_binding_delete(cp, m, why, now_ms, false);
+	return 0;
+}
+
+uint32_t
+cp_announce_all(struct cp *cp)
+{
+	uint32_t i, n = 0;
+
+	if (cp->ops.announce == NULL)
+		return 0;
+	for (i = 0; i < cp->capacity; i++) {
+		struct cp_mn *m = cp_mndb_get(cp->db, i);
+
+		if (m != NULL && cp->binds[i].state == CP_BIND_ACTIVE) {
+			cp->ops.announce(cp->ops.io_arg, m, &cp->binds[i]);
+			n++;
+		}
+	}
+	return n;
+}
+
+void
+cp_bindings_fresh(struct cp *cp, uint64_t now_ms)
+{
+	uint32_t i;
+
+	for (i = 0; i < cp->capacity; i++)
+		if (cp->binds[i].state == CP_BIND_ACTIVE) {
+			cp->binds[i].keepalive_ms = now_ms;
+			cp->binds[i].stale = false;
+		}
+}
+
+int
 cp_mn_republish(struct cp *cp, uint32_t idx)
 {
 	struct cp_mn *m = cp_mndb_get(cp->db, idx);

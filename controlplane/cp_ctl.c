@@ -14,6 +14,7 @@
 
 #include "cp_ctl.h"
 #include "cp_esp.h"
+#include "cp_pair.h"
 #include "cp_query.h"
 #include "ha_app.h"
 #include "ha_log.h"
@@ -318,6 +319,17 @@ cmd_reload(struct ha_app *app, struct reply *r)
 }
 
 static void
+cmd_role(struct ha_app *app, const char *arg, struct reply *r)
+{
+	char msg[256];
+
+	if (ha_pair_set_role(app, arg, msg, sizeof(msg)) == 0)
+		say(r, "OK %s\n", msg);
+	else
+		say(r, "ERR %s\n", msg);
+}
+
+static void
 dispatch(struct ha_app *app, char *req, struct reply *r)
 {
 	char *arg = req + strcspn(req, " \t");
@@ -325,21 +337,27 @@ dispatch(struct ha_app *app, char *req, struct reply *r)
 	if (*arg != '\0')
 		*arg++ = '\0';
 	arg += strspn(arg, " \t");
-	if (strcmp(req, "mn-add") == 0)
+	if (strcmp(req, "role") == 0) {
+		cmd_role(app, arg, r);
+	} else if (ha_pair_is_standby(app) && strcmp(req, "reload") != 0) {
+		/* the standby follows the active's state: changes are made there */
+		say(r, "ERR this home agent is the standby of a pair: %s on the active\n", req);
+	} else if (strcmp(req, "mn-add") == 0) {
 		cmd_mn_add(app, arg, r);
-	else if (strcmp(req, "mn-del") == 0)
+	} else if (strcmp(req, "mn-del") == 0) {
 		cmd_mn_del(app, arg, r);
-	else if (strcmp(req, "sa-add") == 0)
+	} else if (strcmp(req, "sa-add") == 0) {
 		cmd_sa_add(app, arg, r);
-	else if (strcmp(req, "sa-del") == 0)
+	} else if (strcmp(req, "sa-del") == 0) {
 		cmd_sa_del(app, arg, r);
-	else if (strcmp(req, "flush") == 0)
+	} else if (strcmp(req, "flush") == 0) {
 		cmd_flush(app, arg, r);
-	else if (strcmp(req, "reload") == 0)
+	} else if (strcmp(req, "reload") == 0) {
 		cmd_reload(app, r);
-	else
-		say(r, "ERR unknown command \"%s\" (mn-add, mn-del, sa-add, sa-del, flush, reload)\n",
-		    req);
+	} else {
+		say(r, "ERR unknown command \"%s\" (mn-add, mn-del, sa-add, sa-del, flush, reload, "
+		    "role)\n", req);
+	}
 }
 
 static void

@@ -9,6 +9,7 @@
 #ifndef CP_IO_H
 #define CP_IO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cp.h"
@@ -39,6 +40,7 @@ struct cp_io_stats {
 	uint64_t esp_refused;         /**< signalling ESP not decrypted (per-SA counters say why) */
 	uint64_t tx;
 	uint64_t tx_errors;
+	uint64_t tx_silenced;         /**< frames not sent: the standby of a pair */
 };
 
 /**
@@ -71,6 +73,13 @@ void cp_io_tx_flush(struct cp_io *io);
 
 /** The commit run before queued frames are sent (NULL: none). */
 void cp_io_set_commit(struct cp_io *io, void (*commit)(void *), void *arg);
+
+/** Silent (the standby of a pair): frames are dropped, never sent. */
+void cp_io_set_silent(struct cp_io *io, bool silent);
+
+/** Gratuitous ARP and unsolicited NA (override) for the home agent's own addresses on
+ *  every port: a standby that took over tells the links its MAC. */
+void cp_io_announce_self(struct cp_io *io);
 
 const struct cp_io_stats *cp_io_stats(const struct cp_io *io);
 

@@ -62,6 +62,7 @@ struct cp_io {
 	uint64_t now_ms;
 	uint64_t nat_log_ms;
 	struct cp_io_stats stats;
+	bool silent;                  /* the standby of a pair: nothing is sent */
 	void (*commit)(void *);       /* before queued frames go (the state store) */
 	void *commit_arg;
 	uint32_t n_defer;

@@ -46,6 +46,12 @@ cp_io_tx_flush(struct cp_io *io)
 
 	if (io->n_defer == 0)
 		return;
+	if (io->silent) {
+		rte_pktmbuf_free_bulk(io->defer, io->n_defer);
+		io->stats.tx_silenced += io->n_defer;
+		io->n_defer = 0;
+		return;
+	}
 	if (io->commit != NULL)
 		io->commit(io->commit_arg);
 	/* in order, a burst per run of one port */
@@ -55,6 +61,34 @@ cp_io_tx_flush(struct cp_io *io)
 		send_run(io, &io->defer[i], (uint16_t)(j - i), io->defer_port[i]);
 	}
 	io->n_defer = 0;
+}
+
+void
+cp_io_set_silent(struct cp_io *io, bool silent)
+{
+	io->silent = silent;
+}
+
+void
+cp_io_announce_self(struct cp_io *io)
+{
+	uint16_t i;
+
+	for (i = 0; i < io->ctx->n_ports; i++) {
+		const struct dp_port_info *pi = &io->ctx->port[i];
+		struct wire_nd na = { .type = WIRE_ND_NA, .has_lla = true,
+				      .na_flags = WIRE_NA_O | WIRE_NA_R };
+
+		memcpy(na.lla, pi->mac, 6);
+		if (pi->has4)
+			cp_io_send_arp(io, i, WIRE_ARP_REQUEST, pi->ip4, pi->ip4, NULL);
+		if (pi->has6) {
+			na.target = pi->ip6;
+			cp_io_send_nd(io, i, &pi->ip6, &all_nodes, &na, NULL);
+		}
+		na.target = pi->ll6;
+		cp_io_send_nd(io, i, &pi->ll6, &all_nodes, &na, NULL);
+	}
 }
 
 void

@@ -18,6 +18,7 @@
 
 #include "cp_ctl.h"
 #include "cp_esp.h"
+#include "cp_pair.h"
 #include "cp_pool.h"
 #include "cp_query.h"
 #include "cfg.h"
@@ -27,7 +28,7 @@
 #define ANSWER_WAIT_MS 1000
 
 static pthread_mutex_t mbox_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t mbox_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t mbox_cond = PTHREAD_COND_INITIALIZER;   /* answered, or free again */
 static struct {
 	cp_query_fn fn;
 	const char *params;
@@ -48,10 +49,14 @@ cp_query_ask(cp_query_fn fn, const char *params, struct rte_tel_data *d)
 	until.tv_sec += ANSWER_WAIT_MS / 1000 + until.tv_nsec / 1000000000L;
 	until.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&mbox_lock);
-	if (mbox.pending) {
-		pthread_mutex_unlock(&mbox_lock);
-		return -EBUSY;
-	}
+	/* one question at a time; the others wait their turn (keepalived's check, a scrape and
+	 * an operator asking together must all be answered, not told "busy") */
+	while (mbox.pending)
+		if (pthread_cond_timedwait(&mbox_cond, &mbox_lock, &until) == ETIMEDOUT &&
+		    mbox.pending) {
+			pthread_mutex_unlock(&mbox_lock);
+			return -EBUSY;
+		}
 	mbox.fn = fn;
 	mbox.params = params;
 	mbox.d = d;
@@ -63,6 +68,7 @@ cp_query_ask(cp_query_fn fn, const char *params, struct rte_tel_data *d)
 	/* the control plane answers holding the lock: not done now means not started */
 	rc = mbox.done ? mbox.rc : -ETIMEDOUT;
 	mbox.pending = false;
+	pthread_cond_broadcast(&mbox_cond);   /* the next one in */
 	pthread_mutex_unlock(&mbox_lock);
 	return rc;
 }
@@ -75,7 +81,7 @@ cp_query_serve(struct ha_app *app)
 	if (mbox.pending && !mbox.done) {
 		mbox.rc = mbox.fn(app, mbox.params, mbox.d);
 		mbox.done = true;
-		pthread_cond_signal(&mbox_cond);
+		pthread_cond_broadcast(&mbox_cond);
 	}
 	pthread_mutex_unlock(&mbox_lock);
 }
@@ -318,6 +324,48 @@ cp_query_config(struct ha_app *app, const char *params, struct rte_tel_data *d)
 
 /* ------------------------------------------------------------------ /dsmip/state */
 
+/* The pair's replication: its link, what waits, how far behind, what happened. */
+static void
+pair_info(struct rte_tel_data *rp, const struct ha_pair_info *pi, uint64_t wall)
+{
+	const struct cp_repl_stats *r = &pi->repl;
+
+	rte_tel_data_start_dict(rp);
+	rte_tel_data_add_dict_int(rp, "enabled", pi->configured);
+	if (!pi->configured)
+		return;
+	rte_tel_data_add_dict_string(rp, "direction", !r->running ? "stopped" :
+				     r->writer ? "to redis" : "from redis");
+	rte_tel_data_add_dict_string(rp, "link", r->link_up ? "up" : "down");
+	rte_tel_data_add_dict_u64(rp, "queued", r->queued);
+	/* the active: how old its oldest change not yet in Redis is; the standby: how old the
+	 * last record it applied was */
+	rte_tel_data_add_dict_u64(rp, "lag_ms", r->writer ?
+				  (r->oldest_ms != 0 && wall > r->oldest_ms ? wall - r->oldest_ms
+									    : 0) :
+				  pi->lag_ms);
+	/* the standby: since when it is out of touch with Redis (0: reading now); a takeover
+	 * now would start from state this old */
+	if (!r->writer)
+		rte_tel_data_add_dict_u64(rp, "stale_ms", r->synced_ms == 0 ? UINT64_C(0) :
+					  wall > r->synced_ms + 1000 ? wall - r->synced_ms : 0);
+	rte_tel_data_add_dict_u64(rp, "sent", r->sent);
+	rte_tel_data_add_dict_u64(rp, "received", r->received);
+	rte_tel_data_add_dict_u64(rp, "applied", pi->applied);
+	rte_tel_data_add_dict_u64(rp, "refused", pi->refused);
+	rte_tel_data_add_dict_u64(rp, "unknown_nodes", pi->unknown);
+	rte_tel_data_add_dict_u64(rp, "waiting", pi->pending_retry);
+	rte_tel_data_add_dict_u64(rp, "resyncs", r->resyncs);
+	rte_tel_data_add_dict_u64(rp, "dropped", r->dropped);
+	rte_tel_data_add_dict_u64(rp, "errors", r->errors);
+	rte_tel_data_add_dict_string(rp, "last_error", r->last_error);
+	rte_tel_data_add_dict_u64(rp, "takeovers", pi->takeovers);
+	rte_tel_data_add_dict_u64(rp, "takeover_ms", pi->takeover_ms);
+	rte_tel_data_add_dict_u64(rp, "sas_jumped", pi->sas_jumped);
+	rte_tel_data_add_dict_u64(rp, "takeover_stale_ms", pi->stale_ms);
+	rte_tel_data_add_dict_u64(rp, "announced", pi->announced);
+}
+
 /* What a restart (or a standby) would find: the state store and what the start restored. */
 int
 cp_query_state(struct ha_app *app, const char *params, struct rte_tel_data *d)
@@ -325,15 +373,22 @@ cp_query_state(struct ha_app *app, const char *params, struct rte_tel_data *d)
 	const struct ha_cfg *cfg = cp_cfg(app->cp);
 	struct rte_tel_data *st = rte_tel_data_alloc(), *rs = rte_tel_data_alloc();
 	uint64_t now = ha_app_now_ms(app), wall = ha_app_wall_ms(app, now);
+	struct rte_tel_data *rp = rte_tel_data_alloc();
 	struct cp_store_info *i = calloc(1, sizeof(*i));
+	struct ha_pair_info *pi = calloc(1, sizeof(*pi));
 
 	(void)params;
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "role", "standalone");
-	if (st == NULL || rs == NULL || i == NULL) {
+	if (pi != NULL)
+		ha_pair_info_get(app, pi);
+	rte_tel_data_add_dict_string(d, "role", ha_role_name(pi != NULL ? pi->role :
+							  HA_ROLE_STANDALONE));
+	if (st == NULL || rs == NULL || rp == NULL || i == NULL || pi == NULL) {
 		rte_tel_data_free(st);
 		rte_tel_data_free(rs);
+		rte_tel_data_free(rp);
 		free(i);
+		free(pi);
 		return 0;
 	}
 	rte_tel_data_start_dict(st);
@@ -363,6 +418,9 @@ cp_query_state(struct ha_app *app, const char *params, struct rte_tel_data *d)
 	}
 	rte_tel_data_add_dict_container(d, "store", st, 0);
 	rte_tel_data_add_dict_container(d, "restored", rs, 0);
+	pair_info(rp, pi, wall);
+	rte_tel_data_add_dict_container(d, "replication", rp, 0);
 	free(i);
+	free(pi);
 	return 0;
 }

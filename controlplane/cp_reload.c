@@ -83,6 +83,8 @@ needs_restart(const struct ha_cfg *a, const struct ha_cfg *b)
 		return "dataplane";
 	if (memcmp(&a->store, &b->store, sizeof(a->store)) != 0)
 		return "store";
+	if (memcmp(&a->pair, &b->pair, sizeof(a->pair)) != 0)
+		return "pair";
 	return NULL;
 }
 

@@ -13,112 +13,8 @@
 #include <lmdb.h>
 #include <rte_common.h>
 
-#include "cp_store.h"
-#include "ha_addr.h"
+#include "cp_store_internal.h"
 #include "ha_log.h"
-
-#define STORE_MAGIC 0x44534d4950484131ull   /* "DSMIPHA1" */
-#define FLUSH_MAX 65536                       /* records per transaction */
-#define KEY_MAX (2 + CFG_NAME_MAX)
-
-/* The format version is checked at open: a change of these layouts changes it. */
-struct meta_rec {
-	uint64_t magic;
-	uint32_t format;
-	uint32_t pad;
-	uint64_t created_wall_ms;
-};
-
-/* A binding, times as wall clock (ms since the epoch); followed by n6 struct ha_prefix6 and
- * n4 struct ha_prefix4 (most nodes have none: 96 bytes). */
-struct bind_rec {
-	uint8_t state;                /* ACTIVE or HOLD */
-	uint8_t fmt;
-	uint8_t flags;                /* BR_* */
-	uint8_t hoa4_plen;
-	uint8_t v4pfx_len;
-	uint8_t n6;
-	uint8_t n4;
-	uint8_t pad;
-	uint16_t last_seq;
-	uint16_t port;
-	uint16_t esp_port;
-	uint16_t lifetime;
-	uint32_t coa4;
-	uint32_t hoa4;
-	uint32_t v4pfx;
-	struct in6_addr coa6;
-	struct in6_addr hoa6;         /* the node's, to tell a changed node from the same one */
-	uint64_t created_wall_ms;
-	uint64_t last_bu_wall_ms;
-	uint64_t expires_wall_ms;
-	uint64_t hold_until_wall_ms;
-};
-
-#define BIND_REC_MAX (sizeof(struct bind_rec) + CFG_MN_MAX_PREFIXES * \
-		      (sizeof(struct ha_prefix6) + sizeof(struct ha_prefix4)))
-
-enum {
-	BR_SEQ_VALID = 1, BR_NAT = 2, BR_FORCED_UDP = 4, BR_TLV = 8, BR_MR = 16, BR_HOA4 = 32,
-	BR_HOA4_DYN = 64, BR_V4PFX = 128,
-};
-
-struct sa_rec {
-	uint64_t mark;
-};
-
-struct sa_pending {
-	uint32_t spi;
-	uint8_t dir;
-	uint64_t mark;
-};
-
-struct cp_store {
-	MDB_env *env;
-	bool env_open;
-	MDB_dbi dbi;
-	char path[4096];
-	uint32_t sync_ms;
-	pthread_t syncer;
-	bool syncer_on;
-	volatile bool stop;
-	uint32_t *slots;              /* scratch for cp_changes_take */
-	char (*gone)[CFG_NAME_MAX];
-	struct sa_pending *sa;        /* SA marks waiting for the next flush */
-	uint32_t n_sa;
-	uint32_t cap_sa;
-	struct cp_store_info info;
-	volatile uint64_t last_sync_wall_ms;
-};
-
-static uint64_t
-wall_now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
-/* ------------------------------------------------------------------ keys */
-
-static MDB_val
-key_of(char *buf, char kind, const char *id)
-{
-	int n = snprintf(buf, KEY_MAX, "%c/%s", kind, id);
-
-	return (MDB_val){ .mv_size = (size_t)n, .mv_data = buf };
-}
-
-static MDB_val
-sa_key(char *buf, uint32_t spi, uint8_t dir)
-{
-	buf[0] = 's';
-	buf[1] = '/';
-	memcpy(buf + 2, &spi, 4);
-	buf[6] = (char)dir;
-	return (MDB_val){ .mv_size = 7, .mv_data = buf };
-}
 
 /* ------------------------------------------------------------------ open */
 
@@ -333,109 +229,8 @@ cp_store_close(struct cp_store *s)
 	free(s->slots);
 	free(s->gone);
 	free(s->sa);
+	free(s->tapped);
 	free(s);
-}
-
-/* ------------------------------------------------------------------ records */
-
-/* The record of binding b into buf (BIND_REC_MAX bytes). @return its length. */
-static size_t
-rec_from(uint8_t *buf, const struct cp_mn *m, const struct cp_bind *b, uint64_t now_ms,
-	 uint64_t wall_ms)
-{
-	struct bind_rec *r = (struct bind_rec *)buf;
-	uint64_t off = wall_ms - now_ms;
-	size_t len = sizeof(*r);
-
-	memset(r, 0, sizeof(*r));
-	r->state = b->state;
-	r->fmt = b->fmt;
-	r->flags = (uint8_t)((b->seq_valid ? BR_SEQ_VALID : 0) | (b->nat ? BR_NAT : 0) |
-			     (b->forced_udp ? BR_FORCED_UDP : 0) | (b->tlv ? BR_TLV : 0) |
-			     (b->mr ? BR_MR : 0) | (b->has_hoa4 ? BR_HOA4 : 0) |
-			     (b->hoa4_dynamic ? BR_HOA4_DYN : 0) | (b->has_v4pfx ? BR_V4PFX : 0));
-	r->hoa4_plen = b->hoa4_plen;
-	r->v4pfx_len = b->v4pfx_len;
-	r->last_seq = b->last_seq;
-	r->port = b->port;
-	r->esp_port = b->esp_port;
-	r->lifetime = b->lifetime;
-	r->coa4 = b->coa4;
-	r->hoa4 = b->hoa4;
-	r->v4pfx = b->v4pfx;
-	r->coa6 = b->coa6;
-	r->hoa6 = m->hoa6;
-	r->created_wall_ms = b->created_ms + off;
-	r->last_bu_wall_ms = b->last_bu_ms + off;
-	r->expires_wall_ms = b->expires_ms + off;
-	r->hold_until_wall_ms = b->hold_until_ms + off;
-	if (b->mnp != NULL) {
-		r->n6 = (uint8_t)RTE_MIN(b->mnp->n6, CFG_MN_MAX_PREFIXES);
-		r->n4 = (uint8_t)RTE_MIN(b->mnp->n4, CFG_MN_MAX_PREFIXES);
-		memcpy(buf + len, b->mnp->p6, r->n6 * sizeof(struct ha_prefix6));
-		len += r->n6 * sizeof(struct ha_prefix6);
-		memcpy(buf + len, b->mnp->p4, r->n4 * sizeof(struct ha_prefix4));
-		len += r->n4 * sizeof(struct ha_prefix4);
-	}
-	return len;
-}
-
-/*
- * The binding of the record in v (len bytes) as the control plane holds it, at its clock
- * now_ms; mnp points at *mnp. @return -EINVAL for a record of the wrong length.
- */
-static int
-rec_to(const uint8_t *v, size_t len, struct cp_bind *b, struct cp_mn_prefixes *mnp,
-       uint64_t now_ms, uint64_t wall_ms)
-{
-	struct bind_rec rec, *r = &rec;
-	int64_t off = (int64_t)now_ms - (int64_t)wall_ms;
-
-	if (len < sizeof(rec))
-		return -EINVAL;
-	memcpy(&rec, v, sizeof(rec));
-	if (rec.n6 > CFG_MN_MAX_PREFIXES || rec.n4 > CFG_MN_MAX_PREFIXES ||
-	    len != sizeof(rec) + rec.n6 * sizeof(struct ha_prefix6) +
-		   rec.n4 * sizeof(struct ha_prefix4))
-		return -EINVAL;
-
-	memset(b, 0, sizeof(*b));
-	b->state = r->state;
-	b->fmt = r->fmt;
-	b->seq_valid = r->flags & BR_SEQ_VALID;
-	b->nat = r->flags & BR_NAT;
-	b->forced_udp = r->flags & BR_FORCED_UDP;
-	b->tlv = r->flags & BR_TLV;
-	b->mr = r->flags & BR_MR;
-	b->has_hoa4 = r->flags & BR_HOA4;
-	b->hoa4_dynamic = r->flags & BR_HOA4_DYN;
-	b->has_v4pfx = r->flags & BR_V4PFX;
-	b->v4pfx_dynamic = b->has_v4pfx;   /* a delegated prefix comes from the pool */
-	b->hoa4_plen = r->hoa4_plen;
-	b->v4pfx_len = r->v4pfx_len;
-	b->last_seq = r->last_seq;
-	b->port = r->port;
-	b->esp_port = r->esp_port;
-	b->lifetime = r->lifetime;
-	b->coa4 = r->coa4;
-	b->hoa4 = r->hoa4;
-	b->v4pfx = r->v4pfx;
-	b->coa6 = r->coa6;
-	b->created_ms = (uint64_t)RTE_MAX((int64_t)r->created_wall_ms + off, 0);
-	b->last_bu_ms = (uint64_t)RTE_MAX((int64_t)r->last_bu_wall_ms + off, 0);
-	b->expires_ms = (uint64_t)RTE_MAX((int64_t)r->expires_wall_ms + off, 0);
-	b->hold_until_ms = (uint64_t)RTE_MAX((int64_t)r->hold_until_wall_ms + off, 0);
-	b->keepalive_ms = now_ms;     /* freshness starts again: the NAT had no news of us */
-	if (r->n6 > 0 || r->n4 > 0) {
-		memset(mnp, 0, sizeof(*mnp));
-		mnp->n6 = r->n6;
-		mnp->n4 = r->n4;
-		memcpy(mnp->p6, v + sizeof(rec), r->n6 * sizeof(struct ha_prefix6));
-		memcpy(mnp->p4, v + sizeof(rec) + r->n6 * sizeof(struct ha_prefix6),
-		       r->n4 * sizeof(struct ha_prefix4));
-		b->mnp = mnp;
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------ flush */
@@ -447,10 +242,19 @@ put_or_del(struct cp_store *s, MDB_txn *t, MDB_val *k, const void *v, size_t len
 			     mdb_del(t, s->dbi, k, NULL);
 
 	if (rc == MDB_NOTFOUND)
-		rc = 0;
-	if (rc == 0)
-		s->info.written++;
-	return rc;
+		return 0;         /* nothing there, nothing changed */
+	if (rc != 0)
+		return rc;
+	s->info.written++;
+	if (s->tap != NULL && s->n_tapped < s->cap_tapped) {
+		struct store_key *x = &s->tapped[s->n_tapped++];
+
+		x->len = (uint8_t)k->mv_size;
+		memcpy(x->b, k->mv_data, k->mv_size);
+	} else if (s->tap != NULL) {
+		s->tap_lost = true;   /* more than a flush holds: the tap is told to resync */
+	}
+	return 0;
 }
 
 /* The records of node slot i as they are now: its binding, its description if run-time. */
@@ -474,7 +278,7 @@ write_node(struct cp_store *s, MDB_txn *t, struct cp *cp, uint32_t i, uint64_t n
 			(b->state == CP_BIND_HOLD && b->seq_valid))) {
 		uint8_t r[BIND_REC_MAX] __rte_aligned(8);
 
-		rc = put_or_del(s, t, &k, r, rec_from(r, m, b, now_ms, wall_ms));
+		rc = put_or_del(s, t, &k, r, cp_store_rec_from(r, m, b, now_ms, wall_ms));
 	} else if (rc == 0) {
 		rc = put_or_del(s, t, &k, NULL, 0);
 	}
@@ -496,6 +300,7 @@ cp_store_flush(struct cp_store *s, struct cp *cp, uint64_t now_ms, uint64_t wall
 	n = cp != NULL ? cp_changes_take(cp, s->slots, FLUSH_MAX) : 0;
 	if (n_gone == 0 && n == 0 && s->n_sa == 0)
 		return 0;
+	s->n_tapped = 0;
 	rc = mdb_txn_begin(s->env, NULL, 0, &t);
 	/* nodes gone first: a slot may hold a new node of the same id by now */
 	for (i = 0; rc == 0 && i < n_gone; i++) {
@@ -508,30 +313,61 @@ cp_store_flush(struct cp_store *s, struct cp *cp, uint64_t now_ms, uint64_t wall
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = write_node(s, t, cp, s->slots[i], now_ms, wall_ms);
 	for (i = 0; rc == 0 && i < s->n_sa; i++) {
-		struct sa_rec r = { s->sa[i].mark };
+		struct sa_rec r = { s->sa[i].mark, s->sa[i].ahead };
 
 		k = sa_key(kb, s->sa[i].spi, s->sa[i].dir);
 		rc = put_or_del(s, t, &k, &r, sizeof(r));
 	}
 	written = (int)(n_gone + n + s->n_sa);
-	s->n_sa = 0;
 	if (rc == 0)
 		rc = mdb_txn_commit(t);
 	else
 		mdb_txn_abort(t);
 	if (rc != 0) {
+		/* nothing of it was written: all of it again with the next flush */
 		s->info.errors++;
-		CP_LOG(ERR, "state store %s: %s: %d changes not stored", s->path, mdb_strerror(rc),
-		       written);
+		CP_LOG(ERR, "state store %s: %s: %d changes not stored yet", s->path,
+		       mdb_strerror(rc), written);
+		for (i = 0; i < n_gone; i++)
+			cp_gone_add(cp, s->gone[i]);
+		for (i = 0; i < n; i++)
+			cp_changes_mark(cp, s->slots[i]);
 		return -EIO;
 	}
+	s->n_sa = 0;
 	s->info.commits++;
 	s->info.last_commit_ms = now_ms;
+	if (s->tap != NULL) {
+		/* committed: what was written, for the pair's replication */
+		for (i = 0; i < s->n_tapped; i++)
+			s->tap(s->tap_arg, s->tapped[i].b, s->tapped[i].len);
+		if (s->tap_lost)
+			s->tap(s->tap_arg, NULL, 0);
+		s->tap_lost = false;
+	}
 	return written;
 }
 
 void
-cp_store_sa_mark(struct cp_store *s, uint32_t spi, uint8_t dir, uint64_t mark)
+cp_store_set_tap(struct cp_store *s, cp_store_tap_fn fn, void *arg)
+{
+	if (s == NULL)
+		return;
+	if (fn != NULL && s->tapped == NULL) {
+		s->cap_tapped = 2 * FLUSH_MAX + 65536;
+		s->tapped = malloc(sizeof(*s->tapped) * s->cap_tapped);
+		if (s->tapped == NULL) {
+			s->cap_tapped = 0;
+			s->tap_lost = true;
+		}
+	}
+	s->tap = fn;
+	s->tap_arg = arg;
+}
+
+void
+cp_store_sa_mark(struct cp_store *s, uint32_t spi, uint8_t dir, uint64_t mark,
+		 uint64_t ahead)
 {
 	if (s == NULL)
 		return;
@@ -544,7 +380,7 @@ cp_store_sa_mark(struct cp_store *s, uint32_t spi, uint8_t dir, uint64_t mark)
 		s->sa = p;
 		s->cap_sa = cap;
 	}
-	s->sa[s->n_sa++] = (struct sa_pending){ spi, dir, mark };
+	s->sa[s->n_sa++] = (struct sa_pending){ spi, dir, mark, ahead };
 }
 
 /* ------------------------------------------------------------------ start */
@@ -559,9 +395,8 @@ sa_mark_read(struct cp_store *s, MDB_txn *t, uint32_t spi, uint8_t dir)
 	uint32_t i;
 
 	/* LMDB values carry no alignment: copied, never read in place */
-	if (mdb_get(t, s->dbi, &key, &v) == 0 && v.mv_size == sizeof(struct sa_rec))
-		memcpy(&mark, (const uint8_t *)v.mv_data + offsetof(struct sa_rec, mark),
-		       sizeof(mark));
+	if (mdb_get(t, s->dbi, &key, &v) == 0)
+		mark = cp_store_sa_value(v.mv_data, v.mv_size, NULL);
 	for (i = 0; i < s->n_sa; i++)
 		if (s->sa[i].spi == spi && s->sa[i].dir == dir && s->sa[i].mark > mark)
 			mark = s->sa[i].mark;
@@ -680,7 +515,7 @@ cp_store_restore(struct cp_store *s, struct cp *cp, uint64_t now_ms, uint64_t wa
 
 		snprintf(id, sizeof(id), "%.*s", (int)(k.mv_size - 2), (const char *)k.mv_data + 2);
 		m = cp_mndb_find_id(cp_mndb(cp), id);
-		if (rec_to(v.mv_data, v.mv_size, &b, &mnp, now_ms, wall_ms) != 0) {
+		if (cp_store_rec_to(v.mv_data, v.mv_size, &b, &mnp, now_ms, wall_ms) != 0) {
 			CP_LOG(WARNING, "state store: record b/%s damaged, dropped", id);
 			drop = true;
 		} else {

@@ -92,11 +92,52 @@ int cp_store_restore(struct cp_store *s, struct cp *cp, uint64_t now_ms, uint64_
  *  only). @return records written. */
 int cp_store_flush(struct cp_store *s, struct cp *cp, uint64_t now_ms, uint64_t wall_ms);
 
-/** Record an SA's mark (outbound: the reservation; inbound: the replay edge) in the next
- *  flush. */
-void cp_store_sa_mark(struct cp_store *s, uint32_t spi, uint8_t dir, uint64_t mark);
+/**
+ * Told, after each commit, every key it wrote (a put or a delete: its current value is in
+ * the store); key NULL: more changed than could be listed (read everything again).
+ */
+typedef void (*cp_store_tap_fn)(void *arg, const void *key, size_t len);
+void cp_store_set_tap(struct cp_store *s, cp_store_tap_fn fn, void *arg);
+
+/** Record an SA's mark (outbound: the reservation, and how far it runs ahead of use;
+ *  inbound: the replay edge) in the next flush. */
+void cp_store_sa_mark(struct cp_store *s, uint32_t spi, uint8_t dir, uint64_t mark,
+		      uint64_t ahead);
 
 void cp_store_info_get(struct cp_store *s, struct cp_store_info *i);
+
+/* Reading the store from any thread (the pair's replication), each in its own read
+ * transaction: what the last commit left. */
+
+/** Every record (key, value) in key order; fn returns non-zero to stop. */
+typedef int (*cp_store_scan_fn)(void *arg, const void *k, size_t klen, const void *v,
+				size_t vlen);
+int cp_store_scan(struct cp_store *s, cp_store_scan_fn fn, void *arg);
+
+struct cp_store_reader;
+struct cp_store_reader *cp_store_read_begin(struct cp_store *s);
+/** The value of key (valid until cp_store_read_end). @return 0, -ENOENT or -EIO. */
+int cp_store_read_get(struct cp_store_reader *r, const void *key, size_t klen,
+		      const void **v, size_t *vlen);
+void cp_store_read_end(struct cp_store_reader *r);
+
+/** A key of the store: b/<id> (binding), n/<id> (run-time node), s/<spi><dir> (SA mark). */
+struct cp_store_key {
+	char kind;                    /**< 'b', 'n' or 's' */
+	char id[CFG_NAME_MAX];
+	uint32_t spi;
+	uint8_t dir;
+};
+int cp_store_key_parse(const void *key, size_t len, struct cp_store_key *out);
+
+/** A binding record as the control plane holds it at its clock now_ms (mnp: its prefixes),
+ *  and the home address it was stored for. @return 0 or -EINVAL (damaged). */
+int cp_store_binding_decode(const void *v, size_t len, uint64_t now_ms, uint64_t wall_ms,
+			    struct cp_bind *b, struct cp_mn_prefixes *mnp,
+			    struct in6_addr *hoa6);
+
+/** An SA record's mark (0: damaged), and its ahead (may be NULL). */
+uint64_t cp_store_sa_value(const void *v, size_t len, uint64_t *ahead);
 
 /* cp_store_sa.c: ESP sequence numbers across restarts */
 struct cp_store_sa;
@@ -105,6 +146,9 @@ struct dp_sadb;
 /** Sweep state for cap SA slots counted by n_lcores lcores. @return NULL without memory. */
 struct cp_store_sa *cp_store_sa_create(uint32_t cap, uint16_t n_lcores);
 void cp_store_sa_free(struct cp_store_sa *w);
+/** Forget what was stored per slot: every SA's next visit stores its mark again (after SAs
+ *  were moved by dp_sa_resume). */
+void cp_store_sa_reset(struct cp_store_sa *w);
 
 /**
  * Visit up to budget SA slots (0: the default share of a control-loop pass) at control-plane

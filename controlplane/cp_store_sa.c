@@ -18,6 +18,7 @@
  * sweep of traffic before a crash) could be replayed once after it: said in the README.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cp_store.h"
 #include "dp_sa.h"
@@ -29,6 +30,7 @@
 /* Per SA slot. */
 struct slot {
 	uint64_t mark;                /* what the store holds */
+	uint64_t ahead;               /* with which step */
 	uint64_t seen;                /* used at the last visit */
 	uint64_t seen_ms;
 	uint32_t spi;                 /* whose (a slot is reused) */
@@ -56,6 +58,13 @@ cp_store_sa_create(uint32_t cap, uint16_t n_lcores)
 	w->cap = cap;
 	w->n_lcores = n_lcores;
 	return w;
+}
+
+void
+cp_store_sa_reset(struct cp_store_sa *w)
+{
+	if (w != NULL)
+		memset(w->slot, 0, sizeof(*w->slot) * w->cap);
 }
 
 void
@@ -129,6 +138,7 @@ cp_store_sa_sweep(struct cp_store_sa *w, struct cp_store *s, const struct dp_sad
 			if (x->mark != 0 && u + ahead / 2 <= x->mark)
 				continue;
 			x->mark = u < lim - ahead ? u + ahead : lim;
+			x->ahead = ahead;
 		} else {
 			uint64_t top = sa->rw != NULL ?
 				       __atomic_load_n(&sa->rw->top, __ATOMIC_RELAXED) : 0;
@@ -138,6 +148,6 @@ cp_store_sa_sweep(struct cp_store_sa *w, struct cp_store *s, const struct dp_sad
 				continue;
 			x->mark = top;
 		}
-		cp_store_sa_mark(s, sa->spi, sa->dir, x->mark);
+		cp_store_sa_mark(s, sa->spi, sa->dir, x->mark, x->ahead);
 	}
 }

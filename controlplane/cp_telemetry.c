@@ -231,6 +231,10 @@ tel_io(const struct ha_app *app, struct rte_tel_data *cpd)
 	rte_tel_data_add_dict_u64(x, "esp_refused", io->esp_refused);
 	rte_tel_data_add_dict_u64(x, "tx", io->tx);
 	rte_tel_data_add_dict_u64(x, "tx_errors", io->tx_errors);
+	rte_tel_data_add_dict_u64(x, "tx_silenced", io->tx_silenced);
+	/* the loop itself: its longest pass, and how many passes held it over 100 ms */
+	rte_tel_data_add_dict_u64(x, "loop_max_us", app->loop_max_us);
+	rte_tel_data_add_dict_u64(x, "loop_slow_passes", app->loop_slow);
 	rte_tel_data_add_dict_container(cpd, "io", x, 0);
 }
 

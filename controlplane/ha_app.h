@@ -48,16 +48,30 @@ struct ha_app {
 	struct cp_ctl *ctl;           /**< the control socket (dsmip-ctl) */
 	struct cp_store *store;       /**< the local state store (NULL: off) */
 	struct cp_store_sa *store_sa; /**< its ESP sequence-number sweep */
+	struct ha_pair *pair;         /**< the active/standby pair (NULL: standalone) */
 	uint64_t start_wall_ms;       /**< wall clock (ms since the epoch) at start_tsc */
+	uint64_t loop_max_us;         /**< the control loop's longest pass (what held it) */
+	uint64_t loop_slow;           /**< its passes longer than HA_LOOP_SLOW_US */
 	volatile bool quit;           /**< set by SIGINT/SIGTERM */
 	volatile bool reload;         /**< set by SIGHUP */
 };
 
-/** The control plane's clock: milliseconds since start, from the TSC. */
+/*
+ * The control plane's clock starts at HA_CLOCK_BASE_MS rather than 0, so that times from
+ * before this start (a binding's creation and last BU, restored from the store or received
+ * from the pair's active) are representable: 2^40 ms is 35 years.
+ */
+#define HA_CLOCK_BASE_MS (UINT64_C(1) << 40)
+
+/** A control-loop pass longer than this is counted (BAs, telemetry and dsmip-ctl wait for it;
+ *  keepalived's check of a pair member times out at 2 s). */
+#define HA_LOOP_SLOW_US 100000
+
+/** The control plane's clock: milliseconds from the TSC, HA_CLOCK_BASE_MS at start. */
 static inline uint64_t
 ha_app_now_ms(const struct ha_app *a)
 {
-	return (rte_get_timer_cycles() - a->start_tsc) * 1000 / a->tsc_hz;
+	return HA_CLOCK_BASE_MS + (rte_get_timer_cycles() - a->start_tsc) * 1000 / a->tsc_hz;
 }
 
 /** The wall clock (ms since the epoch) at the control plane's time now_ms (the store keeps
@@ -65,7 +79,7 @@ ha_app_now_ms(const struct ha_app *a)
 static inline uint64_t
 ha_app_wall_ms(const struct ha_app *a, uint64_t now_ms)
 {
-	return a->start_wall_ms + now_ms;
+	return a->start_wall_ms + (now_ms - HA_CLOCK_BASE_MS);
 }
 
 /**

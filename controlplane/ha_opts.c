@@ -60,6 +60,13 @@ ha_opts_parse(int argc, char *const argv[], struct ha_opts *o, char *err, size_t
 			o->state = argv[++i];
 		} else if (strcmp(a, "--discard-state") == 0) {
 			o->discard_state = true;
+		} else if (strcmp(a, "--role") == 0) {
+			if (i + 1 >= argc || (strcmp(argv[i + 1], "active") != 0 &&
+					      strcmp(argv[i + 1], "standby") != 0)) {
+				snprintf(err, errlen, "--role needs active or standby");
+				return -1;
+			}
+			o->role = argv[++i];
 		} else if (strcmp(a, "--check-config") == 0) {
 			o->check_config = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -98,6 +105,9 @@ ha_opts_usage(const char *prog, FILE *stream)
 		"  --state FILE        the state store (bindings kept across restarts) instead of\n"
 		"                      store.path; \"\" for none\n"
 		"  --discard-state     start empty when the store is damaged or of another version\n"
+		"  --role ROLE         a pair member's first role: standby (default: keepalived's\n"
+		"                      notify scripts switch it) or active (its own state is the\n"
+		"                      pair's: a manual start, tests)\n"
 		"  -h, --help          this text\n"
 		"  --version           print the version and exit\n"
 		"\n"

@@ -17,6 +17,7 @@ struct ha_opts {
 				   *   the first access port) */
 	const char *state;    /**< --state FILE: the store instead of store.path ("": none) */
 	bool discard_state;   /**< --discard-state: start empty over a store refused */
+	const char *role;     /**< --role active|standby: a pair member's first role */
 	int eal_argc;         /**< arguments before "--" (argv[0] included) for rte_eal_init */
 };
 

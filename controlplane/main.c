@@ -24,6 +24,7 @@
 
 #include "cfg.h"
 #include "cp_ctl.h"
+#include "cp_pair.h"
 #include "cp_preload.h"
 #include "cp_query.h"
 #include "cp_store.h"
@@ -150,11 +151,11 @@ ports_fini(struct ha_app *a)
 	a->n_ports = 0;
 }
 
-/* The control plane's clock: milliseconds since start, from the TSC. */
+/* The control plane's clock (ha_app_now_ms). */
 static uint64_t
 cp_now_ms(const struct ha_app *a)
 {
-	return (rte_get_timer_cycles() - a->start_tsc) * 1000 / a->tsc_hz;
+	return ha_app_now_ms(a);
 }
 
 static int
@@ -210,12 +211,15 @@ static void
 control_loop(struct ha_app *a)
 {
 	while (!__atomic_load_n(&a->quit, __ATOMIC_RELAXED)) {
-		uint64_t now = cp_now_ms(a);
+		uint64_t now = cp_now_ms(a), t0 = rte_rdtsc(), us;
 		uint64_t before = cp_io_stats(a->io)->punted;
 
 		/* BUs in, committed to the store, BAs out (cp_io_tx_flush) */
 		cp_io_poll(a->io, now);
-		cp_tick(a->cp, now);
+		/* a standby runs no timers: the active's records say what ends */
+		if (!ha_pair_is_standby(a))
+			cp_tick(a->cp, now);
+		ha_pair_poll(a);
 		/* what else changed this pass, in one transaction: never a write per BU */
 		ha_app_store_sync(a, false);
 		bc_reclaim(a->bc);
@@ -230,6 +234,10 @@ control_loop(struct ha_app *a)
 		/* what timers, dsmip-ctl and reloads sent (NS, NA, BEs) */
 		cp_io_tx_flush(a->io);
 		log_flush();
+		us = (rte_rdtsc() - t0) * 1000000 / a->tsc_hz;
+		if (us > a->loop_max_us)
+			a->loop_max_us = us;
+		a->loop_slow += us > HA_LOOP_SLOW_US;
 		if (cp_io_stats(a->io)->punted == before)
 			rte_delay_us_sleep(HA_CTL_POLL_US);
 	}
@@ -505,12 +513,17 @@ main(int argc, char **argv)
 		CP_LOG(ERR, "control plane: out of memory");
 		goto out_cp;
 	}
+	ha_pair_prestart(&app);
 	if (store_restore(&app) != 0) {
 		CP_LOG(ERR, "state store %s: not restored", app.cfg->store.path);
 		goto out_cp;
 	}
 	if (ops_init(&app) != 0)
 		goto out_cp;
+	if (ha_pair_init(&app) != 0) {
+		CP_LOG(ERR, "pair: not started");
+		goto out_cp;
+	}
 	if (cp_telemetry_init(&app) != 0)
 		DP_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
 	if (app.opts.preload != NULL && preload(&app) != 0)
@@ -537,6 +550,7 @@ main(int argc, char **argv)
 	cp_telemetry_fini();
 	ha_app_store_sync(&app, true);
 out_cp:
+	ha_pair_fini(&app);
 	ops_fini(&app);
 	cp_free(app.cp);
 	cp_io_free(app.io);

@@ -350,6 +350,7 @@ dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 	}
 	s->spi = c->spi;
 	s->seq_start = c->seq_start;
+	s->cfg = *c;
 	s->mn = mn;
 	s->owner = owner;
 	s->dir = (uint8_t)c->dir;
@@ -408,6 +409,45 @@ dp_sa_del(struct dp_sadb *db, uint32_t slot)
 		memset(&db->ctr[q][slot], 0, sizeof(db->ctr[q][slot]));
 	db->free[db->n_free++] = slot;
 	db->n--;
+	return 0;
+}
+
+int
+dp_sa_resume(struct dp_sadb *db, uint32_t slot, uint64_t seq)
+{
+	struct dp_sa *s = dp_sa_get(db, slot);
+	struct rte_crypto_sym_xform xf[2];
+	struct rte_ipsec_sa_prm prm;
+	struct cfg_sa c;
+	int sz, rc;
+
+	if (s == NULL)
+		return -ENOENT;
+	if (s->dir == CFG_SA_IN) {
+		if (s->rw != NULL && seq > s->rw->top)
+			dp_replay_resume(s->rw, seq);
+		s->seq_start = seq;
+		return 0;
+	}
+	if (seq <= s->seq_start)
+		return 0;
+	c = s->cfg;
+	c.seq_start = seq;
+	rc = dp_sa_prm_fill(&c, xf, &prm);
+	if (rc != 0)
+		return rc;
+	sz = rte_ipsec_sa_size(&prm);
+	if (sz < 0)
+		return sz;
+	/* the same size as when created: initialised again in place, the crypto session kept */
+	rc = rte_ipsec_sa_init(s->sa, &prm, (uint32_t)sz);
+	if (rc < 0)
+		return rc;
+	rc = rte_ipsec_session_prepare(&s->ss);
+	if (rc != 0)
+		return rc;
+	s->seq_start = seq;
+	s->cfg.seq_start = seq;
 	return 0;
 }
 

@@ -65,6 +65,7 @@ struct dp_sa {
 	uint64_t seq_start;           /**< outbound: the first sequence number (after a restart,
 				       *   the stored reservation); inbound: the window's edge */
 	struct in6_addr hoa6;         /**< the home address the SA is bound to */
+	struct cfg_sa cfg;            /**< as created (dp_sa_resume builds it again) */
 };
 
 /** One lcore's share of the crypto device: its queue pair and the crypto op pool. */
@@ -134,6 +135,13 @@ dp_sadb_counters(const struct dp_sadb *db, uint16_t idx)
 {
 	return db->ctr[idx];
 }
+
+/**
+ * A standby taking over (the pair): an outbound SA starts again at sequence number seq (above
+ * what the old active reserved), an inbound SA's window at edge seq. Only while no lcore
+ * uses the SA (a standby's workers forward nothing). @return 0, -ENOENT or rte_ipsec's error.
+ */
+int dp_sa_resume(struct dp_sadb *db, uint32_t slot, uint64_t seq);
 
 /** The counters of the SA in slot, summed over lcores. */
 void dp_sa_counters(const struct dp_sadb *db, uint32_t slot, struct dp_sa_ctr *sum);

@@ -619,14 +619,17 @@ dp_worker_main(void *arg)
 			if (n == 0)
 				continue;
 			busy = true;
-			if (lc->ctx == NULL) {
+			if (lc->ctx == NULL ||
+			    __atomic_load_n(&lc->ctx->standby, __ATOMIC_RELAXED)) {
 				uint16_t j;
 
-				/* counting only: no context to act on */
+				/* counting only: no context to act on, or the pair's standby,
+				 * which must not answer on the addresses the active owns */
 				st->rx_pkts[i] += n;
 				for (j = 0; j < n; j++)
 					st->rx_bytes[i] += rte_pktmbuf_pkt_len(pkts[j]);
-				st->drops[HA_DROP_LOCAL_UNHANDLED] += n;
+				st->drops[lc->ctx == NULL ? HA_DROP_LOCAL_UNHANDLED :
+							    HA_DROP_STANDBY] += n;
 				rte_pktmbuf_free_bulk(pkts, n);
 				continue;
 			}

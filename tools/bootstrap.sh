@@ -13,8 +13,10 @@ PKGS_TEST="python3 python3-scapy python3-cryptography tshark iproute2 nftables i
  ethtool procps psmisc iputils-ping clang llvm libclang-rt-14-dev jq"
 # User-Mode Linux peer (kernel tunnels and ESP that this host kernel lacks).
 PKGS_UML="linux-source-6.1 bc flex bison make xz-utils libelf-dev"
+# The active/standby pair: Redis (server for the lab, hiredis for the home agent), keepalived.
+PKGS_PAIR="redis-server redis-tools libhiredis-dev keepalived"
 
-want="$PKGS_BUILD $PKGS_TEST $PKGS_UML"
+want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR"
 missing=()
 for p in $want; do
 	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
@@ -42,5 +44,19 @@ export DEBIAN_FRONTEND=noninteractive
 # wireshark-common asks whether non-root users may capture; answer "no" ahead of time.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Packages with services (redis-server) are not started by their installation: the tests
+# run their own instances inside the lab's namespaces, never one in the host's.
+block=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod 0755 /usr/sbin/policy-rc.d
+	block=1
+fi
+rc=0
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" || rc=$?
+[ -n "$block" ] && $SUDO rm -f /usr/sbin/policy-rc.d
+[ $rc -eq 0 ] || exit $rc
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+	$SUDO systemctl disable --now redis-server keepalived >/dev/null 2>&1 || true
+fi
 echo "bootstrap: done"

@@ -9,7 +9,12 @@
  * With --store FILE the state store is on, written as the home agent's control loop writes
  * it: one transaction per pass of PASS BUs (the loop's signalling budget); then the store's
  * size per binding, and a restore of every binding into a new control plane is timed.
- *   cp-bench [EAL options] -- [N] [--store FILE [--sync-ms MS]]    default N = 1000000
+ * With --redis ADDR too (host:port or a unix socket) the pair's writer runs as on an active
+ * home agent (its own thread, fed by the store's commits): after each case, how long Redis
+ * took to have everything (the lag at the end of a storm) and the rate it was sent at; at
+ * the end a standby's reader reads the whole state back (records per second).
+ *   cp-bench [EAL options] -- [N] [--store FILE [--sync-ms MS] [--redis ADDR]]
+ * default N = 1000000
  */
 #include <arpa/inet.h>
 #include <sys/stat.h>
@@ -27,12 +32,15 @@
 #include "bc.h"
 #include "cp.h"
 #include "cp_bcw.h"
+#include "cp_repl.h"
 #include "cp_store.h"
 
 #define MH_MAX 64
 #define PASS 256                      /* BUs per control-loop pass (cp_io's SIG_BUDGET) */
 
 static struct cp_store *store;
+static struct cp_repl *repl;
+static const char *redis_addr;
 static uint64_t wall0;
 
 struct job {
@@ -95,6 +103,54 @@ build(uint32_t i, uint16_t seq, bool move, uint8_t *mh, struct cp_rx_ctx *ctx)
 	return (uint16_t)wire_mh_bu_build(mh, MH_MAX, &a, &hoa, &ha);
 }
 
+/* The pair's writer after a case: until Redis has every change (at most 120 s). */
+static void
+repl_drain(const char *label, uint64_t t0, uint64_t t1)
+{
+	struct cp_repl_stats st;
+	uint64_t t2, hz = rte_get_tsc_hz();
+	uint64_t sent0;
+
+	cp_repl_stats_get(repl, &st);
+	sent0 = st.sent;
+	do {
+		usleep(1000);
+		cp_repl_stats_get(repl, &st);
+	} while (st.queued > 0 && rte_rdtsc() - t1 < 120 * hz);
+	t2 = rte_rdtsc();
+	printf("CPBENCH case=%s_to_redis sent_after_end=%lu drained=%d lag_at_end_ms=%.0f "
+	       "keys_sent=%lu keys_per_s=%.0f resyncs=%lu errors=%lu\n", label,
+	       (unsigned long)(st.sent - sent0), st.queued == 0,
+	       (double)(t2 - t1) * 1e3 / (double)hz, (unsigned long)st.sent,
+	       (double)st.sent * (double)hz / (double)(t2 - t0), (unsigned long)st.resyncs,
+	       (unsigned long)st.errors);
+}
+
+/* A standby's reader: the whole state back from Redis (received, not applied). */
+static void
+repl_read_back(const struct cfg_pair *pc, uint64_t want)
+{
+	struct cp_repl *rd = cp_repl_create(pc, store);
+	struct cp_repl_rec *rec;
+	uint64_t t0 = rte_rdtsc(), hz = rte_get_tsc_hz(), got = 0;
+
+	if (rd == NULL || cp_repl_start(rd, false) != 0)
+		return;
+	while (got < want && rte_rdtsc() - t0 < 120 * hz) {
+		rec = cp_repl_next(rd);
+		if (rec == NULL) {
+			usleep(100);
+			continue;
+		}
+		got += rec->op == CP_REPL_PUT;
+		cp_repl_rec_free(rec);
+	}
+	printf("CPBENCH case=standby_reads_all records=%lu ms=%.0f records_per_s=%.0f\n",
+	       (unsigned long)got, (double)(rte_rdtsc() - t0) * 1e3 / (double)hz,
+	       (double)got * (double)hz / (double)(rte_rdtsc() - t0));
+	cp_repl_free(rd);
+}
+
 static double
 run(struct cp *cp, const struct job *jobs, uint32_t n, uint8_t *mh, struct cp_rx_ctx *ctx,
     uint16_t *len, const char *label, uint32_t total_nodes)
@@ -117,6 +173,8 @@ run(struct cp *cp, const struct job *jobs, uint32_t n, uint8_t *mh, struct cp_rx
 	printf("CPBENCH case=%s nodes=%u bus=%u bu_per_s=%.0f ns_per_bu=%.0f ba_ok=%lu "
 	       "ba_total=%lu bindings=%u\n", label, total_nodes, n, rate, 1e9 / rate,
 	       cp_stats(cp)->status[0] - ok0, cp_stats(cp)->ba_tx - ba0, cp_bindings(cp));
+	if (repl != NULL)
+		repl_drain(label, t0, t1);
 	fflush(stdout);
 	return rate;
 }
@@ -138,13 +196,25 @@ restore_bench(struct ha_cfg *cfg, struct cp *cp, uint32_t total, const char *pat
 	uint64_t t0, t1;
 
 	cp_store_info_get(store, info);
+	if (repl != NULL) {
+		struct cfg_pair pc = { .prefix = "cpbench", .stream_max = 4000000,
+				       .queue = 1 << 22 };
+
+		cp_store_set_tap(store, NULL, NULL);
+		cp_repl_stop(repl, 0);
+		cp_repl_free(repl);
+		repl = NULL;
+		snprintf(pc.redis, sizeof(pc.redis), "%s", redis_addr);
+		repl_read_back(&pc, info->records);
+	}
 	cp_store_close(store);
 	store = NULL;
 	if (stat(path, &st) != 0)
 		return;
+	/* blocks, not st_size: with MDB_WRITEMAP the file is as long as the map (sparse) */
 	printf("CPBENCH store_bytes=%lu records=%lu bytes_per_binding=%.0f commits=%lu\n",
-	       (unsigned long)st.st_size, (unsigned long)info->records,
-	       (double)st.st_size / bindings, (unsigned long)info->commits);
+	       (unsigned long)st.st_blocks * 512, (unsigned long)info->records,
+	       (double)st.st_blocks * 512 / bindings, (unsigned long)info->commits);
 	free(info);
 	bc2 = bc_create(&(struct bc_params){ .name = "cpb2", .capacity = total, .prefixes = 64,
 					     .spis = 64, .max_readers = 2,
@@ -210,6 +280,8 @@ main(int argc, char **argv)
 			store_path = argv[++i];
 		else if (strcmp(argv[i], "--sync-ms") == 0 && i + 1 < (uint32_t)argc)
 			sync_ms = (uint32_t)strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--redis") == 0 && i + 1 < (uint32_t)argc)
+			redis_addr = argv[++i];
 	}
 	extra = n / 4;
 	total = n + extra;
@@ -262,6 +334,18 @@ main(int argc, char **argv)
 		wall0 = (uint64_t)time(NULL) * 1000;
 		cp_store_flush(store, cp, 1000, wall0 + 1000);   /* the nodes' adds: not timed */
 		printf("CPBENCH store=%s sync_ms=%u\n", store_path, sync_ms);
+	}
+	if (store != NULL && redis_addr != NULL) {
+		struct cfg_pair pc = { .prefix = "cpbench", .stream_max = 4000000,
+				       .queue = 1 << 22 };
+
+		snprintf(pc.redis, sizeof(pc.redis), "%s", redis_addr);
+		repl = cp_repl_create(&pc, store);
+		if (repl == NULL || cp_repl_start(repl, true) != 0)
+			return 1;
+		cp_store_set_tap(store, cp_repl_tap, repl);
+		repl_drain("initial_state", rte_rdtsc(), rte_rdtsc());   /* the first resync */
+		printf("CPBENCH redis=%s\n", redis_addr);
 	}
 
 	/* 1. new registrations of n nodes, in random order */

@@ -376,6 +376,33 @@ state_metrics(FILE *f, const struct jnode *state)
 	}
 	help(f, "dsmip_store_restore_seconds", "gauge", "how long the start's restore took");
 	fprintf(f, "dsmip_store_restore_seconds %.3f\n", json_num(rs, "ms") / 1000);
+	c = json_get(state, "replication");
+	if (c == NULL || json_num(c, "enabled") == 0)
+		return;
+	help(f, "dsmip_replication_link_up", "gauge", "1 when the pair's Redis link is up");
+	metric(f, "dsmip_replication_link_up", "", strcmp(str_or_dash(c, "link"), "up") == 0);
+	help(f, "dsmip_replication_lag_seconds", "gauge",
+	     "active: age of the oldest change not yet in Redis; standby: of the last applied");
+	fprintf(f, "dsmip_replication_lag_seconds %.3f\n", json_num(c, "lag_ms") / 1000);
+	help(f, "dsmip_replication_queued", "gauge", "changes (active) or records (standby) waiting");
+	metric(f, "dsmip_replication_queued", "", json_num(c, "queued"));
+	help(f, "dsmip_replication_records_total", "counter", "records by what happened to them");
+	metric(f, "dsmip_replication_records_total", "event=\"sent\"", json_num(c, "sent"));
+	metric(f, "dsmip_replication_records_total", "event=\"received\"", json_num(c, "received"));
+	metric(f, "dsmip_replication_records_total", "event=\"applied\"", json_num(c, "applied"));
+	metric(f, "dsmip_replication_records_total", "event=\"refused\"", json_num(c, "refused"));
+	metric(f, "dsmip_replication_records_total", "event=\"dropped\"", json_num(c, "dropped"));
+	help(f, "dsmip_replication_resyncs_total", "counter", "whole-state transfers");
+	metric(f, "dsmip_replication_resyncs_total", "", json_num(c, "resyncs"));
+	help(f, "dsmip_replication_errors_total", "counter", "Redis errors (then a reconnection)");
+	metric(f, "dsmip_replication_errors_total", "", json_num(c, "errors"));
+	help(f, "dsmip_replication_stale_seconds", "gauge",
+	     "standby: how long it has been out of touch with Redis (0: reading now)");
+	fprintf(f, "dsmip_replication_stale_seconds %.3f\n", json_num(c, "stale_ms") / 1000);
+	help(f, "dsmip_takeovers_total", "counter", "switches of this home agent to active");
+	metric(f, "dsmip_takeovers_total", "", json_num(c, "takeovers"));
+	help(f, "dsmip_takeover_seconds", "gauge", "how long the last switch to active took");
+	fprintf(f, "dsmip_takeover_seconds %.3f\n", json_num(c, "takeover_ms") / 1000);
 }
 
 /* Every counter of the home agent in the Prometheus text format (version 0.0.4). */
@@ -590,6 +617,7 @@ usage(FILE *f)
 		"  sa-del SPI\n"
 		"  flush ID|ADDRESS|all                end bindings now\n"
 		"  reload                              re-read the config (as SIGHUP)\n"
+		"  role active|standby                 the pair's role (keepalived's notify scripts)\n"
 		"--file-prefix: the EAL --file-prefix of the home agent (default rte)\n"
 		"exit status: 0 done; 1 refused, not found, or no home agent; 2 bad usage\n");
 }
@@ -646,7 +674,7 @@ main(int argc, char **argv)
 		return serve_metrics(i < argc ? atoi(argv[i]) : 9273,
 				     i + 1 < argc ? atol(argv[i + 1]) : 0);
 	if ((strcmp(c, "mn-add") == 0 || strcmp(c, "mn-del") == 0 || strcmp(c, "sa-del") == 0 ||
-	     strcmp(c, "flush") == 0) && i < argc) {
+	     strcmp(c, "flush") == 0 || strcmp(c, "role") == 0) && i < argc) {
 		snprintf(line, sizeof(line), "%s %s", c, argv[i]);
 		return control(line);
 	}

@@ -13,9 +13,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${1:-/usr/local}
 "$top/tools/build.sh" >/dev/null
 install -d "$prefix/bin" "$prefix/share/doc/dsmip-ha" /etc/dsmip-ha
-install -m 0755 "$top/build/controlplane/dsmip-ha" "$top/build/tools/dsmip-ctl" "$prefix/bin/"
+install -m 0755 "$top/build/controlplane/dsmip-ha" "$top/build/tools/dsmip-ctl" \
+    "$top/tools/dsmip-notify" "$prefix/bin/"
 install -m 0644 "$top/README.md" "$prefix/share/doc/dsmip-ha/"
 install -m 0644 "$top/config/dsmip-ha.conf.example" /etc/dsmip-ha/
+# a pair: keepalived's side (copy to /etc/keepalived/keepalived.conf and edit)
+install -m 0644 "$top/config/keepalived/keepalived.conf.example" \
+    "$prefix/share/doc/dsmip-ha/keepalived.conf.example"
 [ -e /etc/dsmip-ha/dsmip-ha.conf ] || install -m 0600 "$top/config/dsmip-ha.conf.example" \
     /etc/dsmip-ha/dsmip-ha.conf
 [ -e /etc/default/dsmip-ha ] || install -m 0644 "$top/config/systemd/dsmip-ha.default" \

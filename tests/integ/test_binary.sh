@@ -57,6 +57,31 @@ for sig in TERM INT; do
         "$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["capacity"]')" 65536
     expect_eq "binding cache empty ($sig)" \
         "$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["bindings"]')" 0
+    if [ "$sig" = TERM ]; then
+        # questions for the control loop, 8 clients at once (keepalived's check, a scrape,
+        # an operator): every one is answered, none is told busy
+        got=$(/usr/bin/python3 - "/var/run/dpdk/$PREFIX/dpdk_telemetry.v2" <<'PY'
+import json, socket, sys, threading
+ok = [0]
+lock = threading.Lock()
+def client():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sys.argv[1])
+    s.recv(16384)
+    for _ in range(25):
+        s.send(b'/dsmip/state')
+        r = json.loads(s.recv(65536))
+        with lock:
+            ok[0] += r.get('/dsmip/state') is not None
+    s.close()
+ts = [threading.Thread(target=client) for _ in range(8)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(ok[0])
+PY
+)
+        expect_eq "8 telemetry clients at once: every question answered" "$got" 200
+    fi
     stats=$(echo /dsmip/stats | dpdk-telemetry.py -f "$PREFIX" | tail -n 1)
     rx=$(json_get "$stats" 'd["/dsmip/stats"]["ports"]["access"]["rx_packets"]')
     if [ "$rx" -gt 0 ]; then pass "worker polls ($sig)"; else fail "worker rx $rx ($sig)"; fi
@@ -75,6 +100,7 @@ done
 # the reason; --discard-state starts empty over either.
 st=$(mktemp -d)
 start_state() {   # FILE [--discard-state]: start, wait for "running:" or the exit
+    rm -f "$st/log"   # not the last run's "running:" before this one truncates it
     "$HA_BIN" -l 0-1 --no-huge -m 512 --no-pci --file-prefix "$PREFIX" -- \
         -c "$TOP/tests/configs/null.conf" --state "$@" >"$st/log" 2>&1 &
     pid=$!

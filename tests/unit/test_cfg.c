@@ -49,6 +49,9 @@ Test(cfg, minimal_config_gets_documented_defaults)
 	cr_assert(c->ha.has_addr4);
 	cr_assert_str_eq(c->store.path, "/var/lib/dsmip-ha/state.mdb");
 	cr_assert_eq(c->store.sync_ms, 100);
+	cr_assert_str_eq(c->pair.redis, "");   /* no pair unless asked for */
+	cr_assert_str_eq(c->pair.prefix, "dsmip");
+	cr_assert_eq(c->pair.stream_max, 1000000);
 	cfg_free(c);
 }
 
@@ -324,6 +327,14 @@ static struct bad_case bad_cases[] = {
 	  "t.conf:6: store.map_mb: 1 is out of range [16, 1048576]" },
 	{ "store_unknown_key", PORTS HA "store = { fsync = true; };\n",
 	  "t.conf:6: store.fsync: unknown setting" },
+	{ "pair_without_store", PORTS HA "store = { path = \"\"; };\npair = { redis = \"203.0.113.225:6379\"; };\n",
+	  "t.conf:7: pair.redis: a pair replicates the state store: store.path may not be \"\"" },
+	{ "pair_redis_no_port", PORTS HA "pair = { redis = \"203.0.113.225\"; };\n",
+	  "t.conf:6: pair.redis: \"203.0.113.225\" is neither host:port nor a unix socket path" },
+	{ "pair_stream_too_short", PORTS HA "pair = { redis = \"/run/redis.sock\"; stream_max = 10; };\n",
+	  "t.conf:6: pair.stream_max: 10 is out of range [1000, 100000000]" },
+	{ "pair_unknown_key", PORTS HA "pair = { redis = \"/run/redis.sock\"; password = \"x\"; };\n",
+	  "t.conf:6: pair.password: unknown setting" },
 };
 
 ParameterizedTestParameters(cfg, rejects_bad_config)

@@ -413,7 +413,7 @@ Test(cp_store, a_cut_file_is_refused_not_read_past_its_end)
 
 	up(&v, conf_edit(NULL), 1000, WALL0);
 	for (spi = 1; spi <= 3000; spi++)
-		cp_store_sa_mark(v.store, spi, 1, spi);
+		cp_store_sa_mark(v.store, spi, 1, spi, 0);
 	cr_assert_eq(bu6(&v, "mn3", "2001:db8:a::33", 1, 1000), 0);
 	down(&v);
 	cr_assert_eq(truncate(path, 16384), 0);
@@ -431,9 +431,9 @@ Test(cp_store, sa_sequence_numbers_resume_above_their_marks)
 	const struct cfg_mn *m;
 
 	up(&v, conf_edit(NULL), 1000, WALL0);
-	cp_store_sa_mark(v.store, 0x1001, CFG_SA_IN, 777);
-	cp_store_sa_mark(v.store, 0x2001, CFG_SA_OUT, 4096);
-	cp_store_sa_mark(v.store, 0x2001, CFG_SA_OUT, 5555);   /* a renewal: the later wins */
+	cp_store_sa_mark(v.store, 0x1001, CFG_SA_IN, 777, 0);
+	cp_store_sa_mark(v.store, 0x2001, CFG_SA_OUT, 4096, 4096);
+	cp_store_sa_mark(v.store, 0x2001, CFG_SA_OUT, 5555, 4096);   /* a renewal: the later wins */
 	down(&v);
 	up(&v, conf_edit(NULL), 1000, WALL0 + 5000);
 	m = &v.cfg->mns[0];

@@ -22,6 +22,10 @@
 # Addresses: documentation ranges only (192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32).
 
 LAB_NS="dsmip-ha dsmip-inet dsmip-cn dsmip-nat dsmip-mn"
+# LAB_PAIR=1: a second home agent (dsmip-ha2) on the same links (Linux bridges in the router's
+# and the correspondent's namespaces), and a sync link 203.0.113.224/28 from both to
+# dsmip-redis (Redis .225, the home agents' kernel side .226 and .227: VRRP, Redis)
+LAB_NS_PAIR="dsmip-ha2 dsmip-redis"
 LAB_PREFIX=${LAB_PREFIX:-dsmip-lab}          # EAL --file-prefix of the lab HA
 LAB_DIR=${LAB_DIR:-/tmp/dsmip-lab}
 LAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -54,9 +58,9 @@ lab_up() {
     lab_down
     mkdir -p "$LAB_DIR"
     # a new lab starts without bindings: a restart within it (lab_ha_start again) keeps them
-    rm -f "$LAB_DIR/state.mdb" "$LAB_DIR/state.mdb-lock"
-    local ns
-    for ns in $LAB_NS; do
+    rm -f "$LAB_DIR"/state*.mdb "$LAB_DIR"/state*.mdb-lock
+    local ns acc=inet-ha home=cn-home
+    for ns in $LAB_NS ${LAB_PAIR:+$LAB_NS_PAIR}; do
         ip netns add "$ns"
         ns_exec "$ns" ip link set lo up
     done
@@ -64,15 +68,19 @@ lab_up() {
     ip link add ha-acc netns dsmip-ha type veth peer name inet-ha netns dsmip-inet
     lab_ha_iface dsmip-ha ha-acc
     lab_peer_iface dsmip-inet inet-ha
-    ns_exec dsmip-inet ip addr add 198.51.100.254/24 dev inet-ha
-    ns_exec dsmip-inet ip -6 addr add 2001:db8:a::fe/64 dev inet-ha nodad
-    ns_exec dsmip-inet sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
     # home link: HA <-> correspondent
     ip link add ha-home netns dsmip-ha type veth peer name cn-home netns dsmip-cn
     lab_ha_iface dsmip-ha ha-home
     lab_peer_iface dsmip-cn cn-home
-    ns_exec dsmip-cn ip addr add 192.0.2.10/24 dev cn-home
-    ns_exec dsmip-cn ip -6 addr add 2001:db8:1::10/64 dev cn-home nodad
+    if [ -n "${LAB_PAIR:-}" ]; then
+        lab_pair_links
+        acc=br-acc home=br-home
+    fi
+    ns_exec dsmip-inet ip addr add 198.51.100.254/24 dev $acc
+    ns_exec dsmip-inet ip -6 addr add 2001:db8:a::fe/64 dev $acc nodad
+    ns_exec dsmip-inet sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+    ns_exec dsmip-cn ip addr add 192.0.2.10/24 dev $home
+    ns_exec dsmip-cn ip -6 addr add 2001:db8:1::10/64 dev $home nodad
     ns_exec dsmip-cn ip route add default via 192.0.2.1
     ns_exec dsmip-cn ip -6 route add default via 2001:db8:1::1
     # the internet router reaches the home prefixes through the home agent
@@ -109,6 +117,37 @@ table ip dsmip_nat {
 }
 NFT
     lab_log "namespaces up: $LAB_NS"
+}
+
+# bridge NS NAME PORT...: a Linux bridge that forwards at once (no STP, no learning delay).
+lab_bridge() {
+    local ns=$1 br=$2 p; shift 2
+    ns_exec "$ns" ip link add "$br" type bridge forward_delay 0 stp_state 0
+    ns_exec "$ns" sysctl -qw "net.ipv6.conf.$br.accept_dad=0"
+    for p in "$@"; do ns_exec "$ns" ip link set "$p" master "$br"; done
+    ns_exec "$ns" ip link set "$br" up
+}
+
+# LAB_PAIR: the second home agent's ends on the same links, and the sync link with Redis.
+lab_pair_links() {
+    ip link add ha-acc netns dsmip-ha2 type veth peer name inet-ha2 netns dsmip-inet
+    lab_ha_iface dsmip-ha2 ha-acc
+    lab_peer_iface dsmip-inet inet-ha2
+    lab_bridge dsmip-inet br-acc inet-ha inet-ha2
+    ip link add ha-home netns dsmip-ha2 type veth peer name cn-home2 netns dsmip-cn
+    lab_ha_iface dsmip-ha2 ha-home
+    lab_peer_iface dsmip-cn cn-home2
+    lab_bridge dsmip-cn br-home cn-home cn-home2
+    ip link add sync netns dsmip-ha type veth peer name sync-ha1 netns dsmip-redis
+    ip link add sync netns dsmip-ha2 type veth peer name sync-ha2 netns dsmip-redis
+    lab_peer_iface dsmip-redis sync-ha1
+    lab_peer_iface dsmip-redis sync-ha2
+    lab_bridge dsmip-redis br-sync sync-ha1 sync-ha2
+    ns_exec dsmip-redis ip addr add 203.0.113.225/28 dev br-sync
+    ns_exec dsmip-ha ip addr add 203.0.113.226/28 dev sync
+    ns_exec dsmip-ha ip link set sync up
+    ns_exec dsmip-ha2 ip addr add 203.0.113.227/28 dev sync
+    ns_exec dsmip-ha2 ip link set sync up
 }
 
 # The mobile node's ends: the UML guest reads them through raw sockets; nothing of the
@@ -238,41 +277,50 @@ uml_stop() {
 
 # lab_ha_start CONFIG [EXTRA EAL ARGS...]: start the HA in dsmip-ha; waits for telemetry.
 # Its state store is $LAB_DIR/state.mdb (LAB_HA_STATE: another); LAB_HA_OPTS: more options
-# of the home agent (after --).
+# of the home agent (after --). LAB_HA_NAME=ha2 (LAB_PAIR): the second one, in dsmip-ha2,
+# EAL file prefix $LAB_PREFIX-ha2, files $LAB_DIR/ha2.*.
 lab_ha_start() {
     local conf=$1; shift
-    local bin=$LAB_BUILD/controlplane/dsmip-ha
+    local bin=$LAB_BUILD/controlplane/dsmip-ha name=${LAB_HA_NAME:-ha}
+    local ns=dsmip-$name prefix state=$LAB_DIR/state.mdb
+    prefix=$(lab_ha_prefix)
+    [ "$name" = ha ] || state=$LAB_DIR/state-$name.mdb
     [ -x "$bin" ] || { lab_log "no binary at $bin (build first)"; return 1; }
-    rm -rf "/var/run/dpdk/$LAB_PREFIX"
+    rm -rf "/var/run/dpdk/$prefix"
     # shellcheck disable=SC2086 # LAB_HA_MEM, LAB_HA_OPTS: several words
-    ip netns exec dsmip-ha "$bin" -l 0-1 ${LAB_HA_MEM:---no-huge -m 1024} --no-pci \
-        --file-prefix "$LAB_PREFIX" --log-level 'user.ha.*:info' "$@" -- -c "$conf" \
-        --state "${LAB_HA_STATE:-$LAB_DIR/state.mdb}" ${LAB_HA_OPTS:-} \
-        >"$LAB_DIR/ha.log" 2>&1 &
-    echo $! >"$LAB_DIR/ha.pid"
+    ip netns exec "$ns" "$bin" -l 0-1 ${LAB_HA_MEM:---no-huge -m 1024} --no-pci \
+        --file-prefix "$prefix" --log-level 'user.ha.*:info' "$@" -- -c "$conf" \
+        --state "${LAB_HA_STATE:-$state}" ${LAB_HA_OPTS:-} \
+        >"$LAB_DIR/$name.log" 2>&1 &
+    echo $! >"$LAB_DIR/$name.pid"
     local i
     for i in $(seq 1 100); do   # at most 10 s
-        if [ -S "/var/run/dpdk/$LAB_PREFIX/dpdk_telemetry.v2" ] &&
-           grep -q "running:" "$LAB_DIR/ha.log"; then
-            lab_log "home agent running (pid $(cat "$LAB_DIR/ha.pid"))"
+        if [ -S "/var/run/dpdk/$prefix/dpdk_telemetry.v2" ] &&
+           grep -q "running:" "$LAB_DIR/$name.log"; then
+            lab_log "home agent $name running (pid $(cat "$LAB_DIR/$name.pid"))"
             return 0
         fi
-        if ! kill -0 "$(cat "$LAB_DIR/ha.pid")" 2>/dev/null; then
-            lab_log "home agent exited during start:"; cat "$LAB_DIR/ha.log" >&2
+        if ! kill -0 "$(cat "$LAB_DIR/$name.pid")" 2>/dev/null; then
+            lab_log "home agent $name exited during start:"; cat "$LAB_DIR/$name.log" >&2
             return 1
         fi
         sleep 0.1
     done
-    lab_log "home agent did not come up in 10 s:"; cat "$LAB_DIR/ha.log" >&2
+    lab_log "home agent $name did not come up in 10 s:"; cat "$LAB_DIR/$name.log" >&2
     return 1
+}
+
+# The EAL file prefix of home agent LAB_HA_NAME.
+lab_ha_prefix() {
+    if [ "${LAB_HA_NAME:-ha}" = ha ]; then echo "$LAB_PREFIX"; else echo "$LAB_PREFIX-$LAB_HA_NAME"; fi
 }
 
 # lab_ha_stop: SIGTERM, then wait at most 5 s; prints the exit status and the stop time in ms.
 lab_ha_stop() {
-    local pid rc t0 t1
-    [ -f "$LAB_DIR/ha.pid" ] || return 0
-    pid=$(cat "$LAB_DIR/ha.pid")
-    rm -f "$LAB_DIR/ha.pid"
+    local pid rc t0 t1 name=${LAB_HA_NAME:-ha}
+    [ -f "$LAB_DIR/$name.pid" ] || return 0
+    pid=$(cat "$LAB_DIR/$name.pid")
+    rm -f "$LAB_DIR/$name.pid"
     kill -0 "$pid" 2>/dev/null || return 0
     t0=$(date +%s%N)
     kill -TERM "$pid"
@@ -293,23 +341,24 @@ lab_ha_stop() {
     return 0
 }
 
-# lab_telemetry CMD: one telemetry command, JSON on stdout.
+# lab_telemetry CMD: one telemetry command, JSON on stdout (of LAB_HA_NAME's home agent).
 lab_telemetry() {
-    echo "$1" | dpdk-telemetry.py -f "$LAB_PREFIX" 2>/dev/null | tail -n 1
+    echo "$1" | dpdk-telemetry.py -f "$(lab_ha_prefix)" 2>/dev/null | tail -n 1
 }
 
 lab_down() {
     local ns pid
     mn_stop
     lab_ha_stop
-    for ns in $LAB_NS; do
+    LAB_HA_NAME=ha2 lab_ha_stop
+    for ns in $LAB_NS $LAB_NS_PAIR; do
         if ip netns list | grep -qw "$ns"; then
             # any process left in the namespace (by pid) goes first
             for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
             ip netns del "$ns"
         fi
     done
-    rm -rf "/var/run/dpdk/$LAB_PREFIX"
+    rm -rf "/var/run/dpdk/$LAB_PREFIX" "/var/run/dpdk/$LAB_PREFIX-ha2"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
