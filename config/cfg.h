@@ -83,6 +83,7 @@ struct cfg_policy {
 	bool mobile_routers;              /**< NEMO (RFC 3963) support */
 	uint32_t binding_error_rate;      /**< Binding Errors per second, at most */
 	uint32_t icmp_error_rate;         /**< ICMP errors per second per lcore, at most */
+	bool allow_manual_gcm;            /**< lab only: AES-GCM SAs with keys from the file */
 };
 
 struct cfg_capacity {
@@ -248,7 +249,12 @@ void cfg_mn_instance(const struct cfg_mn *m, uint32_t k, struct cfg_mn *out);
  */
 int cfg_parse_mn_text(const struct ha_cfg *cfg, const char *text, struct cfg_mn *out,
 		      struct cfg_status *st);
-int cfg_parse_sa_text(const char *text, struct cfg_sa *out, struct cfg_status *st);
+int cfg_parse_sa_text(const struct ha_cfg *cfg, const char *text, struct cfg_sa *out,
+		      struct cfg_status *st);
+
+/** Manually keyed AES-GCM SAs of cfg (blocks counted per node): only with
+ *  policy.allow_manual_gcm, which logs a warning naming this number. */
+uint64_t cfg_manual_gcm_sas(const struct ha_cfg *cfg);
 
 /** Mobile nodes in all blocks of cfg. */
 uint64_t cfg_mn_total(const struct ha_cfg *cfg);

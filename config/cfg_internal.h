@@ -19,6 +19,7 @@
 struct cfg_ctx {
 	struct cfg_status *st;
 	const char *file; /* name used when libconfig knows no source file */
+	bool allow_manual_gcm;   /* policy.allow_manual_gcm of the config the SAs join */
 };
 
 /* Integer setting stored into a narrower field: keeps the default when absent. */

@@ -138,6 +138,16 @@ cfg_parse_sa(struct cfg_ctx *c, struct cfg_mn *mn, const config_setting_t *s, co
 				"a signalling SA needs authentication (RFC 6275 §5.1); "
 				"\"null\" is for payload SAs in tests");
 			ok = false;
+		} else if ((alg_table[i].alg == CFG_ALG_AES128_GCM ||
+			    alg_table[i].alg == CFG_ALG_AES256_GCM) && !c->allow_manual_gcm) {
+			/* R4106 §8.1: the GCM nonce is the sequence number; with a key from a file
+			 * every re-add starts it again under the same key */
+			cfg_path_join(kpath, path, "algorithm");
+			cfg_err(c, config_setting_get_member(s, "algorithm"), kpath,
+				"AES-GCM with a manual key repeats nonces when the SA starts again "
+				"(RFC 4106 §8.1): key it by IKE, use aes-128-cbc-hmac-sha256, or "
+				"set policy.allow_manual_gcm = true (labs only)");
+			ok = false;
 		} else {
 			sa->alg = alg_table[i].alg;
 			parse_key(c, s, path, "key", alg_table[i].key_len, sa->key, CFG_KEY_MAX,
@@ -411,6 +421,7 @@ cfg_parse_mobile_nodes(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setti
 	uint64_t n_sas = 0;
 	int i, n;
 
+	c->allow_manual_gcm = cfg->policy.allow_manual_gcm;
 	if (l == NULL)
 		return;
 	if (!config_setting_is_list(l)) {
@@ -482,7 +493,8 @@ int
 cfg_parse_mn_text(const struct ha_cfg *cfg, const char *text, struct cfg_mn *out,
 		  struct cfg_status *st)
 {
-	struct cfg_ctx c = { .st = st, .file = "mobile node" };
+	struct cfg_ctx c = { .st = st, .file = "mobile node",
+			     .allow_manual_gcm = cfg->policy.allow_manual_gcm };
 	config_setting_t *s;
 	config_t lc;
 
@@ -496,9 +508,11 @@ cfg_parse_mn_text(const struct ha_cfg *cfg, const char *text, struct cfg_mn *out
 }
 
 int
-cfg_parse_sa_text(const char *text, struct cfg_sa *out, struct cfg_status *st)
+cfg_parse_sa_text(const struct ha_cfg *cfg, const char *text, struct cfg_sa *out,
+		  struct cfg_status *st)
 {
-	struct cfg_ctx c = { .st = st, .file = "sa" };
+	struct cfg_ctx c = { .st = st, .file = "sa",
+			     .allow_manual_gcm = cfg->policy.allow_manual_gcm };
 	struct cfg_mn mn;
 	config_setting_t *s;
 	config_t lc;
@@ -512,4 +526,18 @@ cfg_parse_sa_text(const char *text, struct cfg_sa *out, struct cfg_status *st)
 	config_destroy(&lc);
 	*out = mn.sas[0];
 	return st->n_errors == 0 ? 0 : -1;
+}
+
+uint64_t
+cfg_manual_gcm_sas(const struct ha_cfg *cfg)
+{
+	uint64_t n = 0;
+	unsigned int i, j;
+
+	for (i = 0; i < cfg->n_mns; i++)
+		for (j = 0; j < cfg->mns[i].n_sas; j++)
+			if (cfg->mns[i].sas[j].alg == CFG_ALG_AES128_GCM ||
+			    cfg->mns[i].sas[j].alg == CFG_ALG_AES256_GCM)
+				n += cfg->mns[i].count > 0 ? cfg->mns[i].count : 1;
+	return n;
 }

@@ -339,7 +339,7 @@ cfg_parse_home_agent(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting
 static const char *const policy_keys[] = {
 	"require_ipsec", "allow_forced_udp", "forced_udp_refuse_status", "allow_tlv",
 	"nat_refresh", "nat_grace", "nat_detection", "max_lifetime", "dad", "dad_timeout_ms",
-	"mobile_routers", "binding_error_rate", "icmp_error_rate", NULL
+	"mobile_routers", "binding_error_rate", "icmp_error_rate", "allow_manual_gcm", NULL
 };
 
 void
@@ -358,6 +358,7 @@ cfg_parse_policy(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *
 	cfg_get_bool(c, g, "policy", "allow_tlv", &p->allow_tlv);
 	cfg_get_bool(c, g, "policy", "dad", &p->dad);
 	cfg_get_bool(c, g, "policy", "mobile_routers", &p->mobile_routers);
+	cfg_get_bool(c, g, "policy", "allow_manual_gcm", &p->allow_manual_gcm);
 	if (cfg_get_int(c, g, "policy", "forced_udp_refuse_status", false, 0, 255, &v) == 0) {
 		if (v != 144 && v != 129)
 			cfg_err(c, config_setting_get_member(g, "forced_udp_refuse_status"),

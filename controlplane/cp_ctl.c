@@ -244,7 +244,7 @@ cmd_sa_add(struct ha_app *app, const char *arg, struct reply *r)
 	m = cp_query_node(app, key);
 	if (m == NULL) {
 		say(r, "ERR no mobile node %s (usage: sa-add NODE { spi = ...; ... })\n", key);
-	} else if (cfg_parse_sa_text(text, &sa, st) != 0) {
+	} else if (cfg_parse_sa_text(cp_cfg(app->cp), text, &sa, st) != 0) {
 		say_status(r, st);
 	} else if (sa_resume(app, &sa), (rc = cp_esp_sa_add(cp_io_esp_mut(app->io), m, &sa)) != 0) {
 		say(r, "ERR SA 0x%x: %s\n", sa.spi, rc == -EEXIST ?
@@ -255,6 +255,9 @@ cmd_sa_add(struct ha_app *app, const char *arg, struct reply *r)
 		cp_mn_republish(app->cp, m->idx);
 		ha_app_store_sync(app, true);
 		CP_AUDIT("SA 0x%x added to mobile node %s at run time", sa.spi, m->id);
+		if (sa.alg == CFG_ALG_AES128_GCM || sa.alg == CFG_ALG_AES256_GCM)
+			CP_LOG(WARNING, "SA 0x%x: AES-GCM with a manual key (policy.allow_manual_gcm, "
+			       "labs only)", sa.spi);
 		say(r, "OK SA 0x%x added to %s\n", sa.spi, m->id);
 	}
 	free(st);

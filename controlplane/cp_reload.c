@@ -122,6 +122,9 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 		return -1;
 	}
 	free(st);
+	if (cfg_manual_gcm_sas(nc) > 0)
+		CP_LOG(WARNING, "%s: %lu AES-GCM SAs with manual keys (policy.allow_manual_gcm, "
+		       "labs only)", old->path, (unsigned long)cfg_manual_gcm_sas(nc));
 	/* --state names the store instead of the file: what runs is compared */
 	if (app->opts.state != NULL)
 		nc->store = old->store;

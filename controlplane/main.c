@@ -406,6 +406,10 @@ load_config(struct ha_app *a)
 		return -EINVAL;
 	}
 	free(st);
+	if (cfg_manual_gcm_sas(a->cfg) > 0)
+		fprintf(stderr, "%s: warning: %lu AES-GCM SAs with manual keys "
+			"(policy.allow_manual_gcm, labs only: nonces repeat when an SA starts "
+			"again)\n", a->opts.config, (unsigned long)cfg_manual_gcm_sas(a->cfg));
 	return 0;
 }
 

@@ -15,8 +15,10 @@ PKGS_TEST="python3 python3-scapy python3-cryptography tshark iproute2 nftables i
 PKGS_UML="linux-source-6.1 bc flex bison make xz-utils libelf-dev"
 # The active/standby pair: Redis (server for the lab, hiredis for the home agent), keepalived.
 PKGS_PAIR="redis-server redis-tools libhiredis-dev keepalived"
+# IKE: netlink (XFRM, what charon installs) through libmnl.
+PKGS_IKE="libmnl-dev"
 
-want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR"
+want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE"
 missing=()
 for p in $want; do
 	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then

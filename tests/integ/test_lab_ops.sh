@@ -190,16 +190,24 @@ ctl_refused "mn-del: unknown node" "mn77" mn-del mn77
 ctl_refused "sa-del: unknown SPI" "0x7777" sa-del 0x7777
 ctl_refused "flush: unknown node" "2001:db8:1::999" flush 2001:db8:1::999
 
-key=0x000102030405060708090a0b0c0d0e0fa0a1a2a3
+key=0x000102030405060708090a0b0c0d0e0f
+akey=0x101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
 ctl_ok "sa-add" sa-add mn3 "{ spi = 0x3001; direction = \"in\"; role = \"signalling\";
-    algorithm = \"aes-128-gcm\"; key = \"$key\"; }"
+    algorithm = \"aes-128-cbc-hmac-sha256\"; key = \"$key\"; auth_key = \"$akey\"; }"
 ctl_ok "sa: the new SA" sa 0x3001
 expect_contains "sa: its node" "$OUT" "$HOA6_NEW"
 expect_eq "sas --json: one" "$(jget sas -- "d['/dsmip/sas']['count']")" 1
 ctl_refused "sa-add: the same SPI again" "0x3001" sa-add mn1 "{ spi = 0x3001;
-    direction = \"in\"; role = \"signalling\"; algorithm = \"aes-128-gcm\"; key = \"$key\"; }"
-ctl_refused "sa-add: a key of the wrong length" "key" sa-add mn1 "{ spi = 0x3002;
-    direction = \"in\"; role = \"signalling\"; algorithm = \"aes-128-gcm\"; key = \"0x0102\"; }"
+    direction = \"in\"; role = \"signalling\"; algorithm = \"aes-128-cbc-hmac-sha256\";
+    key = \"$key\"; auth_key = \"$akey\"; }"
+ctl_refused "sa-add: a key of the wrong length" "sa.key: must be 16 bytes of hex" sa-add mn1 "{
+    spi = 0x3002; direction = \"in\"; role = \"signalling\";
+    algorithm = \"aes-128-cbc-hmac-sha256\"; key = \"0x0102\"; auth_key = \"$akey\"; }"
+# R4106 §8.1: a manually keyed GCM SA repeats nonces when it starts again (this config is
+# not a lab's: no policy.allow_manual_gcm)
+ctl_refused "sa-add: manual AES-GCM refused" "AES-GCM with a manual key repeats nonces" \
+    sa-add mn1 "{ spi = 0x3003; direction = \"in\"; role = \"signalling\";
+    algorithm = \"aes-128-gcm\"; key = \"0x000102030405060708090a0b0c0d0e0fa0a1a2a3\"; }"
 ctl_ok "sa-del" sa-del 0x3001
 ctl_refused "sa after sa-del" "not found" sa 0x3001
 

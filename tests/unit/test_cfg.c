@@ -18,8 +18,11 @@
 #define HA \
 	"home_agent = { address6 = \"2001:db8:1::1\"; address4 = \"198.51.100.1\"; home_prefixes = [ \"2001:db8:1::/64\" ]; ipv4_pool = \"192.0.2.128/26\"; };\n"
 #define MN_OPEN "mobile_nodes = ( { id = \"mn1\"; hoa6 = \"2001:db8:1::100\"; "
+#define SA_SIG(spi, dir) \
+	"{ spi = " #spi "; direction = \"" dir "\"; role = \"signalling\"; algorithm = \"aes-128-cbc-hmac-sha256\"; key = \"0x000102030405060708090a0b0c0d0e0f\"; auth_key = \"0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\"; }"
 #define SA_GCM(spi, dir) \
 	"{ spi = " #spi "; direction = \"" dir "\"; role = \"signalling\"; algorithm = \"aes-128-gcm\"; key = \"0x000102030405060708090a0b0c0d0e0f10111213\"; }"
+#define LAB_GCM "policy = { allow_manual_gcm = true; };\n"
 
 static struct ha_cfg *
 load(const char *text, struct cfg_status *st)
@@ -73,9 +76,10 @@ Test(cfg, example_file_is_valid)
 	cr_assert_eq(mn->hoa4_mode, CFG_HOA4_STATIC);
 	cr_assert_eq(mn->n_sas, 4);
 	cr_assert_eq(mn->sas[0].spi, 0x1001);
-	cr_assert_eq(mn->sas[0].alg, CFG_ALG_AES128_GCM);
-	cr_assert_eq(mn->sas[0].key_len, 20);
-	cr_assert_eq(mn->sas[0].key[19], 0x13);
+	cr_assert_eq(mn->sas[0].alg, CFG_ALG_AES128_CBC_SHA256);   /* no manual GCM */
+	cr_assert_eq(mn->sas[0].key_len, 16);
+	cr_assert_eq(mn->sas[0].key[15], 0x0f);
+	cr_assert_eq(mn->sas[0].auth_key[31], 0x2f);
 	cr_assert_eq(mn->sas[2].alg, CFG_ALG_AES128_CBC_SHA256);
 	cr_assert_eq(mn->sas[2].auth_key_len, 32);
 	mn = &c->mns[1];
@@ -84,7 +88,9 @@ Test(cfg, example_file_is_valid)
 	cr_assert_eq(mn->n_prefixes6, 1);
 	cr_assert_eq(mn->n_prefixes4, 1);
 	cr_assert_eq(mn->prefixes6[0].len, 48);
-	cr_assert_eq(mn->sas[0].key_len, 36);
+	cr_assert_eq(mn->sas[0].alg, CFG_ALG_AES128_CBC_SHA1);
+	cr_assert_eq(mn->sas[0].auth_key_len, 20);
+	cr_assert(!c->policy.allow_manual_gcm);
 	cfg_free(c);
 }
 
@@ -94,7 +100,7 @@ Test(cfg, block_of_nodes_expands)
 	struct cfg_status st;
 	struct ha_cfg *c = load(PORTS HA "capacity = { bindings = 2000000; sas = 4000000; };\n"
 		"mobile_nodes = ( { id = \"sub\"; hoa6 = \"2001:db8:1::1:fffe\"; count = 1000000; "
-		"hoa4 = \"dynamic\"; sas = ( " SA_GCM(0x10000, "in") ", " SA_GCM(0x10000, "out")
+		"hoa4 = \"dynamic\"; sas = ( " SA_SIG(0x10000, "in") ", " SA_SIG(0x10000, "out")
 		" ); } );\n", &st);
 	struct cfg_mn one;
 	char buf[64];
@@ -227,8 +233,8 @@ static struct bad_case bad_cases[] = {
 	  "  { id = \"mn2\"; hoa6 = \"2001:db8:1::100\"; } );\n",
 	  "t.conf:7: mobile_nodes[1]: duplicate hoa6: already used by mobile node \"mn1\" "
 	  "(line 6)" },
-	{ "duplicate_inbound_spi", PORTS HA MN_OPEN "sas = ( " SA_GCM(0x1001, "in") " ); },\n"
-	  "  { id = \"mn2\"; hoa6 = \"2001:db8:1::101\"; sas = ( " SA_GCM(0x1001, "in") " ); } );\n",
+	{ "duplicate_inbound_spi", PORTS HA MN_OPEN "sas = ( " SA_SIG(0x1001, "in") " ); },\n"
+	  "  { id = \"mn2\"; hoa6 = \"2001:db8:1::101\"; sas = ( " SA_SIG(0x1001, "in") " ); } );\n",
 	  "t.conf:7: mobile_nodes[1]: inbound SPI 0x00001001 is already used by mobile node "
 	  "\"mn1\"" },
 	{ "crypto_device_not_ipsec_mb", PORTS HA
@@ -253,8 +259,8 @@ static struct bad_case bad_cases[] = {
 	  "addresses, ids or SPIs" },
 	{ "block_spis_overlap", PORTS HA
 	  "mobile_nodes = ( { id = \"b\"; hoa6 = \"2001:db8:1::1000\"; count = 100; sas = ( "
-	  SA_GCM(0x1000, "in") " ); },\n"
-	  "  { id = \"x\"; hoa6 = \"2001:db8:1::9\"; sas = ( " SA_GCM(0x1050, "in") " ); } );\n",
+	  SA_SIG(0x1000, "in") " ); },\n"
+	  "  { id = \"x\"; hoa6 = \"2001:db8:1::9\"; sas = ( " SA_SIG(0x1050, "in") " ); } );\n",
 	  "t.conf:7: mobile_nodes[1]: overlaps the block \"b\" of 100 nodes (line 6): home "
 	  "addresses, ids or SPIs" },
 	{ "blocks_exceed_capacity", PORTS HA "capacity = { bindings = 50; };\n"
@@ -264,12 +270,17 @@ static struct bad_case bad_cases[] = {
 	  "routes = ( { prefix = \"0.0.0.0/0\"; via = \"198.51.100.254\"; mac = \"01:00:5e:00:00:01\"; } );\n",
 	  "t.conf:6: routes[0].mac: \"01:00:5e:00:00:01\" is not a unicast MAC address "
 	  "(xx:xx:xx:xx:xx:xx)" },
-	{ "reserved_spi", PORTS HA MN_OPEN "sas = ( " SA_GCM(255, "in") " ); } );\n",
+	{ "reserved_spi", PORTS HA MN_OPEN "sas = ( " SA_SIG(255, "in") " ); } );\n",
 	  "t.conf:6: mobile_nodes[0].sas[0].spi: 255 is out of range [256, 4294967295]" },
-	{ "gcm_key_length", PORTS HA MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
+	{ "gcm_key_length", PORTS HA LAB_GCM MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
 	  "role = \"signalling\"; algorithm = \"aes-128-gcm\"; key = \"0x0011\"; } ); } );\n",
-	  "t.conf:6: mobile_nodes[0].sas[0].key: must be 20 bytes of hex for aes-128-gcm (key then "
+	  "t.conf:7: mobile_nodes[0].sas[0].key: must be 20 bytes of hex for aes-128-gcm (key then "
 	  "4-byte salt, RFC 4106)" },
+	/* R4106 §8.1: a manual GCM key repeats nonces when the SA starts again */
+	{ "manual_gcm_refused", PORTS HA MN_OPEN "sas = ( " SA_GCM(0x1001, "in") " ); } );\n",
+	  "t.conf:6: mobile_nodes[0].sas[0].algorithm: AES-GCM with a manual key repeats nonces "
+	  "when the SA starts again (RFC 4106 §8.1): key it by IKE, use aes-128-cbc-hmac-sha256, "
+	  "or set policy.allow_manual_gcm = true (labs only)" },
 	{ "unknown_algorithm", PORTS HA MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
 	  "role = \"payload\"; algorithm = \"des\"; } ); } );\n",
 	  "t.conf:6: mobile_nodes[0].sas[0].algorithm: \"des\" is not one of null, aes-128-gcm, "
@@ -278,8 +289,8 @@ static struct bad_case bad_cases[] = {
 	  "role = \"payload\"; algorithm = \"aes-128-cbc-hmac-sha1\"; "
 	  "key = \"000102030405060708090a0b0c0d0e0f\"; } ); } );\n",
 	  "t.conf:6: mobile_nodes[0].sas[0].auth_key: missing required setting" },
-	{ "second_signalling_in_sa", PORTS HA MN_OPEN "sas = ( " SA_GCM(0x1001, "in") ",\n"
-	  SA_GCM(0x1002, "in") " ); } );\n",
+	{ "second_signalling_in_sa", PORTS HA MN_OPEN "sas = ( " SA_SIG(0x1001, "in") ",\n"
+	  SA_SIG(0x1002, "in") " ); } );\n",
 	  "t.conf:7: mobile_nodes[0].sas[1]: a second signalling inbound SA (first at line 6)" },
 	{ "null_signalling_sa", PORTS HA MN_OPEN "sas = ( { spi = 0x1001; direction = \"in\"; "
 	  "role = \"signalling\"; algorithm = \"null\"; } ); } );\n",
@@ -442,9 +453,21 @@ Test(cfg_text, sa_text_checks_key_length)
 	struct cfg_status st;
 	struct cfg_sa sa;
 
-	cr_assert_eq(cfg_parse_sa_text(SA_GCM(0x3001, "in"), &sa, &st), 0, "%s", st.errors[0]);
+	struct ha_cfg lab, prod;
+
+	cfg_defaults(&prod);
+	cfg_defaults(&lab);
+	lab.policy.allow_manual_gcm = true;
+	cr_assert_eq(cfg_parse_sa_text(&prod, SA_SIG(0x3001, "in"), &sa, &st), 0, "%s",
+		     st.errors[0]);
 	cr_assert_eq(sa.spi, 0x3001);
-	cr_assert_eq(cfg_parse_sa_text("{ spi = 0x3002; direction = \"in\"; role = "
+	/* dsmip-ctl sa-add: the same rule as the file */
+	cr_assert_eq(cfg_parse_sa_text(&prod, SA_GCM(0x3003, "in"), &sa, &st), -1);
+	cr_assert(strstr(st.errors[0], "sa.algorithm: AES-GCM with a manual key") != NULL, "%s",
+		  st.errors[0]);
+	cr_assert_eq(cfg_parse_sa_text(&lab, SA_GCM(0x3003, "in"), &sa, &st), 0, "%s",
+		     st.errors[0]);
+	cr_assert_eq(cfg_parse_sa_text(&lab, "{ spi = 0x3002; direction = \"in\"; role = "
 				       "\"signalling\"; algorithm = \"aes-128-gcm\"; key = "
 				       "\"0x0102\"; }", &sa, &st), -1);
 	cr_assert_str_eq(st.errors[0], "sa:1: sa.key: must be 20 bytes of hex for aes-128-gcm "
