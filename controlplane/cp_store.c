@@ -37,11 +37,14 @@ syncer_main(void *arg)
  * reads). sync_ms > 0: a commit goes to the page cache only (a crash of the process loses
  * nothing), the syncer writes it out every sync_ms; 0: every commit is on disk when it
  * returns (one fsync per control-loop pass that changed something).
+ * MDB_WRITEMAP (the map written in place) only with sync_ms > 0: measured with cp-bench,
+ * 1M BUs, 2026-12-06, it takes 163k BU/s to 115k without it; but its commit-time sync is an
+ * msync of the whole map, so with sync_ms = 0 it drops to 16k BU/s against 45k without.
  */
 static unsigned int
 env_flags(uint32_t sync_ms)
 {
-	return MDB_NOSUBDIR | MDB_NOTLS | MDB_WRITEMAP | (sync_ms > 0 ? MDB_NOSYNC : 0);
+	return MDB_NOSUBDIR | MDB_NOTLS | (sync_ms > 0 ? MDB_NOSYNC | MDB_WRITEMAP : 0);
 }
 
 /* What LMDB answers about a file it cannot trust. */
