@@ -330,8 +330,10 @@ cp_xfrm_parse(const void *buf, size_t len, struct cp_xfrm_event *ev, char *why,
 		fixed = sizeof(struct xfrm_userpolicy_id);
 		break;
 	case XFRM_MSG_FLUSHSA:
+		ev->kind = CP_XFRM_FLUSH_SA;
+		return 0;
 	case XFRM_MSG_FLUSHPOLICY:
-		ev->kind = CP_XFRM_FLUSH;
+		ev->kind = CP_XFRM_FLUSH_POL;
 		return 0;
 	default:
 		return 0;   /* acquire, report, mapping, ...: not the mirror's */

@@ -25,7 +25,8 @@ enum cp_xfrm_kind {
 	CP_XFRM_SA_EXPIRE,    /**< XFRM_MSG_EXPIRE (soft: a rekey is due; hard: gone) */
 	CP_XFRM_POL_NEW,      /**< XFRM_MSG_NEWPOLICY or UPDPOLICY */
 	CP_XFRM_POL_DEL,      /**< XFRM_MSG_DELPOLICY */
-	CP_XFRM_FLUSH,        /**< XFRM_MSG_FLUSHSA / FLUSHPOLICY: everything goes */
+	CP_XFRM_FLUSH_SA,     /**< XFRM_MSG_FLUSHSA: every SA goes */
+	CP_XFRM_FLUSH_POL,    /**< XFRM_MSG_FLUSHPOLICY: every policy goes */
 };
 
 /** An address of either family; v4 ones as IPv4-mapped IPv6 (::ffff:a.b.c.d). */

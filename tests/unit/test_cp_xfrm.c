@@ -219,7 +219,10 @@ Test(cp_xfrm, other_protocols_and_messages_are_ignored)
 	cr_assert_eq(ev.kind, CP_XFRM_IGNORED);
 	nlh = msg(XFRM_MSG_FLUSHSA, sizeof(struct xfrm_usersa_flush), &p);
 	cr_assert_eq(cp_xfrm_parse(buf, nlh->nlmsg_len, &ev, why, sizeof(why)), 0);
-	cr_assert_eq(ev.kind, CP_XFRM_FLUSH);
+	cr_assert_eq(ev.kind, CP_XFRM_FLUSH_SA);
+	nlh = msg(XFRM_MSG_FLUSHPOLICY, 0, &p);
+	cr_assert_eq(cp_xfrm_parse(buf, nlh->nlmsg_len, &ev, why, sizeof(why)), 0);
+	cr_assert_eq(ev.kind, CP_XFRM_FLUSH_POL);
 }
 
 Test(cp_xfrm, deletion_and_expiry)
