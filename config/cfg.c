@@ -58,7 +58,7 @@ cfg_defaults(struct ha_cfg *cfg)
 /* ---------------------------------------------------------------- whole file */
 
 static const char *const root_keys[] = {
-	"ports", "routes", "home_agent", "policy", "capacity", "dataplane", "store", "pair",
+	"ports", "routes", "home_agent", "policy", "capacity", "dataplane", "store", "pair", "ike",
 	"mobile_nodes",
 	NULL
 };
@@ -100,6 +100,7 @@ cfg_load(config_t *lc, int rc, const char *name, struct cfg_status *st)
 	cfg_parse_capacity_dataplane(&c, cfg, root);
 	cfg_parse_store(&c, cfg, root);
 	cfg_parse_pair(&c, cfg, root);
+	cfg_parse_ike(&c, cfg, root);
 	cfg_parse_home_agent(&c, cfg, root);
 	cfg_parse_mobile_nodes(&c, cfg, root);
 	if (st->n_errors > 0) {

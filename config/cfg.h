@@ -118,6 +118,14 @@ struct cfg_store {
  * changes to Redis, the standby applies them and stays silent; keepalived switches roles
  * through dsmip-ctl.
  */
+/** Keying by an IKE daemon: where its XFRM database is read (cp_ike_src.c). */
+struct cfg_ike {
+	bool enabled;
+	char netns[CFG_NAME_MAX];     /**< the IKE daemon's network namespace ("": ours) */
+	char relay[CFG_NAME_MAX + 64]; /**< a unix socket where a relay streams the XFRM
+				       *   messages of another kernel ("": netlink here) */
+};
+
 struct cfg_pair {
 	char redis[CFG_NAME_MAX + 64]; /**< "host:port" or a unix socket path; "" when off */
 	char prefix[CFG_NAME_MAX];    /**< Redis key prefix shared by the pair */
@@ -127,6 +135,8 @@ struct cfg_pair {
 };
 
 enum cfg_sa_dir { CFG_SA_IN, CFG_SA_OUT };
+/** Where an SA came from (telemetry). */
+enum cfg_sa_origin { CFG_SA_FROM_CONFIG, CFG_SA_FROM_CTL, CFG_SA_FROM_IKE };
 enum cfg_sa_role { CFG_SA_SIGNALLING, CFG_SA_PAYLOAD };
 
 enum cfg_sa_alg {
@@ -149,6 +159,7 @@ struct cfg_sa {
 	uint32_t replay_window;       /**< packets; 0 disables anti-replay */
 	bool esn;
 	int line;
+	uint8_t origin;               /**< enum cfg_sa_origin */
 	uint64_t seq_start;           /**< not from the file: where a restart resumes (0: fresh);
 				       *   outbound the first sequence number, inbound the
 				       *   replay window's edge (cp_store.h) */
@@ -202,6 +213,7 @@ struct ha_cfg {
 	struct cfg_dataplane dp;
 	struct cfg_store store;
 	struct cfg_pair pair;
+	struct cfg_ike ike;
 	unsigned int n_mns;
 	struct cfg_mn *mns;
 };

@@ -523,3 +523,37 @@ cfg_parse_pair(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *ro
 		cfg_err(c, config_setting_get_member(g, "redis"), "pair.redis",
 			"\"%s\" is neither host:port nor a unix socket path", cfg->pair.redis);
 }
+
+/* ---------------------------------------------------------------- ike */
+
+static const char *const ike_keys[] = { "enabled", "netns", "relay", NULL };
+
+void
+cfg_parse_ike(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
+{
+	const config_setting_t *g;
+	const char *str;
+
+	if (cfg_get_group(c, root, "", "ike", false, &g) != 0)
+		return;
+	cfg_check_known(c, g, "ike", ike_keys);
+	cfg_get_bool(c, g, "ike", "enabled", &cfg->ike.enabled);
+	if (cfg_get_string(c, g, "ike", "netns", false, &str) == 0) {
+		if (strlen(str) >= sizeof(cfg->ike.netns) || strchr(str, '/') != NULL)
+			cfg_err(c, config_setting_get_member(g, "netns"), "ike.netns",
+				"\"%s\" is not a network namespace name (ip netns)", str);
+		else
+			snprintf(cfg->ike.netns, sizeof(cfg->ike.netns), "%s", str);
+	}
+	if (cfg_get_string(c, g, "ike", "relay", false, &str) == 0) {
+		if (strlen(str) >= sizeof(cfg->ike.relay) || (str[0] != '\0' && str[0] != '/'))
+			cfg_err(c, config_setting_get_member(g, "relay"), "ike.relay",
+				"\"%s\" is not an absolute path of a unix socket", str);
+		else
+			snprintf(cfg->ike.relay, sizeof(cfg->ike.relay), "%s", str);
+	}
+	if (cfg->ike.netns[0] != '\0' && cfg->ike.relay[0] != '\0')
+		cfg_err(c, config_setting_get_member(g, "relay"), "ike.relay",
+			"either netns (netlink there) or relay (a relay of another kernel), "
+			"not both");
+}

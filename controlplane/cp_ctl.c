@@ -246,7 +246,8 @@ cmd_sa_add(struct ha_app *app, const char *arg, struct reply *r)
 		say(r, "ERR no mobile node %s (usage: sa-add NODE { spi = ...; ... })\n", key);
 	} else if (cfg_parse_sa_text(cp_cfg(app->cp), text, &sa, st) != 0) {
 		say_status(r, st);
-	} else if (sa_resume(app, &sa), (rc = cp_esp_sa_add(cp_io_esp_mut(app->io), m, &sa)) != 0) {
+	} else if (sa.origin = CFG_SA_FROM_CTL, sa_resume(app, &sa),
+		   (rc = cp_esp_sa_add(cp_io_esp_mut(app->io), m, &sa)) != 0) {
 		say(r, "ERR SA 0x%x: %s\n", sa.spi, rc == -EEXIST ?
 		    "the node already has an SA of that role and direction, or the SPI is in use" :
 		    strerror(-rc));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The control plane's SAs and signalling ESP (see cp_esp.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_mbuf.h>
@@ -32,6 +33,50 @@ void
 cp_esp_fini(struct cp_esp *e)
 {
 	e->ctr = NULL;
+	free(e->retired);
+	e->retired = NULL;
+	e->n_retired = e->cap_retired = 0;
+}
+
+/* An SA out of the node's slots: readers stop finding its SPI first, dp_sa_del waits for
+ * them. */
+static void
+sa_drop(struct cp_esp *e, uint32_t slot)
+{
+	struct dp_sa *sa = dp_sa_get(e->db, slot);
+
+	if (sa == NULL)
+		return;
+	if (sa->dir == CFG_SA_IN)
+		bc_spi_del(e->bc, sa->spi);
+	dp_sa_del(e->db, slot);
+}
+
+static void
+retired_drop(struct cp_esp *e, uint32_t i)
+{
+	sa_drop(e, e->retired[i].slot);
+	e->retired[i] = e->retired[--e->n_retired];
+}
+
+/* Keep slot of node mn as replaced; without memory it goes now (its last packets in
+ * flight then fail to decrypt). */
+static void
+retired_add(struct cp_esp *e, uint32_t mn, uint32_t slot)
+{
+	if (e->n_retired == e->cap_retired) {
+		uint32_t cap = e->cap_retired != 0 ? 2 * e->cap_retired : 64;
+		void *n = realloc(e->retired, sizeof(e->retired[0]) * cap);
+
+		if (n == NULL) {
+			sa_drop(e, slot);
+			return;
+		}
+		e->retired = n;
+		e->cap_retired = cap;
+	}
+	e->retired[e->n_retired].mn = mn;
+	e->retired[e->n_retired++].slot = slot;
 }
 
 static uint32_t *
@@ -132,6 +177,12 @@ cp_esp_detach(struct cp_esp *e, struct cp_mn *m)
 		return;
 	for (i = 0; i < RTE_DIM(slots); i++)
 		detach_one(e, m, slots[i]);
+	/* and what rekeys of its SAs left decrypting */
+	for (i = 0; i < e->n_retired;)
+		if (e->retired[i].mn == m->idx)
+			retired_drop(e, i);
+		else
+			i++;
 }
 
 int
@@ -160,6 +211,63 @@ cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi, struct cfg_sa *go
 		}
 	}
 	return -ENOENT;
+}
+
+static uint32_t *
+spi_of(struct cp_mn *m, const struct cfg_sa *c)
+{
+	if (c->role == CFG_SA_SIGNALLING)
+		return c->dir == CFG_SA_IN ? &m->spi_sig_in : &m->spi_sig_out;
+	return c->dir == CFG_SA_IN ? &m->spi_pay_in : &m->spi_pay_out;
+}
+
+int
+cp_esp_sa_install(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa, uint32_t *slot,
+		  uint32_t *prev)
+{
+	uint32_t *cur = slot_of(m, sa), *spi = spi_of(m, sa);
+	uint32_t old = *cur, old_spi = *spi;
+	int rc;
+
+	if (e->db == NULL)
+		return -ENOTSUP;
+	/* the old one leaves the node's slot but not the SA table (nor the SPI table) */
+	*cur = CP_SA_NONE;
+	rc = attach_one(e, m, sa);
+	if (rc != 0) {
+		*cur = old;
+		*spi = old_spi;
+		return rc;
+	}
+	*slot = *cur;
+	*prev = old;
+	if (old != CP_SA_NONE)
+		retired_add(e, m->idx, old);
+	return 0;
+}
+
+void
+cp_esp_sa_remove(struct cp_esp *e, struct cp_mn *m, uint32_t slot, uint32_t spi)
+{
+	uint32_t *slots[] = { &m->sa_sig_in, &m->sa_sig_out, &m->sa_pay_in, &m->sa_pay_out };
+	const struct dp_sa *sa;
+	unsigned int i;
+
+	if (e->db == NULL)
+		return;
+	sa = dp_sa_get(e->db, slot);
+	if (sa == NULL || sa->spi != spi || sa->mn != m->idx)
+		return;   /* gone with its node, the slot perhaps another SA's by now */
+	for (i = 0; i < RTE_DIM(slots); i++)
+		if (*slots[i] == slot) {
+			detach_one(e, m, slots[i]);
+			return;
+		}
+	for (i = 0; i < e->n_retired; i++)
+		if (e->retired[i].slot == slot) {
+			retired_drop(e, i);
+			return;
+		}
 }
 
 int

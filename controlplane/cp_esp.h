@@ -24,6 +24,9 @@ struct cp_esp {
 	unsigned int n_workers;
 	struct dp_esp_lcore lc;       /**< the control lcore's crypto queue pair */
 	struct dp_sa_ctr *ctr;        /**< the control lcore's per-SA counters */
+	/* SAs a rekey replaced that still decrypt (cp_esp_sa_install): few, briefly */
+	struct { uint32_t mn, slot; } *retired;
+	uint32_t n_retired, cap_retired;
 };
 
 /** @return 0. db may be NULL (then nodes with SAs are refused). */
@@ -40,6 +43,19 @@ int cp_esp_sa_add(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa);
 /** Remove node m's SA with this SPI; gone (may be NULL) gets its SPI, direction and role.
  *  @return 0 or -ENOENT. */
 int cp_esp_sa_del(struct cp_esp *e, struct cp_mn *m, uint32_t spi, struct cfg_sa *gone);
+
+/**
+ * Make-before-break (an IKE rekey): sa becomes node m's current SA of its role and
+ * direction; the one it replaces stays installed (an inbound one keeps decrypting, its SPI
+ * still found) and its slot comes back in *prev (CP_SA_NONE: there was none). The caller
+ * republishes the node's binding so that outbound traffic takes the new SA.
+ * @return 0 with *slot set, or as cp_esp_sa_add (then nothing changed).
+ */
+int cp_esp_sa_install(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa,
+		      uint32_t *slot, uint32_t *prev);
+/** Remove the SA in slot with this SPI (node m's current one, or one cp_esp_sa_install
+ *  replaced); nothing when the slot no longer holds it (the node went meanwhile). */
+void cp_esp_sa_remove(struct cp_esp *e, struct cp_mn *m, uint32_t slot, uint32_t spi);
 
 /**
  * Decrypt a punted signalling ESP packet m (meta describes it) into the Mobility Header it

@@ -18,6 +18,7 @@
 
 #include "cp_ctl.h"
 #include "cp_esp.h"
+#include "cp_ike_src.h"
 #include "cp_pair.h"
 #include "cp_pool.h"
 #include "cp_query.h"
@@ -422,5 +423,34 @@ cp_query_state(struct ha_app *app, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_container(d, "replication", rp, 0);
 	free(i);
 	free(pi);
+	return 0;
+}
+
+int
+cp_query_ike(struct ha_app *app, const char *params, struct rte_tel_data *d)
+{
+	struct ha_ike_info *i = calloc(1, sizeof(*i));
+
+	(void)params;
+	if (i == NULL)
+		return -1;
+	ha_ike_info_get(app, i);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "enabled", i->enabled);
+	rte_tel_data_add_dict_string(d, "source", i->source);
+	rte_tel_data_add_dict_int(d, "connected", i->connected);
+	rte_tel_data_add_dict_u64(d, "messages", i->messages);
+	rte_tel_data_add_dict_u64(d, "refused", i->refused);
+	rte_tel_data_add_dict_string(d, "last_refused", i->last_refused);
+	rte_tel_data_add_dict_u64(d, "sas_installed", i->mirror.installed);
+	rte_tel_data_add_dict_u64(d, "rekeys", i->mirror.rekeyed);
+	rte_tel_data_add_dict_u64(d, "sas_removed", i->mirror.removed);
+	rte_tel_data_add_dict_u64(d, "soft_expiries", i->mirror.soft_expiries);
+	rte_tel_data_add_dict_u64(d, "hard_expiries", i->mirror.hard_expiries);
+	rte_tel_data_add_dict_u64(d, "unknown_node", i->mirror.unknown_node);
+	rte_tel_data_add_dict_u64(d, "waiting_for_policy", i->mirror.pending);
+	rte_tel_data_add_dict_u64(d, "install_failed", i->mirror.refused);
+	rte_tel_data_add_dict_u64(d, "events", i->mirror.events);
+	free(i);
 	return 0;
 }

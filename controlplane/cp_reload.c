@@ -85,6 +85,8 @@ needs_restart(const struct ha_cfg *a, const struct ha_cfg *b)
 		return "store";
 	if (memcmp(&a->pair, &b->pair, sizeof(a->pair)) != 0)
 		return "pair";
+	if (memcmp(&a->ike, &b->ike, sizeof(a->ike)) != 0)
+		return "ike";
 	return NULL;
 }
 

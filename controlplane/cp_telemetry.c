@@ -444,6 +444,8 @@ sa_info(const struct dp_sadb *db, const struct dp_sa *sa)
 	rte_tel_data_add_dict_string(d, "role", sa->role == CFG_SA_SIGNALLING ? "signalling" :
 										  "payload");
 	rte_tel_data_add_dict_string(d, "algorithm", dp_sa_alg_name(sa->alg));
+	rte_tel_data_add_dict_string(d, "origin", sa->cfg.origin == CFG_SA_FROM_IKE ? "ike" :
+				     sa->cfg.origin == CFG_SA_FROM_CTL ? "control socket" : "config");
 	rte_tel_data_add_dict_string(d, "hoa6", ha_addr6_str(&sa->hoa6, buf, sizeof(buf)));
 	rte_tel_data_add_dict_u64(d, "mobile_node", sa->mn);
 	if (sa->owner == DP_SA_OWNER_CP)
@@ -455,6 +457,9 @@ sa_info(const struct dp_sadb *db, const struct dp_sa *sa)
 	rte_tel_data_add_dict_string(d, "processed_by", buf);
 	rte_tel_data_add_dict_u64(d, "replay_window", sa->replay_window);
 	rte_tel_data_add_dict_int(d, "esn", sa->esn);
+	/* outbound: its first sequence number (above a stored reservation after a restart);
+	 * inbound: the replay window's edge it started at */
+	rte_tel_data_add_dict_u64(d, "seq_start", sa->seq_start);
 	rte_tel_data_add_dict_u64(d, "packets", c.pkts);
 	rte_tel_data_add_dict_u64(d, "bytes", c.bytes);
 	rte_tel_data_add_dict_u64(d, "auth_failures", c.auth_fail);
@@ -561,6 +566,12 @@ tel_state(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	return tel_ask(cp_query_state, params, d);
 }
 
+static int
+tel_ike(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return tel_ask(cp_query_ike, params, d);
+}
+
 /* /dsmip/sa,<spi>: one SA of either direction. */
 static int
 tel_sa(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
@@ -633,6 +644,8 @@ cp_telemetry_init(struct ha_app *app)
 		"The running configuration: path, reloads, policy, capacity");
 	rc |= rte_telemetry_register_cmd("/dsmip/sas", tel_sas,
 		"SAs with their counters, 24 from slot START. Params: [START]");
+	rc |= rte_telemetry_register_cmd("/dsmip/ike", tel_ike,
+		"SAs from the IKE daemon: source, messages, installed, rekeys, removed, refused");
 	rc |= rte_telemetry_register_cmd("/dsmip/state", tel_state,
 		"Role, state store (size, last write), records restored at start");
 	tel_registered = rc == 0;

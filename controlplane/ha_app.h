@@ -49,6 +49,7 @@ struct ha_app {
 	struct cp_store *store;       /**< the local state store (NULL: off) */
 	struct cp_store_sa *store_sa; /**< its ESP sequence-number sweep */
 	struct ha_pair *pair;         /**< the active/standby pair (NULL: standalone) */
+	struct ha_ike *ike;           /**< SAs from an IKE daemon (NULL: config keys only) */
 	uint64_t start_wall_ms;       /**< wall clock (ms since the epoch) at start_tsc */
 	uint64_t loop_max_us;         /**< the control loop's longest pass (what held it) */
 	uint64_t loop_slow;           /**< its passes longer than HA_LOOP_SLOW_US */

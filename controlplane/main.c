@@ -24,6 +24,7 @@
 
 #include "cfg.h"
 #include "cp_ctl.h"
+#include "cp_ike_src.h"
 #include "cp_pair.h"
 #include "cp_preload.h"
 #include "cp_query.h"
@@ -220,6 +221,7 @@ control_loop(struct ha_app *a)
 		if (!ha_pair_is_standby(a))
 			cp_tick(a->cp, now);
 		ha_pair_poll(a);
+		ha_ike_poll(a);
 		/* what else changed this pass, in one transaction: never a write per BU */
 		ha_app_store_sync(a, false);
 		bc_reclaim(a->bc);
@@ -528,6 +530,10 @@ main(int argc, char **argv)
 		CP_LOG(ERR, "pair: not started");
 		goto out_cp;
 	}
+	if (ha_ike_init(&app) != 0) {
+		CP_LOG(ERR, "IKE: not started");
+		goto out_cp;
+	}
 	if (cp_telemetry_init(&app) != 0)
 		DP_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
 	if (app.opts.preload != NULL && preload(&app) != 0)
@@ -554,6 +560,7 @@ main(int argc, char **argv)
 	cp_telemetry_fini();
 	ha_app_store_sync(&app, true);
 out_cp:
+	ha_ike_fini(&app);
 	ha_pair_fini(&app);
 	ops_fini(&app);
 	cp_free(app.cp);

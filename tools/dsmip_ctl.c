@@ -605,6 +605,7 @@ usage(FILE *f)
 		"reads (telemetry):\n"
 		"  info | stats | config | pool        the home agent, counters, config, IPv4 pool\n"
 		"  state                               role, state store, what the start restored\n"
+		"  ike                                 SAs from the IKE daemon: source, installs, rekeys\n"
 		"  bindings [START]                    every binding (--json: one page from START)\n"
 		"  binding ADDRESS|ID                  one binding in full\n"
 		"  sas [START] | sa SPI                security associations and their counters\n"
@@ -650,7 +651,7 @@ main(int argc, char **argv)
 	}
 	c = argv[i++];
 	if (strcmp(c, "info") == 0 || strcmp(c, "config") == 0 || strcmp(c, "pool") == 0 ||
-	    strcmp(c, "state") == 0) {
+	    strcmp(c, "state") == 0 || strcmp(c, "ike") == 0) {
 		snprintf(cmd, sizeof(cmd), "/dsmip/%s", c);
 		return as_json ? raw(cmd) : show_flat(cmd);
 	}

@@ -344,6 +344,13 @@ static struct bad_case bad_cases[] = {
 	  "t.conf:6: pair.redis: \"203.0.113.225\" is neither host:port nor a unix socket path" },
 	{ "pair_stream_too_short", PORTS HA "pair = { redis = \"/run/redis.sock\"; stream_max = 10; };\n",
 	  "t.conf:6: pair.stream_max: 10 is out of range [1000, 100000000]" },
+	{ "ike_netns_path", PORTS HA "ike = { enabled = true; netns = \"/run/netns/x\"; };\n",
+	  "t.conf:6: ike.netns: \"/run/netns/x\" is not a network namespace name (ip netns)" },
+	{ "ike_relay_relative", PORTS HA "ike = { enabled = true; relay = \"x.sock\"; };\n",
+	  "t.conf:6: ike.relay: \"x.sock\" is not an absolute path of a unix socket" },
+	{ "ike_both_sources", PORTS HA "ike = { netns = \"a\"; relay = \"/run/x.sock\"; };\n",
+	  "t.conf:6: ike.relay: either netns (netlink there) or relay (a relay of another "
+	  "kernel), not both" },
 	{ "pair_unknown_key", PORTS HA "pair = { redis = \"/run/redis.sock\"; password = \"x\"; };\n",
 	  "t.conf:6: pair.password: unknown setting" },
 };
