@@ -152,12 +152,12 @@ void
 ha_ike_feed(struct ha_app *a, const uint8_t *buf, size_t len)
 {
 	struct ha_ike *k = a->ike;
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-	int left = (int)len;
+	size_t off = 0, n;
 
 	if (k == NULL)
 		return;
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; (n = cp_xfrm_msg_len(buf + off, len - off)) != 0; off += n) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)(buf + off);
 		struct cp_xfrm_event ev;
 		char why[200];
 
@@ -231,18 +231,19 @@ nl_dump(struct ha_app *a, uint16_t type)
 	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		const struct nlmsghdr *h;
-		int left;
+		size_t off, len;
 
 		n = mnl_socket_recvfrom(k->nl, buf, sizeof(buf));
 		if (n <= 0)
 			return n < 0 ? -errno : -EIO;
 		ha_ike_feed(a, (const uint8_t *)buf, (size_t)n);
-		left = (int)n;
-		for (h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
-		     h = mnl_nlmsg_next(h, &left))
+		for (off = 0; (len = cp_xfrm_msg_len(buf + off, (size_t)n - off)) != 0;
+		     off += len) {
+			const struct nlmsghdr *h = (const struct nlmsghdr *)(buf + off);
+
 			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
 				return 0;
+		}
 	}
 }
 
@@ -285,9 +286,9 @@ relay_read(struct ha_app *a)
 		k->rlen += (size_t)n;
 		while (k->rlen - off >= sizeof(struct nlmsghdr)) {
 			const struct nlmsghdr *h = (const struct nlmsghdr *)(k->rbuf + off);
-			size_t len = NLMSG_ALIGN(h->nlmsg_len);
+			size_t len = h->nlmsg_len;   /* aligned below, once it is known to fit */
 
-			if (h->nlmsg_len < sizeof(*h) || len > RELAY_BUF) {
+			if (len < sizeof(*h) || len > RELAY_BUF - 4) {
 				CP_LOG(WARNING, "IKE relay: a message of %u bytes: disconnected",
 				       h->nlmsg_len);
 				close(k->relay_fd);
@@ -295,10 +296,10 @@ relay_read(struct ha_app *a)
 				k->rlen = 0;
 				return;
 			}
-			if (k->rlen - off < h->nlmsg_len)
+			if (k->rlen - off < len)
 				break;
-			ha_ike_feed(a, k->rbuf + off, h->nlmsg_len);
-			off += RTE_MIN(len, k->rlen - off);
+			ha_ike_feed(a, k->rbuf + off, len);
+			off += RTE_MIN((len + 3) & ~(size_t)3, k->rlen - off);
 		}
 		memmove(k->rbuf, k->rbuf + off, k->rlen - off);
 		k->rlen -= off;

@@ -299,6 +299,22 @@ parse_pol_info(const struct xfrm_userpolicy_info *p, const struct algs *x,
 	}
 }
 
+size_t
+cp_xfrm_msg_len(const void *buf, size_t left)
+{
+	struct nlmsghdr h;
+	size_t len;
+
+	if (left < sizeof(h))
+		return 0;
+	memcpy(&h, buf, sizeof(h));
+	len = h.nlmsg_len;
+	if (len < sizeof(h) || len > left)
+		return 0;
+	len = (len + 3) & ~(size_t)3;
+	return len < left ? len : left;
+}
+
 int
 cp_xfrm_parse(const void *buf, size_t len, struct cp_xfrm_event *ev, char *why,
 	      size_t why_len)
@@ -309,7 +325,7 @@ cp_xfrm_parse(const void *buf, size_t len, struct cp_xfrm_event *ev, char *why,
 
 	memset(ev, 0, sizeof(*ev));
 	memset(&x, 0, sizeof(x));
-	if (len < sizeof(*nlh) || !mnl_nlmsg_ok(nlh, (int)len))
+	if (cp_xfrm_msg_len(buf, len) == 0)
 		return fail(why, why_len, "truncated netlink message (%zu bytes)", len);
 	switch (nlh->nlmsg_type) {
 	case XFRM_MSG_NEWSA:

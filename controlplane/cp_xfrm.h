@@ -81,6 +81,15 @@ struct cp_xfrm_event {
 int cp_xfrm_parse(const void *buf, size_t len, struct cp_xfrm_event *ev, char *why,
 		  size_t why_len);
 
+/**
+ * The length of the netlink message at buf (left bytes from there) when it is whole, else
+ * 0. Unlike mnl_nlmsg_ok + mnl_nlmsg_next this holds for any nlmsg_len: libmnl compares it
+ * as an int (0xffffffff passes as -1) and aligns it with an overflow (to 0: the same
+ * message again, forever), which a relay's stream must never be able to cause.
+ * @return the whole message's length, aligned, at most left.
+ */
+size_t cp_xfrm_msg_len(const void *buf, size_t left);
+
 /** Whether a (of the selector's family) lies inside the selector side (prefix). */
 bool cp_xfrm_sel_covers(const struct cp_xfrm_addr *pfx, uint8_t len,
 			const struct in6_addr *a);

@@ -6,11 +6,11 @@
 #   tools/fuzz.sh --campaign HOURS   every target at once for HOURS, with a persistent corpus
 #                                    in $FUZZ_DIR (default /var/tmp/dsmip-fuzz) that the next
 #                                    campaign starts from; prints executions and coverage
-#   FUZZ_TARGETS="cp"                only these targets (default: mh pkt cp)
+#   FUZZ_TARGETS="cp"                only these targets (default: mh pkt cp xfrm)
 # Fails on any crash, leak, sanitizer report or broken invariant (artifacts kept and named).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-targets=${FUZZ_TARGETS:-mh pkt cp}
+targets=${FUZZ_TARGETS:-mh pkt cp xfrm}
 dir=$top/build-fuzz
 if [ ! -f "$dir/build.ninja" ]; then
     CC=clang meson setup "$dir" "$top" -Dfuzz=true -Dtests=false -Dbuildtype=debugoptimized \

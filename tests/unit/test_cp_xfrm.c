@@ -306,3 +306,27 @@ Test(cp_xfrm, selector_prefixes_of_both_families)
 	cr_assert(!cp_xfrm_sel_covers(&p4, 25, &a));
 	cr_assert(!cp_xfrm_sel_covers(&p4, 33, &a));   /* wider than IPv4: never */
 }
+
+/* libmnl's own checks take nlmsg_len 0xffffffff for -1 and align it to 0 (the same message
+ * again, forever): found by fuzz_xfrm; a relay must never be able to cause it */
+Test(cp_xfrm, message_lengths_that_would_loop_are_refused)
+{
+	uint8_t b[64];
+	struct nlmsghdr h = { .nlmsg_len = 0xffffffff, .nlmsg_type = XFRM_MSG_NEWSA };
+	struct cp_xfrm_event ev;
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, &h, sizeof(h));
+	cr_assert_eq(cp_xfrm_msg_len(b, sizeof(b)), 0);
+	cr_assert_eq(cp_xfrm_parse(b, sizeof(b), &ev, why, sizeof(why)), -1);
+	h.nlmsg_len = 0xfffffffd;
+	memcpy(b, &h, sizeof(h));
+	cr_assert_eq(cp_xfrm_msg_len(b, sizeof(b)), 0);
+	h.nlmsg_len = 17;   /* whole, aligned to 20 */
+	memcpy(b, &h, sizeof(h));
+	cr_assert_eq(cp_xfrm_msg_len(b, sizeof(b)), 20);
+	cr_assert_eq(cp_xfrm_msg_len(b, 18), 18);   /* the last one, unpadded */
+	h.nlmsg_len = 8;    /* shorter than its header */
+	memcpy(b, &h, sizeof(h));
+	cr_assert_eq(cp_xfrm_msg_len(b, sizeof(b)), 0);
+}
