@@ -64,6 +64,7 @@
 	_(FORWARDED, "forwarded", "routed by the FIB")                                  \
 	_(PUNT_MH, "punt_mh", "Mobility Header to the control plane")                   \
 	_(PUNT_OTHER, "punt_other", "ARP/ND/neighbor work to the control plane")        \
+	_(PUNT_IKE, "punt_ike", "IKE (UDP 500, 4500 non-ESP) to the exception path")     \
 	_(PROXY_ARP, "proxy_arp", "ARP answered for a home address")                    \
 	_(PROXY_NA, "proxy_na", "NS answered for a home address")                       \
 	_(LOCAL_ARP, "local_arp", "ARP answered for the home agent")                    \

@@ -124,6 +124,8 @@ struct cfg_ike {
 	char netns[CFG_NAME_MAX];     /**< the IKE daemon's network namespace ("": ours) */
 	char relay[CFG_NAME_MAX + 64]; /**< a unix socket where a relay streams the XFRM
 				       *   messages of another kernel ("": netlink here) */
+	char tap[16];                 /**< the exception interface (DPDK net_tap) IKE goes
+				       *   through to charon ("": IKE to us is dropped) */
 };
 
 struct cfg_pair {

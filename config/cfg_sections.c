@@ -526,7 +526,7 @@ cfg_parse_pair(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *ro
 
 /* ---------------------------------------------------------------- ike */
 
-static const char *const ike_keys[] = { "enabled", "netns", "relay", NULL };
+static const char *const ike_keys[] = { "enabled", "netns", "relay", "tap", NULL };
 
 void
 cfg_parse_ike(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
@@ -551,6 +551,14 @@ cfg_parse_ike(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *roo
 				"\"%s\" is not an absolute path of a unix socket", str);
 		else
 			snprintf(cfg->ike.relay, sizeof(cfg->ike.relay), "%s", str);
+	}
+	if (cfg_get_string(c, g, "ike", "tap", false, &str) == 0) {
+		if (strlen(str) >= sizeof(cfg->ike.tap) || strchr(str, '/') != NULL ||
+		    strchr(str, ' ') != NULL)
+			cfg_err(c, config_setting_get_member(g, "tap"), "ike.tap",
+				"\"%s\" is not an interface name (1..15 characters)", str);
+		else
+			snprintf(cfg->ike.tap, sizeof(cfg->ike.tap), "%s", str);
 	}
 	if (cfg->ike.netns[0] != '\0' && cfg->ike.relay[0] != '\0')
 		cfg_err(c, config_setting_get_member(g, "relay"), "ike.relay",

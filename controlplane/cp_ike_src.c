@@ -18,6 +18,7 @@
 
 #include "cp_esp.h"
 #include "cp_ike_src.h"
+#include "cp_ike_tap.h"
 #include "cp_io.h"
 #include "cp_store.h"
 #include "cp_xfrm.h"
@@ -29,6 +30,7 @@
 
 struct ha_ike {
 	struct cp_ike *mirror;
+	struct ha_ike_tap *tap;
 	struct mnl_socket *nl;
 	int listen_fd;
 	int relay_fd;
@@ -362,6 +364,13 @@ ha_ike_init(struct ha_app *a)
 		snprintf(k->source, sizeof(k->source), "netlink%s%s",
 			 c->netns[0] != '\0' ? " in " : "", c->netns);
 	}
+	if (c->tap[0] != '\0') {
+		k->tap = ha_ike_tap_create(a, c->tap, c->relay[0] == '\0' ? c->netns : "");
+		if (k->tap == NULL) {
+			ha_ike_fini(a);
+			return -EIO;
+		}
+	}
 	CP_LOG(NOTICE, "IKE: SAs from %s", k->source);
 	return 0;
 }
@@ -376,6 +385,7 @@ ha_ike_poll(struct ha_app *a)
 
 	if (k == NULL)
 		return;
+	ha_ike_tap_poll(k->tap);
 	if (k->nl != NULL) {
 		while (budget-- > 0 && (n = mnl_socket_recvfrom(k->nl, buf, sizeof(buf))) > 0)
 			ha_ike_feed(a, (const uint8_t *)buf, (size_t)n);
@@ -404,6 +414,7 @@ ha_ike_fini(struct ha_app *a)
 
 	if (k == NULL)
 		return;
+	ha_ike_tap_free(k->tap);
 	if (k->nl != NULL)
 		mnl_socket_close(k->nl);
 	if (k->relay_fd >= 0)
@@ -435,4 +446,6 @@ ha_ike_info_get(const struct ha_app *a, struct ha_ike_info *i)
 	i->refused = k->refused;
 	snprintf(i->last_refused, sizeof(i->last_refused), "%s", k->last_refused);
 	cp_ike_stats_get(k->mirror, &i->mirror);
+	ha_ike_tap_stats_get(k->tap, &i->tap);
+	i->has_tap = k->tap != NULL;
 }

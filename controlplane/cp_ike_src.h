@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cp_ike.h"
+#include "cp_ike_tap.h"
 
 struct ha_app;
 
@@ -25,6 +26,8 @@ struct ha_ike_info {
 	uint64_t refused;             /**< malformed, or SAs the data plane cannot run */
 	char last_refused[200];
 	struct cp_ike_stats mirror;
+	bool has_tap;
+	struct ha_ike_tap_stats tap;  /**< the exception path */
 };
 
 /** After the control plane and the store, before the workers. @return 0 or -errno. */

@@ -198,6 +198,12 @@ rx_one(struct cp_io *io, struct rte_mbuf *m, uint64_t now_ms)
 	case DP_PUNT_ESP_NATT:
 		cp_esp_natt(io->cp, meta->mn, meta->outer_src4, meta->outer_sport, now_ms);
 		break;
+	case DP_PUNT_IKE:
+		if (io->ike_sink != NULL) {
+			io->ike_sink(io->ike_arg, m);
+			return;   /* the exception path's now */
+		}
+		break;
 	default:
 		break;
 	}
@@ -247,6 +253,25 @@ static void
 io_sa_detach(void *arg, struct cp_mn *m)
 {
 	cp_esp_detach(&((struct cp_io *)arg)->esp, m);
+}
+
+int
+cp_io_send_ip(struct cp_io *io, const uint8_t *pkt, uint16_t len)
+{
+	struct cp_tx_meta meta = { .mn = UINT32_MAX };
+
+	if (len < 20 || ((pkt[0] >> 4) != 4 && (pkt[0] >> 4) != 6) ||
+	    ((pkt[0] >> 4) == 6 && len < 40))
+		return -EINVAL;
+	meta.ipv4 = (pkt[0] >> 4) == 4;
+	return cp_io_tx(io, pkt, len, &meta);
+}
+
+void
+cp_io_set_ike_sink(struct cp_io *io, void (*fn)(void *arg, struct rte_mbuf *m), void *arg)
+{
+	io->ike_sink = fn;
+	io->ike_arg = arg;
 }
 
 void

@@ -59,6 +59,14 @@ void cp_io_attach(struct cp_io *io, struct cp *cp);
 /** Fill the output ops of the control plane (tx, dad_start, announce). */
 void cp_io_ops(struct cp_io *io, struct cp_ops *ops);
 
+/** An IP packet (IPv4 or IPv6, by its version) out as the control plane's own: routed,
+ *  its next hop resolved, sent with the pass's flush. @return 0 or -errno. */
+int cp_io_send_ip(struct cp_io *io, const uint8_t *pkt, uint16_t len);
+
+/** Where punted IKE frames go (they are the sink's to free); NULL: dropped. */
+void cp_io_set_ike_sink(struct cp_io *io, void (*fn)(void *arg, struct rte_mbuf *m),
+			void *arg);
+
 /** Drain the punt rings and run neighbor timers, then send what they produced
  *  (cp_io_tx_flush). Control lcore only. */
 void cp_io_poll(struct cp_io *io, uint64_t now_ms);

@@ -69,6 +69,8 @@ struct cp_io {
 	struct rte_mbuf *defer[CP_IO_DEFER_MAX];
 	uint16_t defer_port[CP_IO_DEFER_MAX];
 	struct cp_nbt nbt;
+	void (*ike_sink)(void *arg, struct rte_mbuf *m);   /* IKE punts: the exception path */
+	void *ike_arg;
 };
 
 /* cp_io_tx.c: frames out, and the control plane's output ops */

@@ -451,6 +451,10 @@ cp_query_ike(struct ha_app *app, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "waiting_for_policy", i->mirror.pending);
 	rte_tel_data_add_dict_u64(d, "install_failed", i->mirror.refused);
 	rte_tel_data_add_dict_u64(d, "events", i->mirror.events);
+	rte_tel_data_add_dict_int(d, "exception_path", i->has_tap);
+	rte_tel_data_add_dict_u64(d, "ike_to_charon", i->tap.to_charon);
+	rte_tel_data_add_dict_u64(d, "ike_from_charon", i->tap.from_charon);
+	rte_tel_data_add_dict_u64(d, "exception_dropped", i->tap.dropped);
 	free(i);
 	return 0;
 }

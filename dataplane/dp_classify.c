@@ -53,7 +53,8 @@ udp_csum_ok(const struct wire_pkt *w, const uint8_t *frame)
 
 /* What reaches the home agent itself (its addresses), by protocol. */
 static enum dp_class
-to_us(const struct wire_pkt *w, const uint8_t *frame, enum ha_drop *why)
+to_us(const struct wire_pkt *w, const uint8_t *frame, const struct dp_ctx *c,
+      enum ha_drop *why)
 {
 	if (w->l3 == WIRE_L3_IP6 && w->ip6.dst_err != WIRE_E_OK) {
 		/* an extension header we, the destination, must refuse (RFC 8200 §4) */
@@ -83,6 +84,8 @@ to_us(const struct wire_pkt *w, const uint8_t *frame, enum ha_drop *why)
 	case WIRE_TUN_NATT_KEEPALIVE:
 		return DP_C_NATT_KA;
 	case WIRE_TUN_IKE:
+		if (c->ike_punt)
+			return DP_C_IKE;   /* to the IKE daemon, through the control plane */
 		*why = HA_DROP_IKE;
 		return DP_C_DROP;
 	default:
@@ -127,7 +130,7 @@ dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 		uint32_t dst = w->ip4.dst;
 
 		if (dp_local4(c, dst))
-			return to_us(w, frame, why);
+			return to_us(w, frame, c, why);
 		if (mcast_mac || mac_is(frame, bcast) || (ntohl(dst) >> 28) == 0xe ||
 		    dst == 0xffffffffu) {
 			*why = HA_DROP_MULTICAST;
@@ -147,7 +150,7 @@ dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 			return DP_C_DROP;
 		}
 		if (dp_local6(c, dst) || memcmp(dst, &c->port[port].ll6, 16) == 0)
-			return to_us(w, frame, why);
+			return to_us(w, frame, c, why);
 		if (mcast_mac) {
 			*why = HA_DROP_MULTICAST;
 			return DP_C_DROP;

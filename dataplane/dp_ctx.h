@@ -49,6 +49,8 @@ struct dp_ctx {
 	uint32_t icmp_rate;           /**< ICMP errors per second per worker (a reload may
 				       *   change it: read with __atomic_load_n) */
 	uint32_t punt_rate;           /**< non-signalling punts per second, per kind per worker */
+	bool ike_punt;                /**< IKE to us goes to the exception path (config
+				       *   ike.tap), else it is dropped (HA_DROP_IKE) */
 	uint8_t standby;              /**< the standby of a pair: every frame dropped, nothing
 				       *   answered (the control lcore switches it: atomic) */
 	struct dp_port_info port[CFG_MAX_PORTS];

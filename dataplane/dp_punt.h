@@ -23,6 +23,7 @@ enum dp_punt_kind {
 	DP_PUNT_NAT_PORT,             /**< a valid flow from a new NAT port: report */
 	DP_PUNT_ESP,                  /**< ESP of a signalling SA, with where it came from */
 	DP_PUNT_ESP_NATT,             /**< authenticated UDP 4500 ESP from a new NAT mapping */
+	DP_PUNT_IKE,                  /**< IKE to the home agent: the whole frame, for charon */
 	DP_PUNT_KINDS
 };
 

@@ -54,6 +54,7 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 	}
 	c->icmp_rate = cfg->policy.icmp_error_rate;
 	c->punt_rate = cfg->dp.punt_rate;
+	c->ike_punt = cfg->ike.enabled && cfg->ike.tap[0] != '\0';
 	c->ha6 = cfg->ha.addr6;
 	c->has_ha4 = cfg->ha.has_addr4;
 	c->ha4 = cfg->ha.addr4;

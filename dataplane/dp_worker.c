@@ -515,6 +515,18 @@ dp_worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_
 			lc->stats.events[HA_EV_NAT_KEEPALIVE]++;
 			rte_pktmbuf_free(m);
 			break;
+		case DP_C_IKE: {
+			/* the whole frame to charon (through the control plane), behind
+			 * its own punt bucket: an IKE flood never starves BUs */
+			struct dp_punt *meta = dp_punt_meta(m);
+
+			memset(meta, 0, sizeof(*meta));
+			meta->kind = DP_PUNT_IKE;
+			meta->port = port;
+			meta->l3_off = w[i].l3_off;
+			dp_out_punt(lc, m, HA_EV_PUNT_IKE);
+			break;
+		}
 		case DP_C_FWD:
 			/* keep only the IP packet: L2 is rewritten on the way out */
 			rte_pktmbuf_adj(m, w[i].l3_off);

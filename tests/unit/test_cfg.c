@@ -351,6 +351,8 @@ static struct bad_case bad_cases[] = {
 	{ "ike_both_sources", PORTS HA "ike = { netns = \"a\"; relay = \"/run/x.sock\"; };\n",
 	  "t.conf:6: ike.relay: either netns (netlink there) or relay (a relay of another "
 	  "kernel), not both" },
+	{ "ike_tap_name", PORTS HA "ike = { enabled = true; tap = \"much-too-long-name\"; };\n",
+	  "t.conf:6: ike.tap: \"much-too-long-name\" is not an interface name (1..15 characters)" },
 	{ "pair_unknown_key", PORTS HA "pair = { redis = \"/run/redis.sock\"; password = \"x\"; };\n",
 	  "t.conf:6: pair.password: unknown setting" },
 };
