@@ -150,6 +150,10 @@ Test(dp_classify, classes)
 	wire_udp_hdr_build(f + 34, 500, 500, 40, 0);
 	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DROP);
 	cr_assert_eq(why, HA_DROP_IKE);
+	/* with the exception path (ike.tap): to charon */
+	c.ike_punt = true;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_IKE);
+	c.ike_punt = false;
 	/* TCP to the home agent: not served; a fragment to it: dropped (no reassembly) */
 	n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_TCP, 20);
 	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DROP);
