@@ -162,6 +162,8 @@ struct cfg_sa {
 	bool esn;
 	int line;
 	uint8_t origin;               /**< enum cfg_sa_origin */
+	uint32_t ike_lifetime_s;      /**< IKE: the kernel's hard lifetime from installation
+				       *   (charon rekeys before it; 0: none or not IKE) */
 	uint64_t seq_start;           /**< not from the file: where a restart resumes (0: fresh);
 				       *   outbound the first sequence number, inbound the
 				       *   replay window's edge (cp_store.h) */

@@ -112,6 +112,21 @@ cp_ike_sa_state(const struct cp_ike *k, uint32_t spi)
 }
 
 void
+cp_ike_node_gone(struct cp_ike *k, uint32_t mn)
+{
+	uint32_t i;
+
+	for (i = 0; i < k->cap; i++)
+		if (k->sas[i].used && k->sas[i].mn == mn)
+			k->sas[i].used = false;
+	for (i = 0; i < k->n_pols;)
+		if (k->pols[i].mn == mn)
+			k->pols[i] = k->pols[--k->n_pols];
+		else
+			i++;
+}
+
+void
 cp_ike_stats_get(const struct cp_ike *k, struct cp_ike_stats *st)
 {
 	*st = k->st;
@@ -177,6 +192,7 @@ sa_new(struct cp_ike *k, const struct cp_xfrm_sa *x)
 	if (sa_find(k, sa.spi) != NULL)
 		return true;   /* an update (addresses: MOBIKE; lifetimes): nothing to change */
 	sa.dir = in ? CFG_SA_IN : CFG_SA_OUT;
+	sa.ike_lifetime_s = (uint32_t)(x->add_hard_s > UINT32_MAX ? UINT32_MAX : x->add_hard_s);
 	sa.role = x->tunnel ? CFG_SA_PAYLOAD : CFG_SA_SIGNALLING;
 	sa.seq_start = 0;
 	mn = CP_IKE_NONE;

@@ -67,6 +67,10 @@ void cp_ike_free(struct cp_ike *k);
 /** One XFRM event (cp_xfrm_parse). */
 void cp_ike_event(struct cp_ike *k, const struct cp_xfrm_event *ev);
 
+/** Node mn went (its SAs with it, the caller's doing): forget what was installed for it,
+ *  so that the same SAs, read again, are installed for the node that comes next. */
+void cp_ike_node_gone(struct cp_ike *k, uint32_t mn);
+
 /** Where SPI spi stands: 1 installed and current, 2 installed and replaced (inbound,
  *  until charon deletes it), 3 waiting for its policy, 0 unknown. */
 int cp_ike_sa_state(const struct cp_ike *k, uint32_t spi);

@@ -40,6 +40,8 @@ struct ha_ike {
 	uint64_t messages;
 	uint64_t refused;
 	char last_refused[200];
+	bool redump;                  /* read charon's SAs again (netlink) */
+	uint64_t redumps;
 };
 
 /* ------------------------------------------------------------------ the mirror's ops */
@@ -314,6 +316,17 @@ relay_read(struct ha_app *a)
 	}
 }
 
+/* A node went (removed, or replaced by a reload): its IKE SAs went with it; read charon's
+ * again so that the node that comes back gets them (netlink; a relay sends what changes). */
+static void
+node_gone(void *arg, uint32_t mn)
+{
+	struct ha_app *a = arg;
+
+	cp_ike_node_gone(a->ike->mirror, mn);
+	a->ike->redump = a->ike->nl != NULL;
+}
+
 /* ------------------------------------------------------------------ lifecycle */
 
 int
@@ -371,6 +384,7 @@ ha_ike_init(struct ha_app *a)
 			return -EIO;
 		}
 	}
+	cp_io_set_node_gone(a->io, node_gone, a);
 	CP_LOG(NOTICE, "IKE: SAs from %s", k->source);
 	return 0;
 }
@@ -386,11 +400,23 @@ ha_ike_poll(struct ha_app *a)
 	if (k == NULL)
 		return;
 	ha_ike_tap_poll(k->tap);
+	if (k->nl != NULL && k->redump) {
+		int fd = mnl_socket_get_fd(k->nl);
+
+		/* what is installed, read again (notifications lost, or nodes replaced) */
+		k->redump = false;
+		k->redumps++;
+		fcntl(fd, F_SETFL, 0);
+		if (nl_dump(a, XFRM_MSG_GETSA) != 0 || nl_dump(a, XFRM_MSG_GETPOLICY) != 0)
+			CP_LOG(WARNING, "IKE: XFRM dump again: %s", strerror(errno));
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+	}
 	if (k->nl != NULL) {
 		while (budget-- > 0 && (n = mnl_socket_recvfrom(k->nl, buf, sizeof(buf))) > 0)
 			ha_ike_feed(a, (const uint8_t *)buf, (size_t)n);
 		if (budget >= 0 && errno == ENOBUFS) {
-			/* the kernel dropped notifications: counted, and said */
+			/* the kernel dropped notifications: counted, said, read all again */
+			k->redump = true;
 			k->refused++;
 			snprintf(k->last_refused, sizeof(k->last_refused),
 				 "XFRM notifications lost (ENOBUFS)");
@@ -414,6 +440,7 @@ ha_ike_fini(struct ha_app *a)
 
 	if (k == NULL)
 		return;
+	cp_io_set_node_gone(a->io, NULL, NULL);
 	ha_ike_tap_free(k->tap);
 	if (k->nl != NULL)
 		mnl_socket_close(k->nl);
@@ -443,6 +470,7 @@ ha_ike_info_get(const struct ha_app *a, struct ha_ike_info *i)
 	i->source = k->source;
 	i->connected = k->nl != NULL || k->relay_fd >= 0;
 	i->messages = k->messages;
+	i->redumps = k->redumps;
 	i->refused = k->refused;
 	snprintf(i->last_refused, sizeof(i->last_refused), "%s", k->last_refused);
 	cp_ike_stats_get(k->mirror, &i->mirror);

@@ -23,6 +23,7 @@ struct ha_ike_info {
 	const char *source;           /**< "netlink", "netlink in <ns>", "relay <path>" */
 	bool connected;               /**< relay: a relay is connected */
 	uint64_t messages;
+	uint64_t redumps;             /**< netlink: charon's SAs read again */
 	uint64_t refused;             /**< malformed, or SAs the data plane cannot run */
 	char last_refused[200];
 	struct cp_ike_stats mirror;

@@ -252,7 +252,18 @@ io_sa_attach(void *arg, struct cp_mn *m, const struct cfg_mn *c)
 static void
 io_sa_detach(void *arg, struct cp_mn *m)
 {
-	cp_esp_detach(&((struct cp_io *)arg)->esp, m);
+	struct cp_io *io = arg;
+
+	cp_esp_detach(&io->esp, m);
+	if (io->node_gone != NULL)
+		io->node_gone(io->node_gone_arg, m->idx);
+}
+
+void
+cp_io_set_node_gone(struct cp_io *io, void (*fn)(void *arg, uint32_t mn), void *arg)
+{
+	io->node_gone = fn;
+	io->node_gone_arg = arg;
 }
 
 int

@@ -63,6 +63,9 @@ void cp_io_ops(struct cp_io *io, struct cp_ops *ops);
  *  its next hop resolved, sent with the pass's flush. @return 0 or -errno. */
 int cp_io_send_ip(struct cp_io *io, const uint8_t *pkt, uint16_t len);
 
+/** Told each node whose SAs were detached (the node removed or replaced). */
+void cp_io_set_node_gone(struct cp_io *io, void (*fn)(void *arg, uint32_t mn), void *arg);
+
 /** Where punted IKE frames go (they are the sink's to free); NULL: dropped. */
 void cp_io_set_ike_sink(struct cp_io *io, void (*fn)(void *arg, struct rte_mbuf *m),
 			void *arg);

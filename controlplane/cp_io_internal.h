@@ -71,6 +71,8 @@ struct cp_io {
 	struct cp_nbt nbt;
 	void (*ike_sink)(void *arg, struct rte_mbuf *m);   /* IKE punts: the exception path */
 	void *ike_arg;
+	void (*node_gone)(void *arg, uint32_t mn);   /* after a node's SAs are detached */
+	void *node_gone_arg;
 };
 
 /* cp_io_tx.c: frames out, and the control plane's output ops */

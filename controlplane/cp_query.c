@@ -440,6 +440,7 @@ cp_query_ike(struct ha_app *app, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "source", i->source);
 	rte_tel_data_add_dict_int(d, "connected", i->connected);
 	rte_tel_data_add_dict_u64(d, "messages", i->messages);
+	rte_tel_data_add_dict_u64(d, "redumps", i->redumps);
 	rte_tel_data_add_dict_u64(d, "refused", i->refused);
 	rte_tel_data_add_dict_string(d, "last_refused", i->last_refused);
 	rte_tel_data_add_dict_u64(d, "sas_installed", i->mirror.installed);

@@ -460,6 +460,8 @@ sa_info(const struct dp_sadb *db, const struct dp_sa *sa)
 	/* outbound: its first sequence number (above a stored reservation after a restart);
 	 * inbound: the replay window's edge it started at */
 	rte_tel_data_add_dict_u64(d, "seq_start", sa->seq_start);
+	if (sa->cfg.origin == CFG_SA_FROM_IKE)
+		rte_tel_data_add_dict_u64(d, "ike_lifetime_s", sa->cfg.ike_lifetime_s);
 	rte_tel_data_add_dict_u64(d, "packets", c.pkts);
 	rte_tel_data_add_dict_u64(d, "bytes", c.bytes);
 	rte_tel_data_add_dict_u64(d, "auth_failures", c.auth_fail);

@@ -405,6 +405,36 @@ state_metrics(FILE *f, const struct jnode *state)
 	fprintf(f, "dsmip_takeover_seconds %.3f\n", json_num(c, "takeover_ms") / 1000);
 }
 
+/* SAs from the IKE daemon (/dsmip/ike). */
+static void
+ike_metrics(FILE *f, const struct jnode *ike)
+{
+	static const char *const events[] = { "sas_installed", "rekeys", "sas_removed",
+		"soft_expiries", "hard_expiries", "unknown_node", "install_failed", "refused" };
+	unsigned int i;
+
+	help(f, "dsmip_ike_connected", "gauge", "1 when the IKE daemon's SAs are being read");
+	metric(f, "dsmip_ike_connected", "", json_num(ike, "connected"));
+	help(f, "dsmip_ike_messages_total", "counter", "XFRM messages read");
+	metric(f, "dsmip_ike_messages_total", "", json_num(ike, "messages"));
+	help(f, "dsmip_ike_sa_events_total", "counter", "what the mirror did with charon's SAs");
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		char lab[64];
+
+		snprintf(lab, sizeof(lab), "event=\"%s\"", events[i]);
+		metric(f, "dsmip_ike_sa_events_total", lab, json_num(ike, events[i]));
+	}
+	help(f, "dsmip_ike_waiting_for_policy", "gauge", "SAs whose policy has not come yet");
+	metric(f, "dsmip_ike_waiting_for_policy", "", json_num(ike, "waiting_for_policy"));
+	help(f, "dsmip_ike_exception_total", "counter", "the IKE exception path, by direction");
+	metric(f, "dsmip_ike_exception_total", "direction=\"to_charon\"",
+	       json_num(ike, "ike_to_charon"));
+	metric(f, "dsmip_ike_exception_total", "direction=\"from_charon\"",
+	       json_num(ike, "ike_from_charon"));
+	metric(f, "dsmip_ike_exception_total", "direction=\"dropped\"",
+	       json_num(ike, "exception_dropped"));
+}
+
 /* Every counter of the home agent in the Prometheus text format (version 0.0.4). */
 static int
 metrics(FILE *f)
@@ -413,6 +443,8 @@ metrics(FILE *f)
 	struct jnode *r1 = tel_json("/dsmip/stats", &st), *r2 = tel_json("/dsmip/info", &info);
 	struct jnode *r3 = tel_json("/dsmip/sas", &sas), *r4 = tel_json("/dsmip/pool", &pool);
 	struct jnode *r5 = tel_json("/dsmip/state", &state);
+	const struct jnode *ike;
+	struct jnode *r6 = tel_json("/dsmip/ike", &ike);
 	char lab[256];
 
 	if (r1 == NULL || r2 == NULL) {
@@ -424,6 +456,7 @@ metrics(FILE *f)
 		json_free(r3);
 		json_free(r4);
 		json_free(r5);
+		json_free(r6);
 		return 1;
 	}
 	help(f, "dsmip_up", "gauge", "1 when the home agent answers");
@@ -477,6 +510,8 @@ metrics(FILE *f)
 	}
 	if (state != NULL)
 		state_metrics(f, state);
+	if (ike != NULL && json_num(ike, "enabled") != 0)
+		ike_metrics(f, ike);
 	if (sas != NULL) {
 		static const char *const fields[][2] = {
 			{ "packets", "dsmip_sa_packets_total" },
@@ -504,6 +539,7 @@ metrics(FILE *f)
 	json_free(r3);
 	json_free(r4);
 	json_free(r5);
+	json_free(r6);
 	return 0;
 }
 

@@ -113,6 +113,9 @@ expect_eq "exception path counters: to charon, from charon" "$got" "(3, 3)"
 stats=$(echo /dsmip/stats | dpdk-telemetry.py -f "$PREFIX" 2>/dev/null | tail -n 1)
 expect_eq "punt_ike counted by the workers" \
     "$(json_get "$stats" "d['/dsmip/stats']['events'].get('punt_ike', 0)")" 3
+expect_contains "Prometheus: the exception path" \
+    "$("$BUILD/tools/dsmip-ctl" --file-prefix "$PREFIX" metrics)" \
+    'dsmip_ike_exception_total{direction="to_charon"} 3'
 kill -TERM $pid
 wait $pid
 expect_eq "clean stop" "$?" 0

@@ -44,6 +44,8 @@ $MSG new 0xc1000002 $HA6 $HOA transport
 settle
 expect_eq "inbound signalling SA from IKE" "$(sa 0xc1000001)" "in signalling ike $HOA"
 expect_eq "outbound signalling SA from IKE" "$(sa 0xc1000002)" "out signalling ike $HOA"
+expect_eq "  its IKE lifetime (the kernel's hard limit)" \
+    "$(json_get "$(tel /dsmip/sa,0xc1000002)" "d['/dsmip/sa']['sa']['ike_lifetime_s']")" 3600
 # the payload pair: tunnel mode between the care-of address and the home agent, its node
 # known by the home address... here by the policy's reqid: without one it waits
 $MSG new 0xd1000001 $COA $HA6 tunnel --reqid 5

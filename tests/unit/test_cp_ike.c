@@ -306,6 +306,20 @@ Test(cp_ike, a_refused_install_is_counted_and_leaves_the_current_sa)
 	cr_assert_eq(cp_ike_sa_state(k, 0xc0000011), 0);
 }
 
+Test(cp_ike, a_node_that_went_gets_its_sas_again_when_read_again)
+{
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xc0000001, HOA1, HA6, false, 1));
+	/* the node is replaced (reload): its SAs went with it, the caller's doing */
+	held[0].used = false;
+	cp_ike_node_gone(k, 1);
+	cr_assert_eq(cp_ike_sa_state(k, 0xc0000001), 0);
+	/* charon's SAs read again (a dump): installed for the node as it is now */
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xc0000001, HOA1, HA6, false, 1));
+	cr_assert_eq(current(1, CFG_SA_SIGNALLING, CFG_SA_IN), 0xc0000001);
+	cr_assert_eq(installs, 2);
+	cr_assert_eq(removes, 0);
+}
+
 Test(cp_ike, sas_whose_policy_never_comes_are_bounded)
 {
 	struct cp_ike_stats st;
