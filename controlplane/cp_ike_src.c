@@ -41,6 +41,7 @@ struct ha_ike {
 	uint64_t refused;
 	char last_refused[200];
 	bool redump;                  /* read charon's SAs again (netlink) */
+	bool fifo;                    /* the relay writes a FIFO, not our socket */
 	uint64_t redumps;
 };
 
@@ -253,6 +254,14 @@ nl_dump(struct ha_app *a, uint16_t type)
 
 /* ------------------------------------------------------------------ relay */
 
+static bool
+relay_is_fifo(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
 static int
 relay_listen(const char *path)
 {
@@ -308,6 +317,8 @@ relay_read(struct ha_app *a)
 		memmove(k->rbuf, k->rbuf + off, k->rlen - off);
 		k->rlen -= off;
 	}
+	if (k->fifo)
+		return;   /* held open both ways: never an end of file */
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
 		CP_LOG(NOTICE, "IKE relay disconnected");
 		close(k->relay_fd);
@@ -350,7 +361,19 @@ ha_ike_init(struct ha_app *a)
 		return -ENOMEM;
 	}
 	a->ike = k;
-	if (c->relay[0] != '\0') {
+	if (c->relay[0] != '\0' && relay_is_fifo(c->relay)) {
+		/* a FIFO (the lab's User-Mode Linux writes through hostfs): read, and held
+		 * open for writing too, so that a relay's restart is no end of file */
+		k->rbuf = malloc(RELAY_BUF);
+		k->relay_fd = k->rbuf != NULL ? open(c->relay, O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
+		if (k->relay_fd < 0) {
+			CP_LOG(ERR, "IKE relay FIFO %s: %s", c->relay, strerror(errno));
+			ha_ike_fini(a);
+			return -EIO;
+		}
+		k->fifo = true;
+		snprintf(k->source, sizeof(k->source), "relay FIFO %s", c->relay);
+	} else if (c->relay[0] != '\0') {
 		k->rbuf = malloc(RELAY_BUF);
 		k->listen_fd = k->rbuf != NULL ? relay_listen(c->relay) : -ENOMEM;
 		if (k->listen_fd < 0) {
@@ -448,7 +471,7 @@ ha_ike_fini(struct ha_app *a)
 		close(k->relay_fd);
 	if (k->listen_fd >= 0) {
 		close(k->listen_fd);
-		unlink(a->cfg->ike.relay);
+		unlink(a->cfg->ike.relay);   /* ours; a FIFO is the operator's */
 	}
 	free(k->rbuf);
 	cp_ike_free(k->mirror);

@@ -14,7 +14,7 @@ prefix=${1:-/usr/local}
 "$top/tools/build.sh" >/dev/null
 install -d "$prefix/bin" "$prefix/share/doc/dsmip-ha" /etc/dsmip-ha
 install -m 0755 "$top/build/controlplane/dsmip-ha" "$top/build/tools/dsmip-ctl" \
-    "$top/tools/dsmip-notify" "$prefix/bin/"
+    "$top/build/tools/dsmip-xfrm-relay" "$top/tools/dsmip-notify" "$prefix/bin/"
 install -m 0644 "$top/README.md" "$prefix/share/doc/dsmip-ha/"
 install -m 0644 "$top/config/dsmip-ha.conf.example" /etc/dsmip-ha/
 # a pair: keepalived's side (copy to /etc/keepalived/keepalived.conf and edit)

@@ -11,7 +11,8 @@ set -u
 PREFIX=ha_ike_$$
 DIR=$(mktemp -d /tmp/dsmip-ike-XXXXXX)
 NS=dsmip-ike-$$
-trap 'kill -KILL $pid 2>/dev/null; ip netns del $NS 2>/dev/null; rm -rf "$DIR" /var/run/dpdk/$PREFIX' EXIT
+rl=
+trap 'kill -KILL $pid $rl 2>/dev/null; ip netns del $NS 2>/dev/null; rm -rf "$DIR" /var/run/dpdk/$PREFIX' EXIT
 SOCK=$DIR/xfrm.sock
 MSG="/usr/bin/python3 $TOP/tools/lab/xfrm_msg.py $SOCK"
 HA6=2001:db8:1::1 HOA=2001:db8:1::100 COA=2001:db8:a::5
@@ -119,4 +120,32 @@ expect_eq "netlink: the flush notified" "$(ike "['events']")" 3
 kill -TERM $pid
 wait $pid
 expect_eq "clean stop (netlink)" "$?" 0
+
+# dsmip-xfrm-relay, where charon runs, to the home agent's relay: over its socket, and
+# through a FIFO (how the lab's User-Mode Linux reaches it, through hostfs)
+ip -n $NS xfrm policy add src $HOA/128 dst ::/0 dir in tmpl src $COA dst $HA6 proto esp \
+    reqid 5 mode tunnel
+for kind in socket fifo; do
+    OUT=$SOCK
+    [ $kind = fifo ] && { OUT=$DIR/xfrm.fifo; mkfifo "$OUT"; }
+    sed -i "s|ike = .*|ike = { enabled = true; relay = \"$OUT\"; };|" "$DIR/ha.conf"
+    start
+    ip netns exec $NS "$BUILD/tools/dsmip-xfrm-relay" "$OUT" 2>"$DIR/relay.log" &
+    rl=$!
+    for i in $(seq 1 30); do [ "$(ike "['events']")" = 1 ] && break; sleep 0.1; done
+    expect_eq "relay ($kind): the policy dumped there arrives" "$(ike "['events']")" 1
+    ip -n $NS xfrm policy add src ::/0 dst $HOA/128 dir out tmpl src $HA6 dst $COA \
+        proto esp reqid 5 mode tunnel
+    settle
+    expect_eq "relay ($kind): a new policy notified" "$(ike "['events']")" 2
+    ip -n $NS xfrm policy delete src ::/0 dst $HOA/128 dir out
+    settle
+    kill -TERM $rl
+    wait $rl 2>/dev/null
+    rl=
+    kill -TERM $pid
+    wait $pid
+    expect_eq "clean stop (relay $kind)" "$?" 0
+done
+[ -p "$DIR/xfrm.fifo" ] && pass "the FIFO stays (it is the operator's)" || fail "the FIFO was removed"
 finish
