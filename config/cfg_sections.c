@@ -546,9 +546,11 @@ cfg_parse_ike(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *roo
 			snprintf(cfg->ike.netns, sizeof(cfg->ike.netns), "%s", str);
 	}
 	if (cfg_get_string(c, g, "ike", "relay", false, &str) == 0) {
-		if (strlen(str) >= sizeof(cfg->ike.relay) || (str[0] != '\0' && str[0] != '/'))
+		if (strlen(str) >= sizeof(cfg->ike.relay) ||
+		    (str[0] != '\0' && str[0] != '/' && strncmp(str, "file:/", 6) != 0))
 			cfg_err(c, config_setting_get_member(g, "relay"), "ike.relay",
-				"\"%s\" is not an absolute path of a unix socket", str);
+				"\"%s\" is neither the absolute path of a unix socket nor "
+				"file:/path", str);
 		else
 			snprintf(cfg->ike.relay, sizeof(cfg->ike.relay), "%s", str);
 	}

@@ -41,7 +41,10 @@ struct ha_ike {
 	uint64_t refused;
 	char last_refused[200];
 	bool redump;                  /* read charon's SAs again (netlink) */
-	bool fifo;                    /* the relay writes a FIFO, not our socket */
+	bool file;                    /* the relay appends to a file (ike.relay "file:...") */
+	off_t foff;                   /* how far it is read */
+	uint64_t next_look_ms;        /* the file is looked at every 100 ms (a stat, a read) */
+	uint64_t file_restarts;
 	uint64_t redumps;
 };
 
@@ -254,14 +257,6 @@ nl_dump(struct ha_app *a, uint16_t type)
 
 /* ------------------------------------------------------------------ relay */
 
-static bool
-relay_is_fifo(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
-}
-
 static int
 relay_listen(const char *path)
 {
@@ -297,6 +292,7 @@ relay_read(struct ha_app *a)
 		size_t off = 0;
 
 		k->rlen += (size_t)n;
+		k->foff += n;
 		while (k->rlen - off >= sizeof(struct nlmsghdr)) {
 			const struct nlmsghdr *h = (const struct nlmsghdr *)(k->rbuf + off);
 			size_t len = h->nlmsg_len;   /* aligned below, once it is known to fit */
@@ -317,8 +313,8 @@ relay_read(struct ha_app *a)
 		memmove(k->rbuf, k->rbuf + off, k->rlen - off);
 		k->rlen -= off;
 	}
-	if (k->fifo)
-		return;   /* held open both ways: never an end of file */
+	if (k->file)
+		return;   /* the end of what is written so far: more comes */
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
 		CP_LOG(NOTICE, "IKE relay disconnected");
 		close(k->relay_fd);
@@ -361,18 +357,16 @@ ha_ike_init(struct ha_app *a)
 		return -ENOMEM;
 	}
 	a->ike = k;
-	if (c->relay[0] != '\0' && relay_is_fifo(c->relay)) {
-		/* a FIFO (the lab's User-Mode Linux writes through hostfs): read, and held
-		 * open for writing too, so that a relay's restart is no end of file */
+	if (strncmp(c->relay, "file:", 5) == 0) {
+		/* a file the relay appends to: what a kernel that shares only a filesystem
+		 * with us can write (the lab's User-Mode Linux, through hostfs) */
 		k->rbuf = malloc(RELAY_BUF);
-		k->relay_fd = k->rbuf != NULL ? open(c->relay, O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
-		if (k->relay_fd < 0) {
-			CP_LOG(ERR, "IKE relay FIFO %s: %s", c->relay, strerror(errno));
+		if (k->rbuf == NULL) {
 			ha_ike_fini(a);
-			return -EIO;
+			return -ENOMEM;
 		}
-		k->fifo = true;
-		snprintf(k->source, sizeof(k->source), "relay FIFO %s", c->relay);
+		k->file = true;
+		snprintf(k->source, sizeof(k->source), "relay file %s", c->relay + 5);
 	} else if (c->relay[0] != '\0') {
 		k->rbuf = malloc(RELAY_BUF);
 		k->listen_fd = k->rbuf != NULL ? relay_listen(c->relay) : -ENOMEM;
@@ -447,7 +441,26 @@ ha_ike_poll(struct ha_app *a)
 		}
 		return;
 	}
-	if (k->relay_fd < 0 && k->listen_fd >= 0) {
+	if (k->file) {
+		struct stat st;
+		uint64_t now = ha_app_now_ms(a);
+
+		if (now < k->next_look_ms)
+			return;
+		k->next_look_ms = now + 100;
+		if (k->relay_fd < 0) {
+			k->relay_fd = open(a->cfg->ike.relay + 5, O_RDONLY | O_CLOEXEC);
+			k->foff = 0;
+			k->rlen = 0;
+		}
+		/* a relay that starts again truncates the file and writes a dump first */
+		if (k->relay_fd >= 0 && fstat(k->relay_fd, &st) == 0 && st.st_size < k->foff) {
+			lseek(k->relay_fd, 0, SEEK_SET);
+			k->foff = 0;
+			k->rlen = 0;
+			k->file_restarts++;
+		}
+	} else if (k->relay_fd < 0 && k->listen_fd >= 0) {
 		k->relay_fd = accept4(k->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (k->relay_fd >= 0)
 			CP_LOG(NOTICE, "IKE relay connected");
@@ -492,6 +505,7 @@ ha_ike_info_get(const struct ha_app *a, struct ha_ike_info *i)
 	i->enabled = true;
 	i->source = k->source;
 	i->connected = k->nl != NULL || k->relay_fd >= 0;
+	i->redumps += k->file_restarts;
 	i->messages = k->messages;
 	i->redumps = k->redumps;
 	i->refused = k->refused;

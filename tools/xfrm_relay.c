@@ -5,7 +5,9 @@
  * byte for byte, to the home agent's relay (config ike.relay): a dump of the SAs and
  * policies first, then every notification. When the home agent goes away it starts again
  * (connect, dump) until stopped.
- *   dsmip-xfrm-relay OUT      OUT: the home agent's unix socket, or a FIFO (UML's hostfs)
+ *   dsmip-xfrm-relay OUT      OUT: the home agent's unix socket, or file:PATH, a file it
+ *                             truncates and appends to (a kernel that shares only a
+ *                             filesystem with the home agent: UML through hostfs)
  * Exit status: 0 on SIGINT/SIGTERM, 1 on an error of its own netlink socket.
  */
 #include <errno.h>
@@ -32,16 +34,16 @@ on_signal(int sig)
 	stop = 1;
 }
 
-/* The home agent's end: a FIFO opened for writing, or its unix socket connected. */
+/* The home agent's end: file:PATH truncated (the home agent starts reading again), or its
+ * unix socket connected. */
 static int
 out_open(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
 	int fd;
 
-	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
-		return open(path, O_WRONLY | O_CLOEXEC);
+	if (strncmp(path, "file:", 5) == 0)
+		return open(path + 5, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -1;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
@@ -94,7 +96,7 @@ main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s OUT   (the home agent's ike.relay socket, or a FIFO)\n",
+		fprintf(stderr, "usage: %s OUT   (the home agent's ike.relay socket, or file:PATH)\n",
 			argv[0]);
 		return 2;
 	}

@@ -347,7 +347,8 @@ static struct bad_case bad_cases[] = {
 	{ "ike_netns_path", PORTS HA "ike = { enabled = true; netns = \"/run/netns/x\"; };\n",
 	  "t.conf:6: ike.netns: \"/run/netns/x\" is not a network namespace name (ip netns)" },
 	{ "ike_relay_relative", PORTS HA "ike = { enabled = true; relay = \"x.sock\"; };\n",
-	  "t.conf:6: ike.relay: \"x.sock\" is not an absolute path of a unix socket" },
+	  "t.conf:6: ike.relay: \"x.sock\" is neither the absolute path of a unix socket nor "
+	  "file:/path" },
 	{ "ike_both_sources", PORTS HA "ike = { netns = \"a\"; relay = \"/run/x.sock\"; };\n",
 	  "t.conf:6: ike.relay: either netns (netlink there) or relay (a relay of another "
 	  "kernel), not both" },
