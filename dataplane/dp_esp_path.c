@@ -27,6 +27,7 @@
 struct esp_meta {
 	const struct bc_entry *e;     /* outbound: the binding */
 	uint32_t slot;                /* the SA */
+	uint32_t gen;                 /* inbound: which SA of that slot (dp_sa.gen) */
 	uint32_t src4;                /* inbound over UDP 4500: outer source, network order */
 	uint16_t sport;               /* ... and UDP source port, host order */
 	uint16_t port;                /* arrival port */
@@ -275,6 +276,16 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n)
 				drop(lc, grp[j], HA_DROP_ESP_NO_SA);
 			continue;
 		}
+		/* steered before an sa-del (an IKE rekey's delete) freed the slot and an
+		 * sa-add took it: the packet's SA is gone, not this one */
+		for (j = 0, ok = 0; j < ng; j++)   /* in order: the replay window cares */
+			if (esp_meta(grp[j])->gen != sa->gen)
+				drop(lc, grp[j], HA_DROP_ESP_NO_SA);
+			else
+				grp[ok++] = grp[j];
+		ng = ok;
+		if (ng == 0)
+			continue;
 		ok = dp_esp_process(sa, grp, ng, &lc->sa_ctr[slot], &lc->esp);
 		for (j = ok; j < ng; j++)
 			drop(lc, grp[j], HA_DROP_ESP_FAILED);
@@ -319,6 +330,7 @@ dp_esp_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		em = esp_meta(m);
 		memset(em, 0, sizeof(*em));
 		em->slot = sa->slot;
+		em->gen = sa->gen;
 		em->port = port;
 		em->natt = w->tun == WIRE_TUN_ESP_UDP;
 		if (w->l3 == WIRE_L3_IP4)

@@ -349,6 +349,7 @@ dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 		return rc;
 	}
 	s->spi = c->spi;
+	s->gen = ++db->gen;
 	s->seq_start = c->seq_start;
 	s->cfg = *c;
 	s->mn = mn;

@@ -50,6 +50,9 @@ struct dp_sa {
 	uint32_t spi;                 /**< host order */
 	uint32_t mn;                  /**< mobile node index */
 	uint32_t slot;
+	uint32_t gen;                 /**< which SA this is of all its slot held (dp_sadb.gen
+				       *   at add): an ESP packet steered on a ring carries it,
+				       *   so a slot freed and reused meanwhile cannot take it */
 	uint32_t replay_window;
 	uint16_t owner;               /**< inbound: the worker that processes it, or CP */
 	uint8_t dir;                  /**< enum cfg_sa_dir */
@@ -77,6 +80,7 @@ struct dp_esp_lcore {
 
 struct dp_sadb {
 	struct dp_sa **sa;            /**< by slot; NULL when free */
+	uint32_t gen;                 /**< SAs added so far (dp_sa.gen) */
 	uint32_t cap;
 	uint32_t n;
 	uint32_t *free;

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
@@ -532,6 +533,78 @@ Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = te
 	cr_assert_arr_eq(rte_pktmbuf_mtod(got, uint8_t *) + DP_ESP_TMPL_LEN, k->esp, k->esp_len);
 	cr_assert_eq(dp_sadb_counters(db, 0)[slot].pkts, 0);
 	rte_pktmbuf_free(got);
+	rte_ring_free(ctx.esp_ring[0]);
+	rte_ring_free(ctx.esp_ring[1]);
+	bc_free(bc);
+}
+
+/*
+ * A packet steered to the owning worker carries which SA it was classified for, not only
+ * its slot: when that SA is deleted (an IKE rekey's delete, sa-del) and another takes the
+ * slot (here: the same key and SPI for another node) before the worker dequeues it, the
+ * packet is dropped as the gone SA's, never decrypted and counted under the new one.
+ */
+Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = setup, .fini = teardown)
+{
+	const struct esp_kat *k = &esp_kats[2];
+	struct bc *bc = bc_create(&(struct bc_params){ .name = "steer2", .capacity = 16,
+		.prefixes = 16, .spis = 16, .max_readers = 2, .socket = 0 });
+	struct cfg_sa c = sa_cfg(k, CFG_SA_IN, 64);
+	struct dp_ctx ctx;
+	struct dp_lcore lc0, lc1;
+	struct wire_pkt w, *wp = &w;
+	struct rte_mbuf *m;
+	uint32_t slot, slot2;
+	uint16_t n = (uint16_t)(14 + 20 + 8 + k->esp_len);
+	uint8_t *f;
+
+	cr_assert_not_null(bc);
+	cr_assert_eq(dp_sa_add(db, &c, 3, NULL, 0, &slot), 0);
+	cr_assert_eq(bc_spi_add(bc, &(struct bc_spi_val){ .sa = dp_sa_get(db, slot), .spi = k->spi,
+		.mn = 3, .owner_lcore = 0, .role = BC_SPI_PAYLOAD }), 0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.sadb = db;
+	ctx.n_workers = 2;
+	ctx.pool = pool;
+	ctx.esp_ring[0] = rte_ring_create("esp0b", 64, 0, RING_F_SC_DEQ);
+	ctx.esp_ring[1] = rte_ring_create("esp1b", 64, 0, RING_F_SC_DEQ);
+	memset(&lc1, 0, sizeof(lc1));
+	lc1.worker = 1;
+	lc1.bc = bc;
+	lc1.ctx = &ctx;
+	lc1.burst = 32;
+	lc1.sa_ctr = dp_sadb_counters(db, 0);
+	lc1.tsc_hz = rte_get_tsc_hz();
+	lc0 = lc1;
+	lc0.worker = 0;
+	lc0.esp = dp_sadb_lcore(db, 0);
+	m = rte_pktmbuf_alloc(pool);
+	f = (uint8_t *)rte_pktmbuf_append(m, n);
+	memset(f, 0, n);
+	wire_wr16(f + 12, 0x0800);
+	f[14] = 0x45;
+	wire_wr16(f + 16, (uint16_t)(n - 14));
+	f[22] = 64;
+	f[23] = 17;
+	wire_wr32(f + 26, 0xcb007142);
+	wire_wr32(f + 30, 0xc6336401);
+	wire_wr16(f + 24, wire_csum_ip4(f + 14, 20));
+	wire_wr16(f + 34, 31000);
+	wire_wr16(f + 36, 4500);
+	wire_wr16(f + 38, (uint16_t)(8 + k->esp_len));
+	memcpy(f + 42, k->esp, k->esp_len);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	dp_esp_rx(&lc1, 0, &m, &wp, 1);
+	cr_assert_eq(rte_ring_count(ctx.esp_ring[0]), 1);
+	/* meanwhile the control plane: sa-del, then an sa-add that takes the same slot */
+	bc_spi_del(bc, k->spi);
+	dp_sa_del(db, slot);
+	cr_assert_eq(dp_sa_add(db, &c, 7, NULL, 0, &slot2), 0);
+	cr_assert_eq(slot2, slot, "the slot is reused (the point of this test)");
+	dp_esp_rx_steered(&lc0);
+	cr_assert_eq(lc0.stats.drops[HA_DROP_ESP_NO_SA], 1);
+	cr_assert_eq(dp_sadb_counters(db, 0)[slot2].pkts, 0, "the new SA took the old SA's packet");
+	cr_assert_eq(dp_sadb_counters(db, 0)[slot2].auth_fail, 0);
 	rte_ring_free(ctx.esp_ring[0]);
 	rte_ring_free(ctx.esp_ring[1]);
 	bc_free(bc);
