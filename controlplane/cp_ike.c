@@ -8,9 +8,11 @@
 
 #include "cp_ike.h"
 
-/* An SA this mirror installed. */
+/* An SA this mirror installed, known as XFRM knows it: SPI and destination (an outbound
+ * SPI is the node's choice: two nodes may pick the same one). */
 struct ike_sa {
 	struct cfg_sa sa;             /* spi, dir, role (keys are not kept) */
+	struct in6_addr dst;
 	uint32_t mn;
 	uint32_t handle;
 	bool used;
@@ -28,6 +30,13 @@ struct cp_ike {
 	struct cp_ike_ops ops;
 	struct ike_sa *sas;
 	uint32_t cap;
+	/* SPI -> sas index + 1 (0: empty), open addressing with linear probing: a rekey of
+	 * one of a million nodes' SAs costs a probe, not a scan */
+	uint32_t *by_spi;
+	uint32_t mask;
+	uint32_t *free;               /* unused sas entries (a stack) */
+	uint32_t n_free;
+	uint32_t *by_handle;          /* the backend's handle (< cap) -> sas index + 1 */
 	struct ike_pol *pols;
 	uint32_t n_pols, cap_pols;
 	struct cp_xfrm_sa pending[CP_IKE_PENDING_MAX];
@@ -42,13 +51,23 @@ cp_ike_create(const struct cp_ike_ops *ops, uint32_t capacity)
 
 	if (k == NULL)
 		return NULL;
+	uint32_t size = 16, i;
+
 	k->ops = *ops;
 	k->cap = capacity;
+	while (size < 2 * capacity)
+		size <<= 1;
+	k->mask = size - 1;
 	k->sas = calloc(capacity, sizeof(*k->sas));
-	if (k->sas == NULL) {
-		free(k);
+	k->by_spi = calloc(size, sizeof(*k->by_spi));
+	k->free = calloc(capacity, sizeof(*k->free));
+	k->by_handle = calloc(capacity, sizeof(*k->by_handle));
+	if (k->sas == NULL || k->by_spi == NULL || k->free == NULL || k->by_handle == NULL) {
+		cp_ike_free(k);
 		return NULL;
 	}
+	for (i = capacity; i > 0; i--)
+		k->free[k->n_free++] = i - 1;
 	return k;
 }
 
@@ -58,14 +77,55 @@ cp_ike_free(struct cp_ike *k)
 	if (k == NULL)
 		return;
 	free(k->sas);
+	free(k->by_spi);
+	free(k->free);
+	free(k->by_handle);
 	free(k->pols);
 	free(k);
 }
 
 /* ------------------------------------------------------------------ tables */
 
+static uint32_t
+spi_home(const struct cp_ike *k, uint32_t spi, const struct in6_addr *dst)
+{
+	uint32_t h = spi, w;
+	unsigned int i;
+
+	for (i = 0; i < 16; i += 4) {
+		memcpy(&w, &dst->s6_addr[i], 4);
+		h = (h ^ w) * UINT32_C(2654435761);
+	}
+	return (h ^ (h >> 16)) & k->mask;
+}
+
+/* Where (spi, dst) is in by_spi, or where it would go (an empty bucket). */
+static uint32_t
+spi_pos(const struct cp_ike *k, uint32_t spi, const struct in6_addr *dst)
+{
+	uint32_t i = spi_home(k, spi, dst);
+
+	while (k->by_spi[i] != 0) {
+		const struct ike_sa *s = &k->sas[k->by_spi[i] - 1];
+
+		if (s->sa.spi == spi && memcmp(&s->dst, dst, 16) == 0)
+			break;
+		i = (i + 1) & k->mask;
+	}
+	return i;
+}
+
 static struct ike_sa *
-sa_find(const struct cp_ike *k, uint32_t spi)
+sa_find(const struct cp_ike *k, uint32_t spi, const struct in6_addr *dst)
+{
+	uint32_t i = spi_pos(k, spi, dst);
+
+	return k->by_spi[i] != 0 ? &k->sas[k->by_spi[i] - 1] : NULL;
+}
+
+/* An SA by SPI alone (telemetry, tests): the first found. */
+static const struct ike_sa *
+sa_find_spi(const struct cp_ike *k, uint32_t spi)
 {
 	uint32_t i;
 
@@ -75,11 +135,46 @@ sa_find(const struct cp_ike *k, uint32_t spi)
 	return NULL;
 }
 
+/* Take entry s out of by_spi and back to the free stack (backward-shift deletion: the
+ * entries after it that probed past it move up, no tombstones). */
+static void
+sa_release(struct cp_ike *k, struct ike_sa *s)
+{
+	uint32_t i = spi_pos(k, s->sa.spi, &s->dst), j = i;
+
+	s->used = false;
+	k->free[k->n_free++] = (uint32_t)(s - k->sas);
+	if (s->handle < k->cap && k->by_handle[s->handle] == (uint32_t)(s - k->sas) + 1)
+		k->by_handle[s->handle] = 0;
+	if (k->by_spi[i] == 0)
+		return;
+	k->by_spi[i] = 0;
+	for (;;) {
+		uint32_t home;
+
+		j = (j + 1) & k->mask;
+		if (k->by_spi[j] == 0)
+			return;
+		home = spi_home(k, k->sas[k->by_spi[j] - 1].sa.spi, &k->sas[k->by_spi[j] - 1].dst);
+		/* the entry at j may move to i if its home is not in (i, j] (cyclically) */
+		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+			k->by_spi[i] = k->by_spi[j];
+			k->by_spi[j] = 0;
+			i = j;
+		}
+	}
+}
+
 static struct ike_sa *
 sa_handle(struct cp_ike *k, uint32_t mn, uint32_t handle)
 {
 	uint32_t i;
 
+	if (handle < k->cap) {
+		i = k->by_handle[handle];
+		return i != 0 && k->sas[i - 1].used && k->sas[i - 1].mn == mn ? &k->sas[i - 1] :
+									     NULL;
+	}
 	for (i = 0; i < k->cap; i++)
 		if (k->sas[i].used && k->sas[i].mn == mn && k->sas[i].handle == handle)
 			return &k->sas[i];
@@ -100,7 +195,7 @@ pol_find(const struct cp_ike *k, uint32_t reqid)
 int
 cp_ike_sa_state(const struct cp_ike *k, uint32_t spi)
 {
-	const struct ike_sa *s = sa_find(k, spi);
+	const struct ike_sa *s = sa_find_spi(k, spi);
 	uint32_t i;
 
 	if (s != NULL)
@@ -118,7 +213,7 @@ cp_ike_node_gone(struct cp_ike *k, uint32_t mn)
 
 	for (i = 0; i < k->cap; i++)
 		if (k->sas[i].used && k->sas[i].mn == mn)
-			k->sas[i].used = false;
+			sa_release(k, &k->sas[i]);
 	for (i = 0; i < k->n_pols;)
 		if (k->pols[i].mn == mn)
 			k->pols[i] = k->pols[--k->n_pols];
@@ -139,27 +234,30 @@ static void
 sa_remove(struct cp_ike *k, struct ike_sa *s)
 {
 	k->ops.remove(k->ops.arg, s->mn, s->handle, &s->sa);
-	s->used = false;
+	sa_release(k, s);
 	k->st.removed++;
 }
 
 /* Install x for node mn; what it replaces: inbound kept until charon deletes it, outbound
  * removed now (no packet can take it any more). */
 static void
-install(struct cp_ike *k, uint32_t mn, const struct cfg_sa *sa)
+install(struct cp_ike *k, uint32_t mn, const struct cfg_sa *sa, const struct in6_addr *dst)
 {
-	struct ike_sa *slot = NULL, *old;
-	uint32_t i, handle, prev = CP_IKE_NONE;
+	struct ike_sa *slot, *old;
+	uint32_t handle, prev = CP_IKE_NONE, idx;
 
-	for (i = 0; i < k->cap && slot == NULL; i++)
-		if (!k->sas[i].used)
-			slot = &k->sas[i];
-	if (slot == NULL || k->ops.install(k->ops.arg, mn, sa, &handle, &prev) != 0) {
+	if (k->n_free == 0 || k->ops.install(k->ops.arg, mn, sa, &handle, &prev) != 0) {
 		k->st.refused++;
 		return;
 	}
+	idx = k->free[--k->n_free];
+	slot = &k->sas[idx];
 	*slot = (struct ike_sa){ .sa = { .spi = sa->spi, .dir = sa->dir, .role = sa->role },
-				 .mn = mn, .handle = handle, .used = true, .current = true };
+				 .dst = *dst, .mn = mn, .handle = handle, .used = true,
+				 .current = true };
+	k->by_spi[spi_pos(k, sa->spi, dst)] = idx + 1;
+	if (handle < k->cap)
+		k->by_handle[handle] = idx + 1;
 	k->st.installed++;
 	if (prev == CP_IKE_NONE)
 		return;
@@ -189,7 +287,7 @@ sa_new(struct cp_ike *k, const struct cp_xfrm_sa *x)
 	bool in = k->ops.is_ha(k->ops.arg, &x->dst.a);
 	uint32_t mn;
 
-	if (sa_find(k, sa.spi) != NULL)
+	if (sa_find(k, sa.spi, &x->dst.a) != NULL)
 		return true;   /* an update (addresses: MOBIKE; lifetimes): nothing to change */
 	sa.dir = in ? CFG_SA_IN : CFG_SA_OUT;
 	sa.ike_lifetime_s = (uint32_t)(x->add_hard_s > UINT32_MAX ? UINT32_MAX : x->add_hard_s);
@@ -202,7 +300,7 @@ sa_new(struct cp_ike *k, const struct cp_xfrm_sa *x)
 		mn = node_of_reqid(k, x->reqid);
 	if (mn == CP_IKE_NONE)
 		return false;
-	install(k, mn, &sa);
+	install(k, mn, &sa, &x->dst.a);
 	return true;
 }
 
@@ -259,13 +357,21 @@ pending_retry(struct cp_ike *k)
 }
 
 static void
-sa_gone(struct cp_ike *k, uint32_t spi)
+sa_gone(struct cp_ike *k, uint32_t spi, const struct in6_addr *dst)
 {
-	struct ike_sa *s = sa_find(k, spi);
+	struct ike_sa *s = sa_find(k, spi, dst);
 
 	pending_del(k, spi);
-	if (s != NULL)
-		sa_remove(k, s);
+	if (s == NULL)
+		return;
+	if (s->current && s->sa.dir == CFG_SA_OUT) {
+		/* the node's only outbound SA: kept (its key is good; charon moves an SA to
+		 * new addresses by delete + add) until one replaces it, never a moment when
+		 * the node's traffic would leave unprotected */
+		k->st.kept++;
+		return;
+	}
+	sa_remove(k, s);
 }
 
 /* ------------------------------------------------------------------ policies */
@@ -334,13 +440,13 @@ cp_ike_event(struct cp_ike *k, const struct cp_xfrm_event *ev)
 			pending_add(k, &ev->sa);
 		break;
 	case CP_XFRM_SA_DEL:
-		sa_gone(k, ev->sa.sa.spi);
+		sa_gone(k, ev->sa.sa.spi, &ev->sa.dst.a);
 		break;
 	case CP_XFRM_SA_EXPIRE:
 		if (ev->sa.hard) {
 			/* the kernel removes it now; charon has rekeyed it or lets it go */
 			k->st.hard_expiries++;
-			sa_gone(k, ev->sa.sa.spi);
+			sa_gone(k, ev->sa.sa.spi, &ev->sa.dst.a);
 		} else {
 			k->st.soft_expiries++;
 		}

@@ -49,6 +49,8 @@ struct cp_ike_stats {
 	uint64_t installed;
 	uint64_t rekeyed;             /**< installs that replaced a current SA */
 	uint64_t removed;
+	uint64_t kept;                /**< a node's current outbound SA deleted by charon and
+				       *   kept until another replaces it (MOBIKE's delete + add) */
 	uint64_t soft_expiries;       /**< charon is told to rekey */
 	uint64_t hard_expiries;
 	uint64_t unknown_node;        /**< SAs no configured node owns: not installed */

@@ -267,6 +267,34 @@ Test(cp_ike, mobike_changes_nothing_in_the_data_plane)
 	cr_assert_eq(current(1, CFG_SA_PAYLOAD, CFG_SA_IN), 0xd0000001);
 }
 
+/* charon moves an outbound SA to the node's new address by delete + add (same SPI, same
+ * key): the node is never without its outbound SA, so never sent to in clear */
+Test(cp_ike, an_outbound_sa_moved_by_delete_and_add_is_never_missing)
+{
+	struct cp_ike_stats st;
+
+	feed(pol_ev(CP_XFRM_POL_NEW, XFRM_POLICY_OUT, HOA1, 5));
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xd0000002, HA6, COA1, true, 5));
+	feed(sa_ev(CP_XFRM_SA_DEL, 0xd0000002, HA6, COA1, true, 5));
+	cr_assert_eq(current(1, CFG_SA_PAYLOAD, CFG_SA_OUT), 0xd0000002, "kept");
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xd0000002, HA6, "2001:db8:c::9", true, 5));
+	cr_assert_eq(current(1, CFG_SA_PAYLOAD, CFG_SA_OUT), 0xd0000002);
+	cr_assert_eq(installs, 2);
+	cr_assert_eq(removes, 1);   /* the old installation, once the new one carries */
+	cp_ike_stats_get(k, &st);
+	cr_assert_eq(st.kept, 1);
+}
+
+/* an outbound SPI is the node's choice: two nodes may pick the same */
+Test(cp_ike, two_nodes_may_have_the_same_outbound_spi)
+{
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xc0000002, HA6, HOA1, false, 1));
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xc0000002, HA6, HOA2, false, 2));
+	cr_assert_eq(current(1, CFG_SA_SIGNALLING, CFG_SA_OUT), 0xc0000002);
+	cr_assert_eq(current(2, CFG_SA_SIGNALLING, CFG_SA_OUT), 0xc0000002);
+	cr_assert_eq(installs, 2);
+}
+
 Test(cp_ike, expiries_and_flushes)
 {
 	struct cp_ike_stats st;
@@ -335,4 +363,65 @@ Test(cp_ike, sas_whose_policy_never_comes_are_bounded)
 	/* deleted while waiting: gone from the list */
 	feed(sa_ev(CP_XFRM_SA_DEL, 0xe0000000 + CP_IKE_PENDING_MAX + 9, COA1, HA6, true, 0));
 	cr_assert_eq(cp_ike_sa_state(k, 0xe0000000 + CP_IKE_PENDING_MAX + 9), 0);
+}
+
+/* the SPI table at scale: 3,000 SAs of one node's home address pair... installed as inbound
+ * SAs of node 1 (each replacing the last), then half deleted in a scattered order: every
+ * remaining one is still found, every deleted one gone (open addressing, backward-shift
+ * deletion) */
+static uint32_t big_handles;
+
+static int
+big_install(void *arg, uint32_t mn, const struct cfg_sa *sa, uint32_t *handle, uint32_t *prev)
+{
+	(void)arg; (void)mn; (void)sa;
+	*handle = big_handles++;
+	*prev = CP_IKE_NONE;
+	return 0;
+}
+
+static void
+big_remove(void *arg, uint32_t mn, uint32_t handle, const struct cfg_sa *sa)
+{
+	(void)arg; (void)mn; (void)handle; (void)sa;
+}
+
+Test(cp_ike_table, thousands_of_sas_found_after_scattered_deletes)
+{
+	struct cp_ike_ops ops = { .node_of = node_of, .is_ha = is_ha, .install = big_install,
+				  .remove = big_remove };
+	struct cp_ike *t = cp_ike_create(&ops, 4096);
+	uint32_t i, n = 3000;
+
+	cr_assert_not_null(t);
+	for (i = 0; i < n; i++) {
+		struct cp_xfrm_event ev = sa_ev(CP_XFRM_SA_NEW, 0x1000 + i * 7919, HOA1, HA6,
+						false, 1);
+
+		cp_ike_event(t, &ev);
+	}
+	for (i = 0; i < n; i += 2) {
+		uint32_t j = (i * 37) % n;   /* scattered, each even-indexed one once */
+		struct cp_xfrm_event ev;
+
+		j -= j % 2;
+		ev = sa_ev(CP_XFRM_SA_DEL, 0x1000 + j * 7919, HOA1, HA6, false, 1);
+		cp_ike_event(t, &ev);
+	}
+	for (i = 0; i < n; i++) {
+		int st = cp_ike_sa_state(t, 0x1000 + i * 7919);
+
+		if (i % 2 == 0)
+			cr_assert_eq(st, 0, "SA %u deleted yet found", i);
+		else
+			cr_assert_neq(st, 0, "SA %u lost", i);
+	}
+	/* and the rest found through the table itself: deleted, each */
+	for (i = 1; i < n; i += 2) {
+		struct cp_xfrm_event ev = sa_ev(CP_XFRM_SA_DEL, 0x1000 + i * 7919, HOA1, HA6,
+						false, 1);
+
+		cp_ike_event(t, &ev);
+		cr_assert_eq(cp_ike_sa_state(t, 0x1000 + i * 7919), 0, "SA %u not found", i);
+	}
 }
