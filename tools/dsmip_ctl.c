@@ -409,7 +409,7 @@ state_metrics(FILE *f, const struct jnode *state)
 static void
 ike_metrics(FILE *f, const struct jnode *ike)
 {
-	static const char *const events[] = { "sas_installed", "rekeys", "sas_removed",
+	static const char *const events[] = { "sas_installed", "rekeys", "sas_removed", "sas_kept",
 		"soft_expiries", "hard_expiries", "unknown_node", "install_failed", "refused" };
 	unsigned int i;
 
