@@ -245,18 +245,21 @@ cp_config_swap(struct cp *cp, const struct ha_cfg *cfg)
 			return -ENOMEM;
 		/* leases in force move to the new pool, addresses and delegated prefixes
 		 * alike; one outside it stays with its node until the binding ends, and is
-		 * not handed out again */
+		 * not handed out again. Every one that came from a pool is claimed, also one
+		 * an earlier pool change left outside: a pool that covers it again must not
+		 * hand it out (found by fuzz_cp) */
 		for (i = 0; i < cp->capacity; i++) {
 			struct cp_bind *b = &cp->binds[i];
+			const struct cp_mn *m = cp_mndb_get(cp->db, i);
 
 			if (b->state != CP_BIND_ACTIVE && b->state != CP_BIND_DAD)
 				continue;
-			if (b->has_hoa4 && b->hoa4_dynamic &&
-			    cp_pool_claim(np, b->hoa4, b->hoa4_plen) != 0)
-				b->hoa4_dynamic = false;
-			if (b->has_v4pfx && b->v4pfx_dynamic &&
-			    cp_pool_claim(np, b->v4pfx, b->v4pfx_len) != 0)
-				b->v4pfx_dynamic = false;
+			if (b->has_hoa4 && (b->hoa4_dynamic ||
+					    (m != NULL && m->hoa4_mode == CFG_HOA4_DYNAMIC)))
+				b->hoa4_dynamic = cp_pool_claim(np, b->hoa4, b->hoa4_plen) == 0;
+			/* a delegated prefix always comes from a pool */
+			if (b->has_v4pfx)
+				b->v4pfx_dynamic = cp_pool_claim(np, b->v4pfx, b->v4pfx_len) == 0;
 		}
 		cp_pool_free(cp->pool);
 		cp->pool = np;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "cp_internal.h"
@@ -128,7 +129,9 @@ check_overlaps(const struct cp *cp, uint32_t i, char *why, size_t len)
 				if (j == i ? pa[x].len == pb[y].len && pa[x].addr == pb[y].addr :
 				    ha_prefix4_overlaps(&pa[x], &pb[y]))
 					return fail(why, len, "slots %u and %u hold overlapping "
-						    "IPv4 space", i, j);
+						    "IPv4 space (%08x/%u, %08x/%u)", i, j,
+						    ntohl(pa[x].addr), pa[x].len,
+						    ntohl(pb[y].addr), pb[y].len);
 		for (x = 0; a->mnp != NULL && x < a->mnp->n6; x++)
 			for (y = j == i ? x + 1 : 0; b->mnp != NULL && y < b->mnp->n6; y++)
 				if (j == i ? same6(&a->mnp->p6[x], &b->mnp->p6[y]) :

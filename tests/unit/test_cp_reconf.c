@@ -198,6 +198,31 @@ Test(cp_reconf, lease_outside_the_new_pool_stays_with_its_binding)
 	down(&v);
 }
 
+/* fuzz_cp (2026-12-06 campaign): a delegated prefix left outside a changed pool is claimed
+ * again when a later pool covers it; it was not, and that pool handed its first address to
+ * another node (slots 0 and 4 held 192.0.2.128/32 and 192.0.2.128/30). */
+Test(cp_reconf, a_prefix_outside_the_pool_is_claimed_when_a_pool_covers_it_again)
+{
+	struct env v;
+	char err[256];
+
+	up(&v, conf_with(NULL, NULL));
+	cr_assert_eq(bu(&v, "mr1", 1, true, 1, true), 0);     /* 192.0.2.128/30 */
+	cr_assert_eq(reload(&v, conf_with("192.0.2.128/29", "192.0.2.192/29"), NULL, err,
+			    sizeof(err)), 0, "%s", err);
+	cr_assert_eq(pool_used(&v), 0, "outside the new pool");
+	cr_assert_eq(reload(&v, conf_with(NULL, NULL), NULL, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(pool_used(&v), 4, "the prefix claimed in the pool that covers it again");
+	cr_assert_eq(bu(&v, "mn2", 1, false, 1, false), 0);
+	cr_assert_eq(bind_of(&v, "mn2")->hoa4, h4("192.0.2.132"), "not inside mr1's prefix");
+	invariants(&v);
+	/* mr1's binding ends: the prefix goes back to that pool */
+	cr_assert_eq(cp_binding_flush(v.cp, cp_mndb_find_id(cp_mndb(v.cp), "mr1")->idx, v.now), 0);
+	cr_assert_eq(pool_used(&v), 1);
+	invariants(&v);
+	down(&v);
+}
+
 /* Defect 5: two nodes swapping home addresses in the file were deleted and re-added one by
  * one; the first re-add collided with the second node and the node was lost, answer OK. */
 Test(cp_reconf, nodes_swapping_home_addresses)
