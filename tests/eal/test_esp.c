@@ -462,6 +462,36 @@ Test(esp_sa, overhead_is_what_processing_adds, .init = setup, .fini = teardown)
 	}
 }
 
+/* An Ethernet frame of k's ESP packet in UDP 4500, 203.0.113.66:31000 -> 198.51.100.1,
+ * parsed into w; spi (not 0) replaces the packet's SPI. */
+static struct rte_mbuf *
+esp_udp4_frame(const struct esp_kat *k, uint32_t spi, struct wire_pkt *w)
+{
+	uint16_t n = (uint16_t)(14 + 20 + 8 + k->esp_len);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *f;
+
+	cr_assert_not_null(m);
+	f = (uint8_t *)rte_pktmbuf_append(m, n);
+	memset(f, 0, n);
+	wire_wr16(f + 12, 0x0800);
+	f[14] = 0x45;
+	wire_wr16(f + 16, (uint16_t)(n - 14));
+	f[22] = 64;
+	f[23] = 17;
+	wire_wr32(f + 26, 0xcb007142);         /* 203.0.113.66 */
+	wire_wr32(f + 30, 0xc6336401);         /* 198.51.100.1 */
+	wire_wr16(f + 24, wire_csum_ip4(f + 14, 20));
+	wire_wr16(f + 34, 31000);
+	wire_wr16(f + 36, 4500);
+	wire_wr16(f + 38, (uint16_t)(8 + k->esp_len));
+	memcpy(f + 42, k->esp, k->esp_len);
+	if (spi != 0)
+		wire_wr32(f + 42, spi);
+	cr_assert_eq(wire_pkt_parse(f, n, 0, w), WIRE_E_OK);
+	return m;
+}
+
 /*
  * Steering: an inbound payload SA is processed by one worker only (rte_ipsec's inbound SA
  * is single-threaded). Worker 1 receives ESP of an SA owned by worker 0: it stages the
@@ -500,27 +530,7 @@ Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = te
 	lc1.sa_ctr = dp_sadb_counters(db, 0);
 	/* IPv4/UDP 4500 ESP of the payload SA, then an unknown SPI */
 	for (i = 0; i < 2; i++) {
-		uint16_t n = (uint16_t)(14 + 20 + 8 + k->esp_len);
-		uint8_t *f;
-
-		m[i] = rte_pktmbuf_alloc(pool);
-		f = (uint8_t *)rte_pktmbuf_append(m[i], n);
-		memset(f, 0, n);
-		wire_wr16(f + 12, 0x0800);
-		f[14] = 0x45;
-		wire_wr16(f + 16, (uint16_t)(n - 14));
-		f[22] = 64;
-		f[23] = 17;
-		wire_wr32(f + 26, 0xcb007142);         /* 203.0.113.66 */
-		wire_wr32(f + 30, 0xc6336401);         /* 198.51.100.1 */
-		wire_wr16(f + 24, wire_csum_ip4(f + 14, 20));
-		wire_wr16(f + 34, 31000);
-		wire_wr16(f + 36, 4500);
-		wire_wr16(f + 38, (uint16_t)(8 + k->esp_len));
-		memcpy(f + 42, k->esp, k->esp_len);
-		if (i == 1)
-			wire_wr32(f + 42, 0x7777);
-		cr_assert_eq(wire_pkt_parse(f, n, 0, &w[i]), WIRE_E_OK);
+		m[i] = esp_udp4_frame(k, i == 1 ? 0x7777 : 0, &w[i]);
 		cr_assert_eq(w[i].tun, WIRE_TUN_ESP_UDP);
 	}
 	dp_esp_rx(&lc1, 0, m, wp, 2);
@@ -555,8 +565,6 @@ Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = setup, .
 	struct wire_pkt w, *wp = &w;
 	struct rte_mbuf *m;
 	uint32_t slot, slot2;
-	uint16_t n = (uint16_t)(14 + 20 + 8 + k->esp_len);
-	uint8_t *f;
 
 	cr_assert_not_null(bc);
 	cr_assert_eq(dp_sa_add(db, &c, 3, NULL, 0, &slot), 0);
@@ -578,22 +586,7 @@ Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = setup, .
 	lc0 = lc1;
 	lc0.worker = 0;
 	lc0.esp = dp_sadb_lcore(db, 0);
-	m = rte_pktmbuf_alloc(pool);
-	f = (uint8_t *)rte_pktmbuf_append(m, n);
-	memset(f, 0, n);
-	wire_wr16(f + 12, 0x0800);
-	f[14] = 0x45;
-	wire_wr16(f + 16, (uint16_t)(n - 14));
-	f[22] = 64;
-	f[23] = 17;
-	wire_wr32(f + 26, 0xcb007142);
-	wire_wr32(f + 30, 0xc6336401);
-	wire_wr16(f + 24, wire_csum_ip4(f + 14, 20));
-	wire_wr16(f + 34, 31000);
-	wire_wr16(f + 36, 4500);
-	wire_wr16(f + 38, (uint16_t)(8 + k->esp_len));
-	memcpy(f + 42, k->esp, k->esp_len);
-	cr_assert_eq(wire_pkt_parse(f, n, 0, &w), WIRE_E_OK);
+	m = esp_udp4_frame(k, 0, &w);
 	dp_esp_rx(&lc1, 0, &m, &wp, 1);
 	cr_assert_eq(rte_ring_count(ctx.esp_ring[0]), 1);
 	/* meanwhile the control plane: sa-del, then an sa-add that takes the same slot */
