@@ -484,7 +484,7 @@ ha_ike_fini(struct ha_app *a)
 		close(k->relay_fd);
 	if (k->listen_fd >= 0) {
 		close(k->listen_fd);
-		unlink(a->cfg->ike.relay);   /* ours; a FIFO is the operator's */
+		unlink(a->cfg->ike.relay);   /* the socket is ours; a relay's file is not */
 	}
 	free(k->rbuf);
 	cp_ike_free(k->mirror);
