@@ -424,4 +424,5 @@ Test(cp_ike_table, thousands_of_sas_found_after_scattered_deletes)
 		cp_ike_event(t, &ev);
 		cr_assert_eq(cp_ike_sa_state(t, 0x1000 + i * 7919), 0, "SA %u not found", i);
 	}
+	cp_ike_free(t);
 }
