@@ -492,6 +492,33 @@ esp_udp4_frame(const struct esp_kat *k, uint32_t spi, struct wire_pkt *w)
 	return m;
 }
 
+/* Both steering tests: inbound payload SA c (node 3) owned by worker 0, two workers with
+ * their rings, and worker 1's lcore that receives its packets. @return the SA's slot. */
+static uint32_t
+steer_setup(struct bc *bc, const struct cfg_sa *c, struct dp_ctx *ctx, struct dp_lcore *lc1)
+{
+	uint32_t slot;
+
+	cr_assert_eq(dp_sa_add(db, c, 3, NULL, 0, &slot), 0);
+	cr_assert_eq(bc_spi_add(bc, &(struct bc_spi_val){ .sa = dp_sa_get(db, slot), .spi = c->spi,
+		.mn = 3, .owner_lcore = 0, .role = BC_SPI_PAYLOAD }), 0);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->sadb = db;
+	ctx->n_workers = 2;
+	ctx->pool = pool;
+	ctx->esp_ring[0] = rte_ring_create("esp0", 64, 0, RING_F_SC_DEQ);
+	ctx->esp_ring[1] = rte_ring_create("esp1", 64, 0, RING_F_SC_DEQ);
+	cr_assert(ctx->esp_ring[0] != NULL && ctx->esp_ring[1] != NULL);
+	memset(lc1, 0, sizeof(*lc1));
+	lc1->worker = 1;
+	lc1->bc = bc;
+	lc1->ctx = ctx;
+	lc1->burst = 32;
+	lc1->sa_ctr = dp_sadb_counters(db, 0);
+	lc1->tsc_hz = rte_get_tsc_hz();
+	return slot;
+}
+
 /*
  * Steering: an inbound payload SA is processed by one worker only (rte_ipsec's inbound SA
  * is single-threaded). Worker 1 receives ESP of an SA owned by worker 0: it stages the
@@ -513,21 +540,7 @@ Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = te
 
 	cr_assert_not_null(bc);
 	cr_assert_eq(k->next, 41);
-	cr_assert_eq(dp_sa_add(db, &c, 3, NULL, 0, &slot), 0);
-	cr_assert_eq(bc_spi_add(bc, &(struct bc_spi_val){ .sa = dp_sa_get(db, slot), .spi = k->spi,
-		.mn = 3, .owner_lcore = 0, .role = BC_SPI_PAYLOAD }), 0);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.sadb = db;
-	ctx.n_workers = 2;
-	ctx.pool = pool;
-	ctx.esp_ring[0] = rte_ring_create("esp0", 64, 0, RING_F_SC_DEQ);
-	ctx.esp_ring[1] = rte_ring_create("esp1", 64, 0, RING_F_SC_DEQ);
-	memset(&lc1, 0, sizeof(lc1));
-	lc1.worker = 1;
-	lc1.bc = bc;
-	lc1.ctx = &ctx;
-	lc1.burst = 32;
-	lc1.sa_ctr = dp_sadb_counters(db, 0);
+	slot = steer_setup(bc, &c, &ctx, &lc1);
 	/* IPv4/UDP 4500 ESP of the payload SA, then an unknown SPI */
 	for (i = 0; i < 2; i++) {
 		m[i] = esp_udp4_frame(k, i == 1 ? 0x7777 : 0, &w[i]);
@@ -567,22 +580,7 @@ Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = setup, .
 	uint32_t slot, slot2;
 
 	cr_assert_not_null(bc);
-	cr_assert_eq(dp_sa_add(db, &c, 3, NULL, 0, &slot), 0);
-	cr_assert_eq(bc_spi_add(bc, &(struct bc_spi_val){ .sa = dp_sa_get(db, slot), .spi = k->spi,
-		.mn = 3, .owner_lcore = 0, .role = BC_SPI_PAYLOAD }), 0);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.sadb = db;
-	ctx.n_workers = 2;
-	ctx.pool = pool;
-	ctx.esp_ring[0] = rte_ring_create("esp0b", 64, 0, RING_F_SC_DEQ);
-	ctx.esp_ring[1] = rte_ring_create("esp1b", 64, 0, RING_F_SC_DEQ);
-	memset(&lc1, 0, sizeof(lc1));
-	lc1.worker = 1;
-	lc1.bc = bc;
-	lc1.ctx = &ctx;
-	lc1.burst = 32;
-	lc1.sa_ctr = dp_sadb_counters(db, 0);
-	lc1.tsc_hz = rte_get_tsc_hz();
+	slot = steer_setup(bc, &c, &ctx, &lc1);
 	lc0 = lc1;
 	lc0.worker = 0;
 	lc0.esp = dp_sadb_lcore(db, 0);
