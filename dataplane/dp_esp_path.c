@@ -255,7 +255,7 @@ fwd_runs(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n)
 
 /* Staged inbound packets of SAs this worker owns: per SA, rte_ipsec, then the checks. */
 static void
-in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n)
+in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 {
 	struct rte_mbuf *grp[DP_BURST_MAX], *fwd[DP_BURST_MAX];
 	uint32_t slots[DP_BURST_MAX], t = now_s(lc);
@@ -277,14 +277,14 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n)
 			continue;
 		}
 		/* steered before an sa-del (an IKE rekey's delete) freed the slot and an
-		 * sa-add took it: the packet's SA is gone, not this one */
-		for (j = 0, ok = 0; j < ng; j++)   /* in order: the replay window cares */
+		 * sa-add took it: the packet's SA is gone, not this one. Only a ring can hold
+		 * a packet that long: a burst classified here met its SAs a moment ago */
+		for (j = 0, ok = 0; steered && j < ng; j++)   /* in order: the replay window cares */
 			if (esp_meta(grp[j])->gen != sa->gen)
 				drop(lc, grp[j], HA_DROP_ESP_NO_SA);
 			else
 				grp[ok++] = grp[j];
-		ng = ok;
-		if (ng == 0)
+		if (steered && (ng = ok) == 0)
 			continue;
 		ok = dp_esp_process(sa, grp, ng, &lc->sa_ctr[slot], &lc->esp);
 		for (j = ok; j < ng; j++)
@@ -350,7 +350,7 @@ dp_esp_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		}
 	}
 	if (no > 0)
-		in_process(lc, own, no);
+		in_process(lc, own, no, false);
 }
 
 void
@@ -364,7 +364,7 @@ dp_esp_rx_steered(struct dp_lcore *lc)
 		return;
 	n = rte_ring_sc_dequeue_burst(r, (void **)ms, lc->burst, NULL);
 	if (n > 0)
-		in_process(lc, ms, (uint16_t)n);
+		in_process(lc, ms, (uint16_t)n, true);
 }
 
 /* ------------------------------------------------------------------ outbound payload */
