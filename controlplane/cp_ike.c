@@ -17,6 +17,7 @@ struct ike_sa {
 	uint32_t handle;
 	bool used;
 	bool current;
+	uint64_t kept_since_ms;       /* deleted by charon, still current (0: not) */
 };
 
 /* A policy's reqid and the node its selector names (IN and OUT share a reqid). */
@@ -41,6 +42,9 @@ struct cp_ike {
 	uint32_t n_pols, cap_pols;
 	struct cp_xfrm_sa pending[CP_IKE_PENDING_MAX];
 	uint32_t n_pending;
+	uint32_t kept[CP_IKE_KEPT_MAX];   /* sas indexes of deleted, still current outbound SAs */
+	uint32_t n_kept;
+	uint64_t now_ms;
 	struct cp_ike_stats st;
 };
 
@@ -135,6 +139,22 @@ sa_find_spi(const struct cp_ike *k, uint32_t spi)
 	return NULL;
 }
 
+/* s is no longer a deleted SA waiting for its add (it came, or s goes). */
+static void
+unkeep(struct cp_ike *k, struct ike_sa *s)
+{
+	uint32_t n;
+
+	if (s->kept_since_ms == 0)
+		return;
+	s->kept_since_ms = 0;
+	for (n = 0; n < k->n_kept; n++)
+		if (k->kept[n] == (uint32_t)(s - k->sas)) {
+			k->kept[n] = k->kept[--k->n_kept];
+			return;
+		}
+}
+
 /* Take entry s out of by_spi and back to the free stack (backward-shift deletion: the
  * entries after it that probed past it move up, no tombstones). */
 static void
@@ -142,6 +162,7 @@ sa_release(struct cp_ike *k, struct ike_sa *s)
 {
 	uint32_t i = spi_pos(k, s->sa.spi, &s->dst), j = i;
 
+	unkeep(k, s);
 	s->used = false;
 	k->free[k->n_free++] = (uint32_t)(s - k->sas);
 	if (s->handle < k->cap && k->by_handle[s->handle] == (uint32_t)(s - k->sas) + 1)
@@ -221,6 +242,26 @@ cp_ike_node_gone(struct cp_ike *k, uint32_t mn)
 			i++;
 }
 
+static void sa_remove(struct cp_ike *k, struct ike_sa *s);
+
+void
+cp_ike_tick(struct cp_ike *k, uint64_t now_ms)
+{
+	uint32_t i = 0;
+
+	k->now_ms = now_ms;
+	while (i < k->n_kept) {
+		struct ike_sa *s = &k->sas[k->kept[i]];
+
+		if (now_ms - s->kept_since_ms < CP_IKE_KEEP_MS) {
+			i++;
+			continue;
+		}
+		k->st.kept_expired++;
+		sa_remove(k, s);   /* takes it out of kept[] (the last one moves to i) */
+	}
+}
+
 void
 cp_ike_stats_get(const struct cp_ike *k, struct cp_ike_stats *st)
 {
@@ -285,10 +326,15 @@ sa_new(struct cp_ike *k, const struct cp_xfrm_sa *x)
 {
 	struct cfg_sa sa = x->sa;
 	bool in = k->ops.is_ha(k->ops.arg, &x->dst.a);
+	struct ike_sa *same = sa_find(k, sa.spi, &x->dst.a);
 	uint32_t mn;
 
-	if (sa_find(k, sa.spi, &x->dst.a) != NULL)
-		return true;   /* an update (addresses: MOBIKE; lifetimes): nothing to change */
+	if (same != NULL) {
+		/* an update (addresses: MOBIKE; lifetimes; a delete + add with the same
+		 * destination): nothing to change, and no longer deleted */
+		unkeep(k, same);
+		return true;
+	}
 	sa.dir = in ? CFG_SA_IN : CFG_SA_OUT;
 	sa.ike_lifetime_s = (uint32_t)(x->add_hard_s > UINT32_MAX ? UINT32_MAX : x->add_hard_s);
 	sa.role = x->tunnel ? CFG_SA_PAYLOAD : CFG_SA_SIGNALLING;
@@ -364,10 +410,17 @@ sa_gone(struct cp_ike *k, uint32_t spi, const struct in6_addr *dst)
 	pending_del(k, spi);
 	if (s == NULL)
 		return;
-	if (s->current && s->sa.dir == CFG_SA_OUT) {
+	if (s->current && s->sa.dir == CFG_SA_OUT && s->kept_since_ms == 0) {
 		/* the node's only outbound SA: kept (its key is good; charon moves an SA to
 		 * new addresses by delete + add) until one replaces it, never a moment when
-		 * the node's traffic would leave unprotected */
+		 * the node's traffic would leave unprotected; no add within CP_IKE_KEEP_MS:
+		 * it was a real deletion (cp_ike_tick) */
+		if (k->n_kept == CP_IKE_KEPT_MAX) {
+			k->st.kept_expired++;
+			sa_remove(k, &k->sas[k->kept[0]]);
+		}
+		s->kept_since_ms = k->now_ms != 0 ? k->now_ms : 1;
+		k->kept[k->n_kept++] = (uint32_t)(s - k->sas);
 		k->st.kept++;
 		return;
 	}

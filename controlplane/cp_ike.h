@@ -26,6 +26,12 @@
 #include "cp_xfrm.h"
 
 #define CP_IKE_PENDING_MAX 256
+/** How long a node's current outbound SA that charon deleted stays in use waiting for the
+ *  add that moves it (MOBIKE is delete + add, back to back); after that it was a real
+ *  deletion (the IKE SA terminated, DPD gave up) and the SA goes. */
+#define CP_IKE_KEEP_MS 2000
+/** Deleted outbound SAs waiting at once; one more removes the oldest. */
+#define CP_IKE_KEPT_MAX 256
 #define CP_IKE_NONE UINT32_MAX
 
 struct cp_ike_ops {
@@ -51,6 +57,7 @@ struct cp_ike_stats {
 	uint64_t removed;
 	uint64_t kept;                /**< a node's current outbound SA deleted by charon and
 				       *   kept until another replaces it (MOBIKE's delete + add) */
+	uint64_t kept_expired;        /**< ... no add came within CP_IKE_KEEP_MS: removed */
 	uint64_t soft_expiries;       /**< charon is told to rekey */
 	uint64_t hard_expiries;
 	uint64_t unknown_node;        /**< SAs no configured node owns: not installed */
@@ -68,6 +75,10 @@ void cp_ike_free(struct cp_ike *k);
 
 /** One XFRM event (cp_xfrm_parse). */
 void cp_ike_event(struct cp_ike *k, const struct cp_xfrm_event *ev);
+
+/** The clock (monotonic, ms): kept outbound SAs older than CP_IKE_KEEP_MS go. Call it
+ *  with every poll; the first call only sets the clock. */
+void cp_ike_tick(struct cp_ike *k, uint64_t now_ms);
 
 /** Node mn went (its SAs with it, the caller's doing): forget what was installed for it,
  *  so that the same SAs, read again, are installed for the node that comes next. */

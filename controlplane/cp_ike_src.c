@@ -416,6 +416,7 @@ ha_ike_poll(struct ha_app *a)
 
 	if (k == NULL)
 		return;
+	cp_ike_tick(k->mirror, ha_app_now_ms(a));
 	ha_ike_tap_poll(k->tap);
 	if (k->nl != NULL && k->redump) {
 		int fd = mnl_socket_get_fd(k->nl);

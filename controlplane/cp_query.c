@@ -447,6 +447,7 @@ cp_query_ike(struct ha_app *app, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "rekeys", i->mirror.rekeyed);
 	rte_tel_data_add_dict_u64(d, "sas_removed", i->mirror.removed);
 	rte_tel_data_add_dict_u64(d, "sas_kept", i->mirror.kept);
+	rte_tel_data_add_dict_u64(d, "sas_kept_expired", i->mirror.kept_expired);
 	rte_tel_data_add_dict_u64(d, "soft_expiries", i->mirror.soft_expiries);
 	rte_tel_data_add_dict_u64(d, "hard_expiries", i->mirror.hard_expiries);
 	rte_tel_data_add_dict_u64(d, "unknown_node", i->mirror.unknown_node);

@@ -15,8 +15,11 @@ PKGS_TEST="python3 python3-scapy python3-cryptography tshark iproute2 nftables i
 PKGS_UML="linux-source-6.1 bc flex bison make xz-utils libelf-dev"
 # The active/standby pair: Redis (server for the lab, hiredis for the home agent), keepalived.
 PKGS_PAIR="redis-server redis-tools libhiredis-dev keepalived"
-# IKE: netlink (XFRM, what charon installs) through libmnl.
-PKGS_IKE="libmnl-dev"
+# IKE: netlink (XFRM, what charon installs) through libmnl; strongSwan's charon, swanctl
+# and pki for the lab's two IKE peers (the home agent's charon, the mobile node's), the
+# extra plugins for EAP.
+PKGS_IKE="libmnl-dev strongswan-charon strongswan-swanctl strongswan-pki charon-systemd
+ libstrongswan-standard-plugins libstrongswan-extra-plugins libcharon-extra-plugins"
 
 want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE"
 missing=()

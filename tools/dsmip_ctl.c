@@ -410,7 +410,8 @@ static void
 ike_metrics(FILE *f, const struct jnode *ike)
 {
 	static const char *const events[] = { "sas_installed", "rekeys", "sas_removed", "sas_kept",
-		"soft_expiries", "hard_expiries", "unknown_node", "install_failed", "refused" };
+		"sas_kept_expired", "soft_expiries", "hard_expiries", "unknown_node",
+		"install_failed", "refused" };
 	unsigned int i;
 
 	help(f, "dsmip_ike_connected", "gauge", "1 when the IKE daemon's SAs are being read");

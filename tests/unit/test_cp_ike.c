@@ -285,6 +285,37 @@ Test(cp_ike, an_outbound_sa_moved_by_delete_and_add_is_never_missing)
 	cr_assert_eq(st.kept, 1);
 }
 
+/* ... but a deletion that no add follows (the IKE SA terminated, DPD gave up) is a real
+ * one: the kept SA goes after CP_IKE_KEEP_MS, not never */
+Test(cp_ike, a_deleted_outbound_sa_without_its_add_goes_after_the_grace)
+{
+	struct cp_ike_stats st;
+
+	cp_ike_tick(k, 1000);
+	feed(pol_ev(CP_XFRM_POL_NEW, XFRM_POLICY_OUT, HOA1, 5));
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xd0000002, HA6, COA1, true, 5));
+	feed(sa_ev(CP_XFRM_SA_DEL, 0xd0000002, HA6, COA1, true, 5));
+	cp_ike_tick(k, 1000 + CP_IKE_KEEP_MS - 1);
+	cr_assert_eq(current(1, CFG_SA_PAYLOAD, CFG_SA_OUT), 0xd0000002, "kept for the grace");
+	cr_assert_eq(cp_ike_sa_state(k, 0xd0000002), 1);
+	cp_ike_tick(k, 1000 + CP_IKE_KEEP_MS);
+	cr_assert_eq(cp_ike_sa_state(k, 0xd0000002), 0, "gone after it");
+	cr_assert_eq(current(1, CFG_SA_PAYLOAD, CFG_SA_OUT), -1);
+	cr_assert_eq(removes, 1);
+	cp_ike_stats_get(k, &st);
+	cr_assert_eq(st.kept, 1);
+	cr_assert_eq(st.kept_expired, 1);
+	/* delete + add with the same destination (a NAT mapping changed: only the port): the
+	 * add ends the waiting, the SA stays past the grace */
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xd0000003, HA6, COA1, true, 5));
+	feed(sa_ev(CP_XFRM_SA_DEL, 0xd0000003, HA6, COA1, true, 5));
+	feed(sa_ev(CP_XFRM_SA_NEW, 0xd0000003, HA6, COA1, true, 5));
+	cp_ike_tick(k, 10000);
+	cr_assert_eq(current(1, CFG_SA_PAYLOAD, CFG_SA_OUT), 0xd0000003, "re-added: stays");
+	cp_ike_stats_get(k, &st);
+	cr_assert_eq(st.kept_expired, 1);
+}
+
 /* an outbound SPI is the node's choice: two nodes may pick the same */
 Test(cp_ike, two_nodes_may_have_the_same_outbound_spi)
 {

@@ -222,29 +222,43 @@ mn_stop() {
 
 # uml_start: boot the mobile node in dsmip-mn (kernel from uml-build.sh); waits for it.
 uml_start() {
-    local kernel rpc=$LAB_DIR/uml i
+    uml_boot uml dsmip-mn "mobile node" vec0:transport=raw,ifname=mn-pub \
+        vec1:transport=raw,ifname=mn-nat
+}
+
+# uml_run CMD...: run a shell command in the mobile node (uml_cmd).
+uml_run() { uml_cmd uml "$@"; }
+
+uml_stop() { uml_halt uml; }
+
+# uml_boot NAME NS WHAT VEC...: boot a User-Mode Linux guest called NAME in namespace NS
+# (root on hostfs, tools/lab/uml-init.sh as init, its links VEC...); waits for it (30 s).
+# Its command directory is $LAB_DIR/NAME, its console $LAB_DIR/NAME.log.
+uml_boot() {
+    local name=$1 ns=$2 what=$3 kernel rpc=$LAB_DIR/$1 i
+    shift 3
     kernel=$("$LAB_TOP/tools/lab/uml-build.sh") || return 1
     rm -rf "$rpc"
     mkdir -p "$rpc"
-    ip netns exec dsmip-mn "$kernel" mem=192M rootfstype=hostfs rootflags=/ rw \
-        init="$LAB_TOP/tools/lab/uml-init.sh" DSMIP_RPC="$rpc" \
-        vec0:transport=raw,ifname=mn-pub vec1:transport=raw,ifname=mn-nat \
-        con=null con0=null,fd:1 </dev/null >"$LAB_DIR/uml.log" 2>&1 &
-    echo $! >"$LAB_DIR/uml.pid"
+    ip netns exec "$ns" "$kernel" mem=192M rootfstype=hostfs rootflags=/ rw \
+        init="$LAB_TOP/tools/lab/uml-init.sh" DSMIP_RPC="$rpc" "$@" \
+        con=null con0=null,fd:1 </dev/null >"$LAB_DIR/$name.log" 2>&1 &
+    echo $! >"$LAB_DIR/$name.pid"
     echo 0 >"$rpc/seq"
     for i in $(seq 1 300); do   # at most 30 s
-        [ -f "$rpc/ready" ] && { lab_log "mobile node up (UML pid $(cat "$LAB_DIR/uml.pid"))"; return 0; }
-        kill -0 "$(cat "$LAB_DIR/uml.pid")" 2>/dev/null || break
+        [ -f "$rpc/ready" ] && { lab_log "$what up (UML pid $(cat "$LAB_DIR/$name.pid"))"; return 0; }
+        kill -0 "$(cat "$LAB_DIR/$name.pid")" 2>/dev/null || break
         sleep 0.1
     done
-    lab_log "mobile node did not boot:"; tail -n 20 "$LAB_DIR/uml.log" >&2
+    lab_log "$what did not boot:"; tail -n 20 "$LAB_DIR/$name.log" >&2
     return 1
 }
 
-# uml_run CMD...: run a shell command in the mobile node; prints its output, returns its
+# uml_cmd NAME CMD...: run a shell command in guest NAME; prints its output, returns its
 # status (124 after 60 s without an answer).
-uml_run() {
-    local rpc=$LAB_DIR/uml n i
+uml_cmd() {
+    local rpc=$LAB_DIR/$1 n i
+    shift
     n=$(cat "$rpc/seq")
     echo $((n + 1)) >"$rpc/seq"       # the sequence lives in a file: any shell may call
     printf '%s\n' "$*" >"$rpc/tmp.$n"
@@ -256,24 +270,113 @@ uml_run() {
         fi
         sleep 0.05
     done
-    lab_log "mobile node: no answer to: $*"
+    lab_log "$(basename "$rpc"): no answer to: $*"
     return 124
 }
 
-uml_stop() {
-    local pid i
-    [ -f "$LAB_DIR/uml.pid" ] || return 0
-    pid=$(cat "$LAB_DIR/uml.pid")
-    rm -f "$LAB_DIR/uml.pid"
-    touch "$LAB_DIR/uml/halt" 2>/dev/null
+# uml_halt NAME: halt guest NAME (5 s), then kill it and its helpers.
+uml_halt() {
+    local name=$1 pid i
+    [ -f "$LAB_DIR/$name.pid" ] || return 0
+    pid=$(cat "$LAB_DIR/$name.pid")
+    rm -f "$LAB_DIR/$name.pid"
+    touch "$LAB_DIR/$name/halt" 2>/dev/null
     for i in $(seq 1 50); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null
     # UML's helper processes share its process group
-    pkill -KILL -f "DSMIP_RPC=$LAB_DIR/uml" 2>/dev/null || true
+    pkill -KILL -f "DSMIP_RPC=$LAB_DIR/$name" 2>/dev/null || true
 }
+
+# ------------------------------------------------------------ IKE (strongSwan, unmodified)
+# charon needs a kernel with ESP; this host's refuses ESP states, so each charon runs in a
+# User-Mode Linux guest: the node's in the mobile node, the home agent's in a guest of its
+# own ("ikeha") whose link is the home agent's IKE exception interface (config ike.tap,
+# here dsmip-ike in dsmip-ha). dsmip-xfrm-relay in that guest hands its kernel's XFRM
+# messages to the home agent through a file on hostfs (config ike.relay "file:...").
+
+# ike_charon GUEST SWANCTL-CONF CERT: start charon in GUEST with that swanctl.conf and
+# certificate CERT of the lab CA ($LAB_DIR/pki, made once); loads it with swanctl. Its
+# files: $LAB_DIR/GUEST-ike (charon.log: the daemon's log).
+ike_charon() {
+    local guest=$1 conf=$2 cert=$3 dir=$LAB_DIR/$1-ike
+    [ -d "$LAB_DIR/pki" ] || "$LAB_TOP/tools/lab/ike-pki.sh" "$LAB_DIR/pki" >/dev/null || return 1
+    rm -rf "$dir"
+    mkdir -p "$dir"/swanctl/{x509,x509ca,private}
+    cp "$LAB_DIR/pki/x509ca/ca.pem" "$dir/swanctl/x509ca/"
+    cp "$LAB_DIR/pki/x509/$cert.pem" "$dir/swanctl/x509/"
+    cp "$LAB_DIR/pki/private/$cert.pem" "$dir/swanctl/private/"
+    cp "$conf" "$dir/swanctl/swanctl.conf"
+    chmod -R go-rwx "$dir/swanctl/private"
+    cat >"$dir/strongswan.conf" <<EOF
+charon {
+    load_modular = yes
+    plugins {
+        include /etc/strongswan.d/charon/*.conf
+        tpm {
+            load = no
+        }
+    }
+    # the guest is only an IKE peer: no routes, no virtual addresses
+    install_routes = no
+    install_virtual_ip = no
+    filelog {
+        lab {
+            path = $dir/charon.log
+            time_format = %H:%M:%S
+            flush_line = yes
+            default = 1
+            ike = 2
+            knl = 2
+            cfg = 2
+        }
+    }
+}
+EOF
+    uml_cmd "$guest" "STRONGSWAN_CONF=$dir/strongswan.conf setsid /usr/lib/ipsec/charon \
+        </dev/null >$dir/charon.out 2>&1 &" >/dev/null
+    uml_cmd "$guest" 'for i in $(seq 1 150); do [ -S /run/charon.vici ] && exit 0; sleep 0.1; done
+        exit 1' || { lab_log "$guest: charon did not start"; cat "$dir/charon.out" >&2; return 1; }
+    ike_swanctl "$guest" --load-all --noprompt >"$dir/load.out" 2>&1 ||
+        { lab_log "$guest: swanctl --load-all failed"; cat "$dir/load.out" >&2; return 1; }
+}
+
+# ike_swanctl GUEST ARGS...: swanctl against GUEST's charon (its swanctl directory).
+ike_swanctl() {
+    local guest=$1
+    shift
+    uml_cmd "$guest" "STRONGSWAN_CONF=$LAB_DIR/$guest-ike/strongswan.conf \
+        SWANCTL_DIR=$LAB_DIR/$guest-ike/swanctl swanctl $*"
+}
+
+# ike_ha_start [SWANCTL-CONF]: the home agent's charon guest on its running home agent's
+# exception interface (config ike.tap = "dsmip-ike", ike.relay = "file:$LAB_DIR/xfrm.relay"):
+# the home agent's addresses are the guest's, its gateway a static neighbour (nothing is
+# resolved on the exception interface), the relay runs before charon.
+ike_ha_start() {
+    local conf=${1:-$LAB_TOP/config/swanctl/dsmip-ha.conf} mac
+    ns_exec dsmip-ha sysctl -qw net.ipv6.conf.dsmip-ike.disable_ipv6=1
+    ns_exec dsmip-ha ip link set dsmip-ike up
+    ns_exec dsmip-ha ethtool -K dsmip-ike tx off rx off >/dev/null 2>&1 || true
+    mac=$(ns_exec dsmip-ha cat /sys/class/net/dsmip-ike/address) || return 1
+    uml_boot ikeha dsmip-ha "home agent's charon" \
+        "vec0:transport=raw,ifname=dsmip-ike,mac=$mac" || return 1
+    uml_cmd ikeha "ip addr add 198.51.100.1/32 dev vec0
+        ip -6 addr add 2001:db8:1::1/128 dev vec0 nodad
+        ip -6 addr add 2001:db8:a::1/128 dev vec0 nodad
+        ip route add 192.0.2.254/32 dev vec0
+        ip neigh replace 192.0.2.254 lladdr 02:00:00:00:00:fe dev vec0 nud permanent
+        ip route add default via 192.0.2.254
+        ip -6 neigh replace fe80::fe lladdr 02:00:00:00:00:fe dev vec0 nud permanent
+        ip -6 route add default via fe80::fe dev vec0
+        setsid $LAB_BUILD/tools/dsmip-xfrm-relay file:$LAB_DIR/xfrm.relay </dev/null \
+            >$LAB_DIR/relay.log 2>&1 &" >/dev/null || return 1
+    ike_charon ikeha "$conf" ha
+}
+
+ike_ha_stop() { uml_halt ikeha; }
 
 # lab_ha_start CONFIG [EXTRA EAL ARGS...]: start the HA in dsmip-ha; waits for telemetry.
 # Its state store is $LAB_DIR/state.mdb (LAB_HA_STATE: another); LAB_HA_OPTS: more options
@@ -349,6 +452,7 @@ lab_telemetry() {
 lab_down() {
     local ns pid
     mn_stop
+    ike_ha_stop
     lab_ha_stop
     LAB_HA_NAME=ha2 lab_ha_stop
     for ns in $LAB_NS $LAB_NS_PAIR; do

@@ -54,6 +54,7 @@ def main():
     s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, IPPROTO_MH)
     s.setsockopt(socket.IPPROTO_IPV6, IPV6_CHECKSUM, 4)
     s.bind((a.hoa, 0))
+    sent = time.monotonic()
     s.sendto(bytes(mh), (a.ha6, 0))
     end = time.time() + a.timeout
     while time.time() < end:
@@ -64,6 +65,7 @@ def main():
         if len(data) >= 12 and data[2] == 6 and src[0] == a.ha6:
             res = parse_ba(data)
             res['via'] = 'kernel'
+            res['rtt_ms'] = round((time.monotonic() - sent) * 1000, 2)
             print(json.dumps(res))
             return 0
     print(json.dumps({'error': 'no BA'}))

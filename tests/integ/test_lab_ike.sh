@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Keying by IKE end to end (RFC 4877 with strongSwan 5.9 from Debian, unmodified, at both
+# ends): the mobile node's charon (in the User-Mode Linux node) negotiates with the home
+# agent's charon (in a second guest, "ikeha", on the home agent's IKE exception interface);
+# IKE crosses the DPDK fast path both ways, the SAs charon installs are mirrored into
+# rte_ipsec (ike.relay), the node's kernel sends its BUs through the negotiated signalling
+# SA (transport_proxy: home address <-> home agent) and its traffic through the payload SA
+# (tunnel mode), from an IPv6 and from a public IPv4 care-of address. Then rekeys of both
+# children and of the IKE SA under traffic (loss counted and printed), a replayed BU, and a
+# terminated IKE SA whose SAs leave the data plane. tshark judges the access link.
+# The configuration of both ends is the shipped one: config/swanctl/.
+set -u
+. "$(dirname "$0")/lib.sh"
+LAB_PREFIX=ha_ike_test_$$ LAB_DIR=/tmp/dsmip-lab-ikee-$$ LAB_BUILD=$BUILD
+. "$TOP/tools/lab/lab.sh"
+. "$(dirname "$0")/lab_lib.sh"
+trap 'cap_stop_all; lab_down; rm -rf "$LAB_DIR"' EXIT
+HA6=2001:db8:1::1 HA4=198.51.100.1
+V6="--iface vec0 --gw 2001:db8:b::1 --path v6 --coa 2001:db8:b::5 --hoa $HOA6"
+
+[ "$(lab_mn_mode)" = uml ] || { echo "SKIP: needs the UML node (charon needs ESP)"; exit 77; }
+command -v swanctl >/dev/null && [ -x /usr/lib/ipsec/charon ] ||
+    { echo "SKIP: strongSwan missing (tools/bootstrap.sh installs it)"; exit 77; }
+
+# the SPIs of a guest's kernel (ikeha: what the home agent must hold), sorted
+kernel_spis() { uml_cmd "$1" "ip xfrm state" | awk '$3 == "spi" {print $4}' | sort | tr '\n' ' '; }
+# the SPIs mirrored into the home agent (origin ike), sorted
+ha_spis() {
+    json_get "$(lab_telemetry /dsmip/sas)" \
+        "' '.join(sorted('0x%08x' % int(s['spi'], 16) for s in d['/dsmip/sas']['sas'].values() if s['origin'] == 'ike'))"
+}
+# in_sync LABEL: the home agent holds exactly the SAs of its charon's kernel (5 s)
+in_sync() {
+    local i want got
+    for i in $(seq 1 50); do
+        want=$(kernel_spis ikeha | sed 's/ $//')
+        got=$(ha_spis)
+        [ -n "$want" ] && [ "$want" = "$got" ] && break
+        sleep 0.1
+    done
+    expect_eq "$1: the data plane holds exactly charon's SAs" "$got" "$want"
+}
+sa_stat() {   # SPI FIELD
+    json_get "$(lab_telemetry /dsmip/sas)" \
+        "[s['$2'] for s in d['/dsmip/sas']['sas'].values() if int(s['spi'], 16) == $1][0]"
+}
+ike_stat() { json_get "$(lab_telemetry /dsmip/ike)" "d['/dsmip/ike']['$1']"; }
+# initiate CHILD: the node's charon brings CHILD up; prints the time it took in ms (the
+# guest's clock)
+initiate() {
+    local out
+    out=$(uml_cmd uml "t0=\$(date +%s%N)
+        STRONGSWAN_CONF=$LAB_DIR/uml-ike/strongswan.conf SWANCTL_DIR=$LAB_DIR/uml-ike/swanctl \
+            swanctl --initiate --child $1 --timeout 20 >/dev/null || exit 1
+        echo \$(( (\$(date +%s%N) - t0) / 1000000 ))") || { echo 0; return; }
+    echo "$out" | tail -n 1
+}
+# took LABEL MS: a negotiation that succeeded, and its time
+took() {
+    [ "${2:-0}" -gt 0 ] && pass "$1: $2 ms" || fail "$1: failed"
+}
+# kbu LABEL ARGS: a BU from the node's kernel through its signalling SA; BA JSON in $BA
+kbu() {
+    local name=$1; shift
+    BA=$(mn "/usr/bin/python3 $MNT/mn_kbu.py --hoa $HOA6 --v4hoa $HOA4/32 $*")
+    expect_contains "$name: BA decrypted by the node's kernel" "$BA" '"via": "kernel"'
+    expect_eq "$name: accepted" "$(json_get "$BA" "d.get('status')")" 0
+}
+# flood_rekey LABEL GUEST WHAT: 400 echoes from the correspondent to the node's home address
+# every 10 ms while GUEST's charon rekeys WHAT (--child payload, --ike home, ...); prints
+# the echoes lost
+flood_rekey() {
+    local label=$1 guest=$2 out lost
+    shift 2
+    ns_exec dsmip-cn ping -6 -c 400 -i 0.01 -W 1 "$HOA6" >"$LAB_DIR/flood.out" 2>&1 &
+    local fp=$!
+    sleep 1
+    ike_swanctl "$guest" --rekey "$@" >/dev/null || fail "$label: swanctl --rekey $*"
+    wait $fp
+    out=$(grep 'packets transmitted' "$LAB_DIR/flood.out")
+    lost=$(echo "$out" | awk '{print $1 - $4}')
+    echo "   $label: $lost of 400 echoes lost ($out); home agent drops so far: $(ha_drops)"
+    [ "${lost:-400}" -le 8 ] && pass "$label: traffic went on ($lost of 400 lost)" ||
+        fail "$label: $lost of 400 echoes lost"
+}
+
+lab_up || { fail "lab"; finish; }
+cp "$TOP/config/lab.conf" "$LAB_DIR/ha.conf"
+printf 'ike = { enabled = true; relay = "file:%s/xfrm.relay"; tap = "dsmip-ike"; };\n' \
+    "$LAB_DIR" >>"$LAB_DIR/ha.conf"
+lab_ha_start "$LAB_DIR/ha.conf" || { fail "HA did not start"; finish; }
+ike_ha_start || { fail "the home agent's charon"; finish; }
+mn_start || { fail "mobile node did not boot"; finish; }
+mn_setup base
+mn_setup v6
+ike_charon uml "$TOP/config/swanctl/mobile-node.conf" mn1 || { fail "the node's charon"; finish; }
+cap_start access dsmip-inet inet-ha
+
+# -------------------------------------------------------------------- 1. IPv6 care-of address
+took "IKE_SA + signalling CHILD_SA from the IPv6 care-of address" "$(initiate signalling)"
+took "payload CHILD_SA (CREATE_CHILD_SA)" "$(initiate payload)"
+n=$(ike_stat ike_to_charon)
+[ "$n" -ge 3 ] && pass "IKE crossed the fast path to charon ($n datagrams)" ||
+    fail "IKE to charon: $n"
+expect_eq "... and charon's answers back out ($n)" "$(ike_stat ike_from_charon)" "$n"
+in_sync "IKE SA up"
+expect_eq "four SAs mirrored: two signalling, two payload" \
+    "$(json_get "$(lab_telemetry /dsmip/sas)" "sorted(s['direction'] + '-' + s['role'] for s in d['/dsmip/sas']['sas'].values() if s['origin'] == 'ike' and s['hoa6'] == '$HOA6')")" \
+    "['in-payload', 'in-signalling', 'out-payload', 'out-signalling']"
+out=$(mn "/usr/bin/python3 $MNT/mn_bu.py $V6 --seq 1 --timeout 1.5")
+expect_contains "a BU without ESP: no answer (the node has an IKE signalling SA)" "$out" \
+    '"error": "no BA"'
+kbu "IPv6 CoA" --altcoa 2001:db8:b::5 --seq 2
+echo "   BU to BA through the IKE signalling SA: $(json_get "$BA" "d['rtt_ms']") ms"
+both_ways "IPv6 CoA, IKE payload SA"
+
+# -------------------------------------------------------------------- 2. rekeys under traffic
+flood_rekey "the node rekeys its payload SA" uml --child payload
+in_sync "after the node's payload rekey"
+flood_rekey "the home agent rekeys the payload SA" ikeha --child payload
+in_sync "after the home agent's payload rekey"
+flood_rekey "the node rekeys the IKE SA (children stay)" uml --ike home
+in_sync "after the IKE SA rekey"
+ike_swanctl uml --rekey --child signalling >/dev/null || fail "signalling rekey"
+in_sync "after the signalling rekey"
+kbu "BU through the rekeyed signalling SA" --altcoa 2001:db8:b::5 --seq 3
+sig_out=$(mn "ip xfrm state list proto esp src $HOA6 dst $HA6" | awk '$3 == "spi" {print $4}')
+expect_eq "... it decrypted it with the new SA" "$(sa_stat "$sig_out" packets)" 1
+n=$(ike_stat rekeys)
+[ "$n" -ge 6 ] && pass "rekeys seen by the mirror: $n" || fail "rekeys seen: $n"
+both_ways "after the rekeys"
+
+# -------------------------------------------------------------------- 3. a replayed BU
+key=$(mn "ip xfrm state get src $HOA6 dst $HA6 proto esp spi $sig_out" |
+    awk '$1 == "aead" {print $3}')
+out=$(mn "/usr/bin/python3 $MNT/mn_bu.py $V6 --seq 4 --esp $sig_out:aes-128-gcm:$key \
+    --esp-seq 1 --timeout 1.5")
+expect_contains "the negotiated key with a used sequence number: no answer" "$out" \
+    '"error": "no BA"'
+expect_eq "... counted as a replay on the IKE SA" "$(sa_stat "$sig_out" replay_drops)" 1
+
+# -------------------------------------------------------------------- 4. public IPv4 CoA
+ike_swanctl uml --terminate --ike home >/dev/null || fail "terminate"
+# the terminated IKE SA's SAs leave the data plane (outbound ones after the grace that
+# MOBIKE's delete + add needs)
+for i in $(seq 1 40); do [ -z "$(ha_spis)" ] && break; sleep 0.1; done
+expect_eq "IKE SA terminated: none of its SAs left in the data plane" "$(ha_spis)" ""
+sed "s/remote_addrs = $HA6/remote_addrs = $HA4/" "$TOP/config/swanctl/mobile-node.conf" \
+    >"$LAB_DIR/uml-ike/swanctl/swanctl.conf"
+ike_swanctl uml --load-conns >/dev/null || fail "load the IPv4 connection"
+mn_setup pubudp
+took "IKE_SA + signalling CHILD_SA from the public IPv4 care-of address" \
+    "$(initiate signalling)"
+took "payload CHILD_SA over IPv4" "$(initiate payload)"
+in_sync "IKE over IPv4"
+kbu "public IPv4 CoA" --v4coa 203.0.113.5 --seq 5
+both_ways "public IPv4 CoA, IKE payload SA"
+
+# -------------------------------------------------------------------- on the wire
+cap_stop access
+pc=$LAB_DIR/access.pcap
+ts() { tshark -r "$pc" -d udp.port==4191,ip -Y "$1" 2>/dev/null | wc -l; }
+n=$(ts 'isakmp.exchangetype == 34 && ipv6.src == 2001:db8:b::5')
+expect_eq "tshark: IKE_SA_INIT from the IPv6 care-of address" "$n" 1
+n=$(ts 'isakmp.exchangetype == 35 && ip.dst == 203.0.113.5')
+expect_eq "tshark: IKE_AUTH answered to the IPv4 care-of address (UDP 4500)" "$n" 1
+n=$(ts 'isakmp.exchangetype == 36')
+[ "$n" -ge 8 ] && pass "tshark: $n CREATE_CHILD_SA messages (rekeys)" ||
+    fail "tshark: $n CREATE_CHILD_SA"
+n=$(ts 'esp')
+[ "$n" -gt 1000 ] && pass "tshark: $n ESP packets" || fail "tshark: $n ESP packets"
+expect_eq "tshark: no BA in the clear" "$(ts 'mip6.mhtype == 6')" 0
+expect_eq "tshark: no correspondent payload in the clear" \
+    "$(ts 'icmpv6.type == 128 && ipv6.src == 2001:db8:1::10')" 0
+
+lab_ha_stop || fail "HA exit status"
+expect_eq "clean stop" "$LAB_HA_EXIT" 0
+finish
