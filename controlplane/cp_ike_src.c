@@ -25,6 +25,10 @@
 #include "ha_app.h"
 #include "ha_log.h"
 
+/* a relay file is looked at this often (an fstat and a read), and whenever charon sends:
+ * the file's writer runs beside charon, not before its answers, so the data plane may lag
+ * charon by this much (netlink has no such lag) */
+#define RELAY_FILE_LOOK_MS 10
 #define RELAY_BUF (1 << 20)           /* a relay's stream: whole messages are taken out */
 #define NL_BUF 65536                  /* one recv of XFRM messages (the kernel's are < 8 KiB) */
 
@@ -43,7 +47,7 @@ struct ha_ike {
 	bool redump;                  /* read charon's SAs again (netlink) */
 	bool file;                    /* the relay appends to a file (ike.relay "file:...") */
 	off_t foff;                   /* how far it is read */
-	uint64_t next_look_ms;        /* the file is looked at every 100 ms (a stat, a read) */
+	uint64_t next_look_ms;        /* next look at the file (RELAY_FILE_LOOK_MS) */
 	uint64_t file_restarts;
 	uint64_t redumps;
 };
@@ -406,18 +410,16 @@ ha_ike_init(struct ha_app *a)
 	return 0;
 }
 
-void
-ha_ike_poll(struct ha_app *a)
+/* What charon installed, into the mirror: netlink, a relay socket, a relay file (looked at
+ * every RELAY_FILE_LOOK_MS, or now). */
+static void
+source_read(struct ha_app *a, bool now)
 {
 	struct ha_ike *k = a->ike;
 	static char buf[NL_BUF];
 	ssize_t n;
 	int budget = 64;
 
-	if (k == NULL)
-		return;
-	cp_ike_tick(k->mirror, ha_app_now_ms(a));
-	ha_ike_tap_poll(k->tap);
 	if (k->nl != NULL && k->redump) {
 		int fd = mnl_socket_get_fd(k->nl);
 
@@ -444,11 +446,11 @@ ha_ike_poll(struct ha_app *a)
 	}
 	if (k->file) {
 		struct stat st;
-		uint64_t now = ha_app_now_ms(a);
+		uint64_t t = ha_app_now_ms(a);
 
-		if (now < k->next_look_ms)
+		if (t < k->next_look_ms && !now)
 			return;
-		k->next_look_ms = now + 100;
+		k->next_look_ms = t + RELAY_FILE_LOOK_MS;
 		if (k->relay_fd < 0) {
 			k->relay_fd = open(a->cfg->ike.relay + 5, O_RDONLY | O_CLOEXEC);
 			k->foff = 0;
@@ -468,6 +470,26 @@ ha_ike_poll(struct ha_app *a)
 	}
 	if (k->relay_fd >= 0)
 		relay_read(a);
+}
+
+void
+ha_ike_poll(struct ha_app *a)
+{
+	struct ha_ike *k = a->ike;
+	struct rte_mbuf *m[HA_IKE_TAP_BURST];
+	uint16_t n;
+
+	if (k == NULL)
+		return;
+	cp_ike_tick(k->mirror, ha_app_now_ms(a));
+	/* charon's packets are taken in before its SAs are read and sent after: an SA it
+	 * installed before it answered (the new inbound SA of a rekey it answers) is in the
+	 * data plane before the answer reaches the peer, which may use it at once (netlink
+	 * delivers the notification before charon's send returns; a relay file is looked at
+	 * now) */
+	n = ha_ike_tap_rx(k->tap, m);
+	source_read(a, n > 0);
+	ha_ike_tap_forward(k->tap, m, n);
 }
 
 void

@@ -21,8 +21,6 @@
 #include "ha_app.h"
 #include "ha_log.h"
 
-#define TAP_BURST 32
-
 struct ha_ike_tap {
 	struct ha_app *app;
 	uint16_t port;
@@ -183,15 +181,17 @@ ha_ike_tap_free(struct ha_ike_tap *t)
 	free(t);
 }
 
-void
-ha_ike_tap_poll(struct ha_ike_tap *t)
+uint16_t
+ha_ike_tap_rx(struct ha_ike_tap *t, struct rte_mbuf **m)
 {
-	struct rte_mbuf *m[TAP_BURST];
-	uint16_t n, i;
+	return t != NULL ? rte_eth_rx_burst(t->port, 0, m, HA_IKE_TAP_BURST) : 0;
+}
 
-	if (t == NULL)
-		return;
-	n = rte_eth_rx_burst(t->port, 0, m, TAP_BURST);
+void
+ha_ike_tap_forward(struct ha_ike_tap *t, struct rte_mbuf **m, uint16_t n)
+{
+	uint16_t i;
+
 	for (i = 0; i < n; i++) {
 		const uint8_t *f = rte_pktmbuf_mtod(m[i], const uint8_t *);
 		uint16_t len = rte_pktmbuf_data_len(m[i]);

@@ -23,12 +23,20 @@ struct ha_ike_tap_stats {
 };
 
 struct ha_ike_tap;
+struct rte_mbuf;
 
 /** Create and start the port, move its interface into netns ("": stays). */
 struct ha_ike_tap *ha_ike_tap_create(struct ha_app *a, const char *ifname, const char *netns);
 void ha_ike_tap_free(struct ha_ike_tap *t);
-/** Control loop: charon's packets out. */
-void ha_ike_tap_poll(struct ha_ike_tap *t);
+#define HA_IKE_TAP_BURST 32
+
+/** Control loop, first half: what charon's stack sent, taken in (at most HA_IKE_TAP_BURST
+ *  frames into m). @return how many. */
+uint16_t ha_ike_tap_rx(struct ha_ike_tap *t, struct rte_mbuf **m);
+/** Second half: those frames out through the DPDK ports (their IP), and freed. Between the
+ *  two the caller mirrors the SAs charon installed: an answer charon sent after installing
+ *  an SA must not reach the peer before the data plane has that SA. */
+void ha_ike_tap_forward(struct ha_ike_tap *t, struct rte_mbuf **m, uint16_t n);
 void ha_ike_tap_stats_get(const struct ha_ike_tap *t, struct ha_ike_tap_stats *st);
 
 #endif /* CP_IKE_TAP_H */

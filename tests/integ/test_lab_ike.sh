@@ -114,6 +114,14 @@ expect_contains "a BU without ESP: no answer (the node has an IKE signalling SA)
 kbu "IPv6 CoA" --altcoa 2001:db8:b::5 --seq 2
 echo "   BU to BA through the IKE signalling SA: $(json_get "$BA" "d['rtt_ms']") ms"
 both_ways "IPv6 CoA, IKE payload SA"
+ns_exec dsmip-cn /usr/bin/python3 "$MNT/tcp_echo.py" server --bind "$CN6" --max 150 &
+ns_exec dsmip-cn /usr/bin/python3 "$MNT/tcp_echo.py" server --bind "$CN4" --max 150 &
+disown -a   # lab_down kills them by namespace
+sleep 0.3
+out=$(mn "/usr/bin/python3 $MNT/tcp_echo.py client --src $HOA6 --dst $CN6 --port 7777 \
+    --count 5 --interval 0.05")
+expect_contains "TCP from the home address (IPv6) through the IKE payload SA" "$out" \
+    '"echoed": 5'
 
 # -------------------------------------------------------------------- 2. rekeys under traffic
 flood_rekey "the node rekeys its payload SA" uml --child payload
@@ -122,6 +130,15 @@ flood_rekey "the home agent rekeys the payload SA" ikeha --child payload
 in_sync "after the home agent's payload rekey"
 flood_rekey "the node rekeys the IKE SA (children stay)" uml --ike home
 in_sync "after the IKE SA rekey"
+# the home agent's charon answers a rekey after installing the new inbound SA, and the home
+# agent mirrors what charon installed before it forwards charon's answer; the lab's relay
+# file is written beside charon, not before it, so it may lag by one look (10 ms: at most
+# one echo at this rate); netlink (production) has no such lag
+n=$(stat_of drops esp_unknown_spi)
+[ "$n" -le 1 ] && pass "the rekeys cost the home agent $n ESP packets of an SA not yet mirrored" ||
+    fail "the home agent dropped $n ESP packets of SAs not yet mirrored during the rekeys"
+expect_eq "... and no authentication failure or replay" \
+    "$(json_get "$(lab_telemetry /dsmip/sas)" "sum(s['auth_failures'] + s['replay_drops'] for s in d['/dsmip/sas']['sas'].values())")" 0
 ike_swanctl uml --rekey --child signalling >/dev/null || fail "signalling rekey"
 in_sync "after the signalling rekey"
 kbu "BU through the rekeyed signalling SA" --altcoa 2001:db8:b::5 --seq 3
@@ -156,6 +173,10 @@ took "payload CHILD_SA over IPv4" "$(initiate payload)"
 in_sync "IKE over IPv4"
 kbu "public IPv4 CoA" --v4coa 203.0.113.5 --seq 5
 both_ways "public IPv4 CoA, IKE payload SA"
+out=$(mn "/usr/bin/python3 $MNT/tcp_echo.py client --src $HOA4 --dst $CN4 --port 7777 \
+    --count 5 --interval 0.05")
+expect_contains "TCP from the home address (IPv4) through the IKE payload SA" "$out" \
+    '"echoed": 5'
 
 # -------------------------------------------------------------------- on the wire
 cap_stop access
