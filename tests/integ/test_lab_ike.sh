@@ -114,9 +114,11 @@ expect_contains "a BU without ESP: no answer (the node has an IKE signalling SA)
 kbu "IPv6 CoA" --altcoa 2001:db8:b::5 --seq 2
 echo "   BU to BA through the IKE signalling SA: $(json_get "$BA" "d['rtt_ms']") ms"
 both_ways "IPv6 CoA, IKE payload SA"
+# (not jobs of this shell: lab_down kills them by namespace)
 ns_exec dsmip-cn /usr/bin/python3 "$MNT/tcp_echo.py" server --bind "$CN6" --max 150 &
+disown $!
 ns_exec dsmip-cn /usr/bin/python3 "$MNT/tcp_echo.py" server --bind "$CN4" --max 150 &
-disown -a   # lab_down kills them by namespace
+disown $!
 sleep 0.3
 out=$(mn "/usr/bin/python3 $MNT/tcp_echo.py client --src $HOA6 --dst $CN6 --port 7777 \
     --count 5 --interval 0.05")
