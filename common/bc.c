@@ -71,6 +71,8 @@ struct bc {
 	struct bc_freelist free_spi;
 	uint32_t n_bindings;
 	uint32_t n_prefixes;
+	uint32_t n_pfx6, n_pfx4;      /* per family, read by the workers (atomic): no lookup
+				       * in an empty table (its tbl24 line is a cache miss) */
 	uint32_t n_spis;
 	uint32_t retire_pending;
 	uint64_t publishes;
@@ -445,9 +447,12 @@ bc_get(const struct bc *bc, uint32_t mn)
 const struct bc_entry *
 bc_lookup_prefix6(const struct bc *bc, const struct in6_addr *a)
 {
-	const struct rte_lpm6 *l = __atomic_load_n(&bc->lpm6_active, __ATOMIC_ACQUIRE);
+	const struct rte_lpm6 *l;
 	uint32_t slot;
 
+	if (__atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) == 0)
+		return NULL;
+	l = __atomic_load_n(&bc->lpm6_active, __ATOMIC_ACQUIRE);
 	/* a points into a packet (2 mod 4 after Ethernet): read as bytes, never as members */
 	if (rte_lpm6_lookup(l, (const uint8_t *)a, &slot) != 0)
 		return NULL;
@@ -459,7 +464,8 @@ bc_lookup_prefix4(const struct bc *bc, uint32_t a)
 {
 	uint32_t slot;
 
-	if (rte_lpm_lookup(bc->lpm4, rte_be_to_cpu_32(a), &slot) != 0)
+	if (__atomic_load_n(&bc->n_pfx4, __ATOMIC_RELAXED) == 0 ||
+	    rte_lpm_lookup(bc->lpm4, rte_be_to_cpu_32(a), &slot) != 0)
 		return NULL;
 	return bc_get(bc, bc->pfx_mn[slot]);
 }
@@ -679,6 +685,7 @@ bc_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len, uint32_t mn)
 		return -ENOSPC;
 	}
 	bc->n_prefixes++;
+	__atomic_store_n(&bc->n_pfx4, bc->n_pfx4 + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -718,6 +725,7 @@ bc_prefix4_del(struct bc *bc, uint32_t prefix, uint8_t len)
 	rte_lpm_delete(bc->lpm4, host, len);
 	retire(bc, BC_OBJ_PFX, slot);   /* a reader may still resolve the slot */
 	bc->n_prefixes--;
+	__atomic_store_n(&bc->n_pfx4, bc->n_pfx4 - 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -767,6 +775,7 @@ bc_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len, uint32
 		return -ENOSPC;
 	}
 	bc->n_prefixes++;
+	__atomic_store_n(&bc->n_pfx6, bc->n_pfx6 + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -783,6 +792,7 @@ bc_prefix6_del(struct bc *bc, const struct in6_addr *prefix, uint8_t len)
 	rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
 	retire(bc, BC_OBJ_PFX, slot);
 	bc->n_prefixes--;
+	__atomic_store_n(&bc->n_pfx6, bc->n_pfx6 - 1, __ATOMIC_RELAXED);
 	return 0;
 }
 

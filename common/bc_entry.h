@@ -61,9 +61,11 @@ struct bc_entry {
 	uint32_t expire;              /**< control-plane clock, seconds */
 	uint32_t gen;                 /**< publication number of this mobile node's binding */
 	uint32_t idx;                 /**< slot of this entry in the entry array (allocator) */
+	uint32_t adj;                 /**< the adjacency toward the care-of address + 1
+				       *   (dataplane/dp_adj.h); 0: none, route per packet */
 	uint16_t esp_port;            /**< NATed payload SA: the node's UDP 4500 mapping as seen,
 				       *   network order; 0 until authenticated ESP showed it */
-	uint8_t reserved[10];
+	uint8_t reserved[6];
 } __rte_cache_aligned;
 
 /** Addresses the home agent uses as outer source. */

@@ -8,6 +8,8 @@
 #include <rte_byteorder.h>
 
 #include "cp_bcw.h"
+#include "dp_adj.h"
+#include "dp_ctx.h"
 
 void
 cp_bcw_fill(struct bc_entry *e, const struct cp_mn *m, const struct cp_bind *b,
@@ -30,7 +32,28 @@ cp_bcw_fill(struct bc_entry *e, const struct cp_mn *m, const struct cp_bind *b,
 	if (e->sa_out != BC_NO_SA)
 		e->flags |= BC_F_ESP;
 	e->esp_port = rte_cpu_to_be_16(b->esp_port);
+	e->adj = 0;
 	bc_tmpl_build(e, src);
+}
+
+/* The adjacency toward e's care-of address, referenced for e (0: none). */
+static uint32_t
+adj_for(const struct cp_bcw *w, const struct bc_entry *e)
+{
+	uint32_t id;
+
+	if (w->ctx == NULL || e->fmt == BC_FMT_NONE)
+		return 0;
+	id = e->fmt == BC_FMT_IP6 ? dp_adj_ref(w->ctx->adjt, w->ctx, 6, &e->coa6) :
+				    dp_adj_ref(w->ctx->adjt, w->ctx, 4, &e->coa4);
+	return id == DP_ADJ_NONE ? 0 : id + 1;
+}
+
+static void
+adj_release(const struct cp_bcw *w, uint32_t adj)
+{
+	if (w->ctx != NULL && adj != 0)
+		dp_adj_unref(w->ctx->adjt, adj - 1);
 }
 
 static int
@@ -39,23 +62,33 @@ bcw_publish(void *arg, const struct cp_mn *m, const struct cp_bind *b)
 	struct cp_bcw *w = arg;
 	const struct bc_entry *old = bc_get(w->bc, m->idx);
 	struct bc_entry *e = old != NULL ? bc_entry_clone(w->bc, old) : bc_entry_new(w->bc);
+	uint32_t old_adj = old != NULL ? old->adj : 0;
 	int rc;
 
 	if (e == NULL)
 		return -ENOSPC;
 	cp_bcw_fill(e, m, b, &w->src);
+	e->adj = adj_for(w, e);
 	rc = bc_publish(w->bc, e);
-	if (rc != 0)
+	if (rc != 0) {
+		adj_release(w, e->adj);
 		bc_entry_discard(w->bc, e);
-	return rc;
+		return rc;
+	}
+	/* the old entry's adjacency: its id is reused only after the readers' grace period */
+	adj_release(w, old_adj);
+	return 0;
 }
 
 static void
 bcw_remove(void *arg, const struct cp_mn *m)
 {
 	struct cp_bcw *w = arg;
+	const struct bc_entry *old = bc_get(w->bc, m->idx);
+	uint32_t old_adj = old != NULL ? old->adj : 0;
 
 	bc_remove(w->bc, m->idx);
+	adj_release(w, old_adj);
 }
 
 static int
@@ -190,6 +223,12 @@ bcw_verify(void *arg, const struct cp *cp, char *why, size_t len)
 		return bad(why, len, "SPI table: %u SPIs, nodes hold %u inbound SAs", st.spis,
 			   spis);
 	return 0;
+}
+
+void
+cp_bcw_set_adj(struct cp_bcw *w, const struct dp_ctx *ctx)
+{
+	w->ctx = ctx != NULL && ctx->adjt != NULL ? ctx : NULL;
 }
 
 void

@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 
 #include "cp_io_internal.h"
+#include "dp_adj.h"
 #include "dp_neigh.h"
 #include "wire_nd.h"
 #include "wire_pkt.h"
@@ -165,6 +166,8 @@ nb_forget(struct cp_io *io, struct cp_nb *n)
 		} else {
 			dp_neigh_del6(io->ctx->neigh, n->port, (const struct in6_addr *)n->ip);
 		}
+		/* the bindings stacked on it route per packet (and resolve it again) */
+		dp_adj_neigh(io->ctx->adjt, n->family, n->port, n->ip, NULL);
 	}
 	nb_unindex(t, n);
 	set_state(t, n, NB_FREE);
@@ -217,6 +220,8 @@ cp_nb_learn(struct cp_io *io, uint8_t family, uint16_t port, const void *ip, con
 				nb_forget(io, n);   /* created for nothing */
 			return;
 		}
+		/* back-walk: every binding stacked on this next hop follows, at once */
+		dp_adj_neigh(io->ctx->adjt, family, port, ip, mac);
 		io->stats.neigh_learned++;
 	}
 	memcpy(n->mac, mac, 6);

@@ -12,6 +12,7 @@
 #include <rte_version.h>
 
 #include "cp_query.h"
+#include "dp_adj.h"
 #include "cp_telemetry.h"
 #include "ha_addr.h"
 #include "ha_app.h"
@@ -83,6 +84,64 @@ tel_workers(const struct ha_app *app, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 	rte_tel_data_add_dict_u64(d, "tsc", rte_rdtsc());
 	rte_tel_data_add_dict_container(d, "workers", list, 0);
+}
+
+/*
+ * /dsmip/runtime: per worker and stage (VPP's "show runtime"), packets, bursts, TSC cycles
+ * and cycles per packet; each stage's time is one timestamp per burst (dp_stage_end).
+ */
+static int
+tel_runtime(const char *cmd __rte_unused, const char *params __rte_unused,
+	    struct rte_tel_data *d)
+{
+	struct ha_app *app;
+	struct rte_tel_data *list;
+	unsigned int w, s;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&tel_lock);
+	app = tel_app;
+	if (app == NULL || (list = rte_tel_data_alloc()) == NULL) {
+		pthread_mutex_unlock(&tel_lock);
+		return -1;
+	}
+	rte_tel_data_start_dict(list);
+	for (w = 0; w < app->n_workers; w++) {
+		const struct dp_lcore *lc = &app->workers[w];
+		struct rte_tel_data *e = rte_tel_data_alloc();
+		uint64_t rx = 0, tsc = 0;
+		char key[16];
+
+		if (e == NULL)
+			continue;
+		rte_tel_data_start_dict(e);
+		for (s = 0; s < DP_ST_MAX; s++) {
+			const struct dp_stage_ctr *c = &lc->stats.stage[s];
+			struct rte_tel_data *x = rte_tel_data_alloc();
+
+			if (x == NULL)
+				continue;
+			tsc += c->tsc;
+			rte_tel_data_start_dict(x);
+			rte_tel_data_add_dict_u64(x, "packets", c->pkts);
+			rte_tel_data_add_dict_u64(x, "bursts", c->calls);
+			rte_tel_data_add_dict_u64(x, "tsc", c->tsc);
+			rte_tel_data_add_dict_u64(x, "cycles_per_packet",
+						  c->pkts > 0 ? (c->tsc + c->pkts / 2) / c->pkts : 0);
+			rte_tel_data_add_dict_container(e, dp_stage_names[s], x, 0);
+		}
+		rx = lc->stats.stage[DP_ST_RX].pkts;
+		rte_tel_data_add_dict_u64(e, "lcore", lc->lcore_id);
+		rte_tel_data_add_dict_u64(e, "rx_packets", rx);
+		rte_tel_data_add_dict_u64(e, "busy_tsc", tsc);
+		rte_tel_data_add_dict_u64(e, "cycles_per_packet", rx > 0 ? (tsc + rx / 2) / rx : 0);
+		snprintf(key, sizeof(key), "%u", w);
+		rte_tel_data_add_dict_container(list, key, e, 0);
+	}
+	pthread_mutex_unlock(&tel_lock);
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
+	rte_tel_data_add_dict_container(d, "workers", list, 0);
+	return 0;
 }
 
 static struct rte_tel_data *
@@ -211,9 +270,11 @@ tel_io(const struct ha_app *app, struct rte_tel_data *cpd)
 {
 	const struct cp_io_stats *io = cp_io_stats(app->io);
 	struct rte_tel_data *x = rte_tel_data_alloc();
+	struct dp_adj_stats adj;
 
 	if (x == NULL)
 		return;
+	dp_adj_stats_get(app->dps.ctx.adjt, &adj);
 	rte_tel_data_start_dict(x);
 	rte_tel_data_add_dict_u64(x, "punted", io->punted);
 	rte_tel_data_add_dict_u64(x, "neighbors", io->neigh_entries);
@@ -221,6 +282,11 @@ tel_io(const struct ha_app *app, struct rte_tel_data *cpd)
 	rte_tel_data_add_dict_u64(x, "neighbor_incomplete_full", io->neigh_incomplete_full);
 	rte_tel_data_add_dict_u64(x, "neighbors_learned", io->neigh_learned);
 	rte_tel_data_add_dict_u64(x, "neighbors_expired", io->neigh_expired);
+	/* adjacencies: next hops the bindings are stacked on (dataplane/dp_adj.h) */
+	rte_tel_data_add_dict_u64(x, "adjacencies", adj.used);
+	rte_tel_data_add_dict_u64(x, "adjacencies_resolved", adj.resolved);
+	rte_tel_data_add_dict_u64(x, "adjacency_rewrites", adj.rewrites);
+	rte_tel_data_add_dict_u64(x, "adjacencies_full", adj.full);
 	rte_tel_data_add_dict_u64(x, "held", io->held);
 	rte_tel_data_add_dict_u64(x, "held_dropped", io->held_dropped);
 	rte_tel_data_add_dict_u64(x, "held_unresolved", io->neigh_unresolved);
@@ -648,6 +714,9 @@ cp_telemetry_init(struct ha_app *app)
 		"SAs with their counters, 24 from slot START. Params: [START]");
 	rc |= rte_telemetry_register_cmd("/dsmip/ike", tel_ike,
 		"SAs from the IKE daemon: source, messages, installed, rekeys, removed, refused");
+	rc |= rte_telemetry_register_cmd("/dsmip/runtime", tel_runtime,
+		"Per worker and stage (rx, bind, decap, route, encap, esp_in, esp_out, tx): "
+		"packets, bursts, TSC cycles, cycles per packet");
 	rc |= rte_telemetry_register_cmd("/dsmip/state", tel_state,
 		"Role, state store (size, last write), records restored at start");
 	tel_registered = rc == 0;

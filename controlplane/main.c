@@ -168,6 +168,7 @@ cp_init(struct ha_app *a)
 	if (a->io == NULL)
 		return -ENOMEM;
 	cp_bcw_init(&a->bcw, a->bc, a->cfg, &ops);
+	cp_bcw_set_adj(&a->bcw, &a->dps.ctx);
 	cp_io_ops(a->io, &ops);
 	a->cp = cp_create(a->cfg, &ops);
 	if (a->cp == NULL)

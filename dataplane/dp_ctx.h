@@ -21,6 +21,8 @@ struct bc;
 struct dp_sadb;
 struct dp_fib;
 struct dp_neigh;
+struct dp_adj;
+struct dp_adj_table;
 struct rte_mempool;
 struct rte_ring;
 
@@ -57,6 +59,8 @@ struct dp_ctx {
 	struct bc *bc;
 	struct dp_fib *fib;
 	struct dp_neigh *neigh;
+	struct dp_adj_table *adjt;    /**< adjacencies: the control plane's side */
+	const struct dp_adj *adj;     /**< ... the array workers read (bc_entry.adj - 1) */
 	struct rte_mempool *pool;
 	struct dp_sadb *sadb;         /**< security associations (NULL: no ESP) */
 	uint16_t n_workers;

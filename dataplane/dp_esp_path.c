@@ -443,7 +443,7 @@ out_send(struct dp_lcore *lc, struct rte_mbuf *m)
 	}
 	dp_pkt_to_mbuf(&p, m);
 	lc->stats.events[HA_EV_ENCAP_ESP]++;
-	dp_out_route(lc, m, em.port);
+	dp_out_tunnel(lc, m, em.e, em.port);
 }
 
 void

@@ -11,6 +11,7 @@
 #include <rte_malloc.h>
 
 #include "cfg.h"
+#include "dp_adj.h"
 #include "dp_fib.h"
 #include "ha_log.h"
 
@@ -32,6 +33,7 @@ add4(struct dp_fib *f, const struct ha_prefix4 *p, const struct dp_nh *nh)
 	uint32_t idx = f->n_nh++;
 
 	f->nh[idx] = *nh;
+	f->nh[idx].family = 4;
 	if (p->len == 0) {
 		f->default4 = idx;
 		return 0;
@@ -45,6 +47,7 @@ add6(struct dp_fib *f, const struct ha_prefix6 *p, const struct dp_nh *nh)
 	uint32_t idx = f->n_nh++;
 
 	f->nh[idx] = *nh;
+	f->nh[idx].family = 6;
 	if (p->len == 0) {
 		f->default6 = idx;
 		return 0;
@@ -149,4 +152,73 @@ dp_fib_lookup6(const struct dp_fib *f, const struct in6_addr *dst, uint16_t *por
 	*port = h->port;
 	memcpy(nh, h->connected ? (const void *)dst : (const void *)&h->gw6, sizeof(*nh));
 	return 0;
+}
+
+void
+dp_fib_lookup4_bulk(const struct dp_fib *f, const uint32_t *dst4, unsigned int n,
+		    const struct dp_nh **nh)
+{
+	uint32_t ips[64], hop[64];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ips[i] = rte_be_to_cpu_32(dst4[i]);
+	rte_lpm_lookup_bulk(f->l4, ips, hop, n);
+	for (i = 0; i < n; i++) {
+		if (hop[i] & RTE_LPM_LOOKUP_SUCCESS)
+			nh[i] = &f->nh[hop[i] & 0x00ffffff];
+		else
+			nh[i] = f->default4 != NO_DEFAULT ? &f->nh[f->default4] : NULL;
+	}
+}
+
+void
+dp_fib_lookup6_bulk(const struct dp_fib *f, const uint8_t (*dst6)[16], unsigned int n,
+		    const struct dp_nh **nh)
+{
+	int32_t hop[64];
+	unsigned int i;
+
+	rte_lpm6_lookup_bulk_func(f->l6, (uint8_t (*)[16])(uintptr_t)dst6, hop, n);
+	for (i = 0; i < n; i++) {
+		if (hop[i] >= 0)
+			nh[i] = &f->nh[hop[i]];
+		else
+			nh[i] = f->default6 != NO_DEFAULT ? &f->nh[f->default6] : NULL;
+	}
+}
+
+void
+dp_fib_attach_adj(struct dp_fib *f, struct dp_adj_table *t, const struct dp_ctx *c)
+{
+	uint32_t i, id;
+
+	for (i = 0; i < f->n_nh; i++) {
+		struct dp_nh *h = &f->nh[i];
+
+		if (h->connected)
+			continue;
+		id = h->family == 4 ? dp_adj_ref(t, c, 4, &h->gw4) : dp_adj_ref(t, c, 6, &h->gw6);
+		h->adj = id == DP_ADJ_NONE ? 0 : id + 1;
+	}
+}
+
+const struct dp_nh *
+dp_fib_nh4(const struct dp_fib *f, uint32_t dst)
+{
+	uint32_t idx;
+
+	if (rte_lpm_lookup(f->l4, rte_be_to_cpu_32(dst), &idx) == 0)
+		return &f->nh[idx];
+	return f->default4 != NO_DEFAULT ? &f->nh[f->default4] : NULL;
+}
+
+const struct dp_nh *
+dp_fib_nh6(const struct dp_fib *f, const uint8_t *dst)
+{
+	uint32_t idx;
+
+	if (rte_lpm6_lookup(f->l6, dst, &idx) == 0)
+		return &f->nh[idx];
+	return f->default6 != NO_DEFAULT ? &f->nh[f->default6] : NULL;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 
 #include "bc.h"
@@ -19,6 +20,31 @@
 #define DP_BURST_MAX 64
 #define DP_SEEN_INTERVAL_S 10         /* NAT freshness reports, per binding, at most */
 
+/**
+ * The stages of a worker's path, as VPP's "show runtime" shows its nodes: each burst's
+ * time in a stage is one rte_rdtsc at the stage's end (the next stage starts there), so
+ * a stage costs a timestamp per burst, not per packet.
+ */
+enum dp_stage {
+	DP_ST_RX,          /**< rte_eth_rx_burst, parse and classify */
+	DP_ST_BIND,        /**< binding-cache lookups (bulk) */
+	DP_ST_DECAP,       /**< tunnel checks (anti-spoof) and decapsulation */
+	DP_ST_ROUTE,       /**< forwarding decisions (TTL, link-local) and plain routing */
+	DP_ST_ENCAP,       /**< encapsulation from the template, adjacency, TX buffer */
+	DP_ST_ESP_IN,      /**< inbound ESP (rte_ipsec), steering */
+	DP_ST_ESP_OUT,     /**< outbound ESP (rte_ipsec) */
+	DP_ST_TX,          /**< the TX buffers flushed (rte_eth_tx_burst) */
+	DP_ST_MAX,
+};
+
+extern const char *const dp_stage_names[DP_ST_MAX];
+
+struct dp_stage_ctr {
+	uint64_t pkts;
+	uint64_t calls;                /**< bursts through the stage */
+	uint64_t tsc;
+};
+
 /** Counters of one worker, summed when telemetry reads them. */
 struct dp_stats {
 	uint64_t rx_pkts[CFG_MAX_PORTS];
@@ -30,6 +56,7 @@ struct dp_stats {
 	uint64_t loops;
 	uint64_t busy_loops;           /**< iterations that received at least one packet */
 	uint64_t busy_tsc;             /**< TSC spent in iterations that received packets */
+	struct dp_stage_ctr stage[DP_ST_MAX];
 };
 
 /** One mobile node's traffic through this worker: from it (decapsulated) and to it. */
@@ -59,6 +86,7 @@ struct dp_lcore {
 	uint64_t icmp_tokens;          /**< thousandths of an ICMP error */
 	uint64_t icmp_last_tsc;
 	uint64_t tsc_hz;
+	uint64_t tsc_mark;             /**< where the current stage began (dp_stage_end) */
 	uint32_t *seen_s;              /**< per mobile node: last SEEN report, seconds */
 	uint32_t *natt_s;              /**< per mobile node: last ESP_NATT report, seconds */
 	uint32_t seen_cap;
@@ -67,6 +95,20 @@ struct dp_lcore {
 	struct dp_esp_lcore esp;       /**< its crypto queue pair */
 	struct dp_stats stats __rte_cache_aligned;
 } __rte_cache_aligned;
+
+/** End of stage s for n packets: the time since the last stage ended (lc->tsc_mark) is
+ *  its; the next stage begins now. */
+static inline void
+dp_stage_end(struct dp_lcore *lc, enum dp_stage s, uint32_t n)
+{
+	uint64_t t = rte_rdtsc();
+	struct dp_stage_ctr *c = &lc->stats.stage[s];
+
+	c->pkts += n;
+	c->calls += n > 0;            /* 0: more time of a burst counted at its end */
+	c->tsc += t - lc->tsc_mark;
+	lc->tsc_mark = t;
+}
 
 static inline void
 dp_mn_rx(struct dp_lcore *lc, uint32_t mn, uint32_t bytes)

@@ -6,6 +6,7 @@
 #include <rte_ether.h>
 #include <rte_ring.h>
 
+#include "dp_adj.h"
 #include "dp_fib.h"
 #include "dp_frag.h"
 #include "dp_icmp.h"
@@ -109,55 +110,65 @@ route_fragments(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port, uint1
 	rte_pktmbuf_free(m);
 }
 
-void
-dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
+/*
+ * m (data at its IP header, destination dst) leaves toward next hop h: MTU (fragments or
+ * "too big"), then the gateway's adjacency when resolved (no neighbour lookup), else the
+ * neighbour table; an unresolved next hop hands m to the control plane, which holds it
+ * while it resolves.
+ */
+static void
+route_send(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port, const struct dp_nh *h)
 {
 	const struct dp_ctx *c = lc->ctx;
-	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), mac[6];
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), mac[8];
 	uint16_t port, len = rte_pktmbuf_data_len(m);
 	struct dp_punt *meta;
 	int rc;
 
-	if ((ip[0] >> 4) == 4) {
-		uint32_t dst, nh;
-
-		memcpy(&dst, ip + 16, 4);
-		if (dp_fib_lookup4(c->fib, dst, &port, &nh) != 0)
-			goto no_route;
-		if (len > c->port[port].mtu) {
-			/* a router fragments IPv4 without DF (RFC 791, RFC 1812 §5.2.6) */
-			if (!(wire_rd16(ip + 6) & 0x4000)) {
-				route_fragments(lc, m, in_port, c->port[port].mtu);
-				return;
-			}
-			dp_out_too_big(lc, ip, len, in_port, c->port[port].mtu);
-			goto too_big;
+	if (h == NULL) {
+		lc->stats.drops[HA_DROP_NO_ROUTE]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	port = h->port;
+	if (len > c->port[port].mtu) {
+		/* a router fragments IPv4 without DF (RFC 791, RFC 1812 §5.2.6) */
+		if ((ip[0] >> 4) == 4 && !(wire_rd16(ip + 6) & 0x4000)) {
+			route_fragments(lc, m, in_port, c->port[port].mtu);
+			return;
 		}
+		dp_out_too_big(lc, ip, len, in_port, c->port[port].mtu);
+		lc->stats.drops[HA_DROP_TOO_BIG]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (h->adj != 0 && dp_adj_mac(&c->adj[h->adj - 1], mac)) {
+		dp_out_l2(lc, m, port, mac, (ip[0] >> 4) == 4 ? WIRE_ETHERTYPE_IPV4 :
+								WIRE_ETHERTYPE_IPV6);
+		return;
+	}
+	meta = dp_punt_meta(m);
+	if ((ip[0] >> 4) == 4) {
+		uint32_t nh;
+
+		memcpy(&nh, h->connected ? ip + 16 : (const uint8_t *)&h->gw4, 4);
 		rc = dp_neigh_lookup4(c->neigh, port, nh, mac);
 		if (rc == 0) {
 			dp_out_l2(lc, m, port, mac, WIRE_ETHERTYPE_IPV4);
 			return;
 		}
-		meta = dp_punt_meta(m);
 		memset(meta, 0, sizeof(*meta));
 		meta->family = 4;
 		memcpy(meta->nh, &nh, 4);
 	} else {
-		struct in6_addr dst, nh;
+		struct in6_addr nh;
 
-		memcpy(&dst, ip + 24, 16);
-		if (dp_fib_lookup6(c->fib, &dst, &port, &nh) != 0)
-			goto no_route;
-		if (len > c->port[port].mtu) {
-			dp_out_too_big(lc, ip, len, in_port, c->port[port].mtu);
-			goto too_big;
-		}
+		memcpy(&nh, h->connected ? ip + 24 : (const uint8_t *)&h->gw6, 16);
 		rc = dp_neigh_lookup6(c->neigh, port, &nh, mac);
 		if (rc == 0) {
 			dp_out_l2(lc, m, port, mac, WIRE_ETHERTYPE_IPV6);
 			return;
 		}
-		meta = dp_punt_meta(m);
 		memset(meta, 0, sizeof(*meta));
 		meta->family = 6;
 		memcpy(meta->nh, &nh, 16);
@@ -166,14 +177,49 @@ dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
 	meta->kind = DP_PUNT_HOLD;
 	meta->port = port;
 	dp_out_punt(lc, m, HA_EV_PUNT_OTHER);
-	return;
-no_route:
-	lc->stats.drops[HA_DROP_NO_ROUTE]++;
-	rte_pktmbuf_free(m);
-	return;
-too_big:
-	lc->stats.drops[HA_DROP_TOO_BIG]++;
-	rte_pktmbuf_free(m);
+}
+
+void
+dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t dst;
+
+	if ((ip[0] >> 4) == 4) {
+		memcpy(&dst, ip + 16, 4);
+		route_send(lc, m, in_port, dp_fib_nh4(lc->ctx->fib, dst));
+	} else {
+		route_send(lc, m, in_port, dp_fib_nh6(lc->ctx->fib, ip + 24));
+	}
+}
+
+void
+dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_t in_port)
+{
+	const struct dp_nh *h4[DP_BURST_MAX], *h6[DP_BURST_MAX];
+	uint8_t dst6[DP_BURST_MAX][16];
+	uint32_t dst4[DP_BURST_MAX];
+	uint16_t i, n4 = 0, n6 = 0;
+
+	/* one bulk lookup per family for the whole burst */
+	for (i = 0; i < n; i++) {
+		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+
+		if ((ip[0] >> 4) == 4)
+			memcpy(&dst4[n4++], ip + 16, 4);
+		else
+			memcpy(dst6[n6++], ip + 24, 16);
+	}
+	if (n4 > 0)
+		dp_fib_lookup4_bulk(lc->ctx->fib, dst4, n4, h4);
+	if (n6 > 0)
+		dp_fib_lookup6_bulk(lc->ctx->fib, (const uint8_t (*)[16])dst6, n6, h6);
+	n4 = n6 = 0;
+	for (i = 0; i < n; i++) {
+		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+
+		route_send(lc, m[i], in_port, (ip[0] >> 4) == 4 ? h4[n4++] : h6[n6++]);
+	}
 }
 
 /* Token bucket: icmp_rate errors per second, in thousandths. */
@@ -256,6 +302,24 @@ dp_out_too_big(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16_t in
 				  mtu);
 }
 
+void
+dp_out_tunnel(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e,
+	      uint16_t in_port)
+{
+	uint8_t mac[8];
+
+	if (e->adj != 0) {
+		const struct dp_adj *a = &lc->ctx->adj[e->adj - 1];
+
+		if (dp_adj_mac(a, mac)) {
+			dp_out_l2(lc, m, a->port, mac, a->family == 6 ? WIRE_ETHERTYPE_IPV6 :
+									WIRE_ETHERTYPE_IPV4);
+			return;
+		}
+	}
+	dp_out_route(lc, m, in_port);
+}
+
 int
 dp_out_coa_mtu(const struct dp_lcore *lc, const struct bc_entry *e, uint16_t *mtu)
 {
@@ -263,6 +327,11 @@ dp_out_coa_mtu(const struct dp_lcore *lc, const struct bc_entry *e, uint16_t *mt
 	uint16_t port;
 	int rc;
 
+	if (e->adj != 0) {
+		/* the adjacency's egress port, resolved or not */
+		*mtu = c->adj[e->adj - 1].mtu;
+		return 0;
+	}
 	if (e->fmt == BC_FMT_IP6) {
 		struct in6_addr nh;
 

@@ -16,6 +16,10 @@
  */
 void dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port);
 
+/** dp_out_route for n packets (n <= DP_BURST_MAX): one bulk FIB lookup per family;
+ *  through a gateway the next hop's adjacency, no neighbour lookup. */
+void dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_t in_port);
+
 /** Prepend Ethernet and buffer m on port (index) for this worker's queue. Consumes m. */
 void dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t *dst_mac,
 	       uint16_t ethertype);
@@ -39,8 +43,17 @@ void dp_out_too_big(struct dp_lcore *lc, const uint8_t *ip, uint16_t len, uint16
 		    uint16_t mtu);
 
 struct bc_entry;
-/** The MTU of the port toward e's care-of address. @return 0, or -ENOENT (no route). */
+/** The MTU of the port toward e's care-of address: its adjacency's, else routed.
+ *  @return 0, or -ENOENT (no route). */
 int dp_out_coa_mtu(const struct dp_lcore *lc, const struct bc_entry *e, uint16_t *mtu);
+
+/**
+ * A tunnelled packet for binding e (data at its outer IP header) out toward the care-of
+ * address: with e's adjacency resolved, its Ethernet header and this worker's TX buffer (no
+ * route, no neighbour lookup: dataplane/dp_adj.h); else dp_out_route. Consumes m.
+ */
+void dp_out_tunnel(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e,
+		   uint16_t in_port);
 
 /** Send what is buffered. */
 void dp_out_flush(struct dp_lcore *lc);

@@ -10,12 +10,16 @@
 
 #include "bc.h"
 #include "dp_fib.h"
+#include "dp_adj.h"
 #include "dp_neigh.h"
 #include "dp_setup.h"
 #include "ha_log.h"
 #include "wire_nd.h"
 
 #define NEIGH_CAPACITY 16384
+/* adjacencies: one per next hop (bindings behind routers share one); on-link care-of
+ * addresses are each their own, up to this many, the rest route per packet */
+#define ADJ_CAPACITY_MAX 65536
 
 static void
 add_local4(struct dp_ctx *c, uint32_t a)
@@ -88,8 +92,13 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 	}
 	c->fib = dp_fib_create(cfg, "ha_fib", socket);
 	c->neigh = dp_neigh_create("ha", NEIGH_CAPACITY, bc_rcu(bc), socket);
-	if (c->fib == NULL || c->neigh == NULL)
+	c->adjt = dp_adj_create(RTE_MIN(cfg->cap.bindings + 64, (uint32_t)ADJ_CAPACITY_MAX),
+				bc_rcu(bc), socket);
+	c->adj = c->adjt != NULL ? dp_adj_array(c->adjt) : NULL;
+	if (c->fib == NULL || c->neigh == NULL || c->adjt == NULL)
 		goto nomem;
+	/* routes through a gateway: stacked on its adjacency (resolved with the neighbour) */
+	dp_fib_attach_adj(c->fib, c->adjt, c);
 	for (w = 0; w < n_workers; w++) {
 		struct dp_lcore *lc = &workers[w];
 
@@ -174,6 +183,9 @@ dp_setup_fini(struct dp_setup *s, struct dp_lcore *workers)
 		s->ctx.port[i].ctl_tx = NULL;
 	}
 	dp_neigh_free(s->ctx.neigh);
+	dp_adj_free(s->ctx.adjt);
+	s->ctx.adjt = NULL;
+	s->ctx.adj = NULL;
 	dp_fib_free(s->ctx.fib);
 	s->ctx.neigh = NULL;
 	s->ctx.fib = NULL;

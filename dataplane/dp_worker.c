@@ -31,6 +31,12 @@
 
 #define PREFETCH_OFFSET 3
 
+const char *const dp_stage_names[DP_ST_MAX] = {
+	[DP_ST_RX] = "rx", [DP_ST_BIND] = "bind", [DP_ST_DECAP] = "decap",
+	[DP_ST_ROUTE] = "route", [DP_ST_ENCAP] = "encap", [DP_ST_ESP_IN] = "esp_in",
+	[DP_ST_ESP_OUT] = "esp_out", [DP_ST_TX] = "tx",
+};
+
 static void
 drop(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_drop why)
 {
@@ -255,7 +261,9 @@ decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struct w
 		}
 		keys_add(&keys, i, in[i].family, in[i].src);
 	}
+	dp_stage_end(lc, DP_ST_DECAP, 0);
 	keys_lookup(lc, &keys, ent);
+	dp_stage_end(lc, DP_ST_BIND, (uint32_t)(keys.n6 + keys.n4));
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -285,6 +293,7 @@ decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struct w
 		dp_mn_rx(lc, ent[i]->mn, p.len);
 		fwd[nf++] = m;
 	}
+	dp_stage_end(lc, DP_ST_DECAP, n);
 	return nf;
 }
 
@@ -337,7 +346,7 @@ encap_out(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uin
 	uint16_t len = rte_pktmbuf_data_len(m), mtu;
 	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 
-	/* the egress MTU is that of the port toward the care-of address */
+	/* the egress MTU is that of the port toward the care-of address (its adjacency's) */
 	if (dp_out_coa_mtu(lc, e, &mtu) != 0) {
 		drop(lc, m, HA_DROP_NO_ROUTE);
 		return;
@@ -372,7 +381,7 @@ encap_one(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uin
 	dp_pkt_to_mbuf(&p, m);
 	dp_mn_tx(lc, e->mn, len);
 	lc->stats.events[encap_event[e->fmt]]++;
-	dp_out_route(lc, m, port);
+	dp_out_tunnel(lc, m, e, port);
 }
 
 /*
@@ -384,10 +393,10 @@ encap_one(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uin
 void
 dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct bc_entry *ent[DP_BURST_MAX], *esp_e[DP_BURST_MAX];
-	struct rte_mbuf *esp_m[DP_BURST_MAX];
+	const struct bc_entry *ent[DP_BURST_MAX], *esp_e[DP_BURST_MAX], *enc_e[DP_BURST_MAX];
+	struct rte_mbuf *esp_m[DP_BURST_MAX], *enc_m[DP_BURST_MAX], *rt_m[DP_BURST_MAX];
 	struct bind_keys keys;
-	uint16_t i, ne = 0;
+	uint16_t i, ne = 0, nenc = 0, nrt = 0;
 
 	keys.n6 = keys.n4 = 0;
 	for (i = 0; i < n; i++) {
@@ -400,6 +409,7 @@ dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 			keys_add(&keys, i, 4, ip + 16);
 	}
 	keys_lookup(lc, &keys, ent);
+	dp_stage_end(lc, DP_ST_BIND, n);
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -425,18 +435,30 @@ dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 			esp_m[ne] = m;
 			esp_e[ne++] = ent[i];
 		} else if (ent[i] != NULL) {
-			encap_out(lc, m, ent[i], port);
+			enc_m[nenc] = m;
+			enc_e[nenc++] = ent[i];
 		} else {
-			lc->stats.events[HA_EV_FORWARDED]++;
-			dp_out_route(lc, m, port);
+			rt_m[nrt++] = m;
 		}
 	}
-	if (ne > 0)
+	if (nrt > 0) {
+		lc->stats.events[HA_EV_FORWARDED] += nrt;
+		dp_out_route_burst(lc, rt_m, nrt, port);
+	}
+	dp_stage_end(lc, DP_ST_ROUTE, n);
+	if (nenc > 0) {
+		for (i = 0; i < nenc; i++)
+			encap_out(lc, enc_m[i], enc_e[i], port);
+		dp_stage_end(lc, DP_ST_ENCAP, nenc);
+	}
+	if (ne > 0) {
 		dp_esp_tx(lc, port, esp_m, esp_e, ne);
+		dp_stage_end(lc, DP_ST_ESP_OUT, ne);
+	}
 }
 
-void
-dp_worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+static void
+worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dp_ctx *c = lc->ctx;
 	struct wire_pkt w[DP_BURST_MAX], *dw[DP_BURST_MAX], *ew[DP_BURST_MAX];
@@ -536,12 +558,22 @@ dp_worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_
 		}
 	}
 	lc->stats.rx_pkts[port] += n;
+	dp_stage_end(lc, DP_ST_RX, n);
 	if (nd > 0)
 		nf = decap_burst(lc, port, dec, dw, nd, fwd, nf);
 	if (nf > 0)
 		dp_worker_fwd(lc, port, fwd, nf);
-	if (ne > 0)
+	if (ne > 0) {
 		dp_esp_rx(lc, port, esp, ew, ne);
+		dp_stage_end(lc, DP_ST_ESP_IN, ne);
+	}
+}
+
+void
+dp_worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	lc->tsc_mark = rte_rdtsc();
+	worker_rx(lc, port, pkts, n);
 }
 
 /* Worker 0 sends what the control plane queued for ports without a queue of their own. */
@@ -624,13 +656,17 @@ dp_worker_main(void *arg)
 	       lc->queue, lc->n_ports);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
 		uint64_t t0 = rte_rdtsc();
+		uint32_t rx = 0;
 		bool busy = false;
 
+		/* the stages' timeline starts here: polling the ports is the rx stage's */
+		lc->tsc_mark = t0;
 		for (i = 0; i < lc->n_ports; i++) {
 			n = rte_eth_rx_burst(lc->port_ids[i], lc->queue, pkts, lc->burst);
 			if (n == 0)
 				continue;
 			busy = true;
+			rx += n;
 			if (lc->ctx == NULL ||
 			    __atomic_load_n(&lc->ctx->standby, __ATOMIC_RELAXED)) {
 				uint16_t j;
@@ -645,7 +681,7 @@ dp_worker_main(void *arg)
 				rte_pktmbuf_free_bulk(pkts, n);
 				continue;
 			}
-			dp_worker_rx(lc, i, pkts, n);
+			worker_rx(lc, i, pkts, n);
 		}
 		if (lc->ctx != NULL) {
 			dp_esp_rx_steered(lc);
@@ -655,8 +691,10 @@ dp_worker_main(void *arg)
 		}
 		st->loops++;
 		if (busy) {
+			/* steered ESP, the control plane's frames and the flush: "tx" */
+			dp_stage_end(lc, DP_ST_TX, rx);
 			st->busy_loops++;
-			st->busy_tsc += rte_rdtsc() - t0;
+			st->busy_tsc += lc->tsc_mark - t0;
 		}
 		/* loop boundary: no table pointer is held here (rcu_lib.rst) */
 		if (qsv != NULL)

@@ -210,6 +210,32 @@ show_stats(void)
 	return 0;
 }
 
+/* Like VPP's "show runtime": a table per worker, one row per stage. */
+static int
+show_runtime(void)
+{
+	const struct jnode *b, *w, *p, *s;
+	struct jnode *root = tel_json("/dsmip/runtime", &b);
+
+	if (root == NULL)
+		return 1;
+	w = json_get(b, "workers");
+	for (p = w != NULL ? w->child : NULL; p != NULL; p = p->next) {
+		printf("worker %s (lcore %.0f): %.0f packets received, %.0f cycles per packet\n",
+		       p->key, json_num(p, "lcore"), json_num(p, "rx_packets"),
+		       json_num(p, "cycles_per_packet"));
+		printf("  %-10s %16s %14s %18s %12s\n", "stage", "packets", "bursts", "cycles",
+		       "cycles/pkt");
+		for (s = p->child; s != NULL; s = s->next)
+			if (s->type == J_OBJ)
+				printf("  %-10s %16.0f %14.0f %18.0f %12.0f\n", s->key,
+				       json_num(s, "packets"), json_num(s, "bursts"),
+				       json_num(s, "tsc"), json_num(s, "cycles_per_packet"));
+	}
+	json_free(root);
+	return 0;
+}
+
 static void
 bindings_head(const struct jnode *b)
 {
@@ -643,6 +669,7 @@ usage(FILE *f)
 		"  info | stats | config | pool        the home agent, counters, config, IPv4 pool\n"
 		"  state                               role, state store, what the start restored\n"
 		"  ike                                 SAs from the IKE daemon: source, installs, rekeys\n"
+		"  runtime                             per worker and stage: packets, cycles per packet\n"
 		"  bindings [START]                    every binding (--json: one page from START)\n"
 		"  binding ADDRESS|ID                  one binding in full\n"
 		"  sas [START] | sa SPI                security associations and their counters\n"
@@ -694,6 +721,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(c, "stats") == 0)
 		return as_json ? raw("/dsmip/stats") : show_stats();
+	if (strcmp(c, "runtime") == 0)
+		return as_json ? raw("/dsmip/runtime") : show_runtime();
 	/* --json: one page of the telemetry reply; its "next" is the START of the next one */
 	if (strcmp(c, "bindings") == 0 || strcmp(c, "sas") == 0) {
 		snprintf(cmd, sizeof(cmd), "/dsmip/%s,%lu", c, i < argc ? strtoul(argv[i], NULL, 0) : 0);

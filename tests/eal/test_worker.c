@@ -20,6 +20,7 @@
 #include "cp.h"
 #include "cp_bcw.h"
 #include "cp_io.h"
+#include "dp_adj.h"
 #include "dp_lcore.h"
 #include "dp_neigh.h"
 #include "dp_out.h"
@@ -110,6 +111,7 @@ up(struct env *v, unsigned int punt_ring, unsigned int punt_rate)
 	v->io = cp_io_create(&v->s.ctx, v->ports, v->s.punt, v->s.sig, 1);
 	cr_assert_not_null(v->io);
 	cp_bcw_init(&v->bcw, v->bc, v->cfg, &ops);
+	cp_bcw_set_adj(&v->bcw, &v->s.ctx);   /* as dsmip-ha runs */
 	cp_io_ops(v->io, &ops);
 	v->cp = cp_create(v->cfg, &ops);
 	cr_assert_not_null(v->cp);
@@ -469,5 +471,70 @@ Test(worker, ipv4_without_df_fragmented_before_the_tunnel)
 	cr_assert_eq(out[0][14 + 20], WIRE_ICMP_UNREACH);
 	cr_assert_eq(out[0][14 + 21], WIRE_ICMP_UNREACH_FRAG);
 	cr_assert_eq(wire_rd16(out[0] + 14 + 26), 1500 - 28);
+	down(&v);
+}
+
+/* A packet from the correspondent to mn1's IPv4 home address, tunnelled on the access
+ * port: the destination MAC it left with. */
+static void
+cn_to_mn1(struct env *v, uint8_t mac[6])
+{
+	static uint8_t out[4][2048];
+	uint8_t f[256];
+	uint16_t len[4];
+	size_t o = eth(f, MAC_HOME, MAC_CN, WIRE_ETHERTYPE_IPV4);
+
+	wire_ip4_hdr_build(f + o, a4("192.0.2.10"), a4("192.0.2.100"), WIRE_PROTO_UDP, 48, 64, 9,
+			   true);
+	inject(v, HOME, f, o + 48);
+	cr_assert_eq(collect(v, ACCESS, out, len, 4), 1, "one tunnelled packet");
+	cr_assert_eq(wire_rd16(out[0] + 14 + 20), 4191, "from UDP 4191");
+	memcpy(mac, out[0], 6);
+}
+
+/*
+ * Issue 16: a binding is stacked on the adjacency toward its care-of address (the default
+ * route's next hop), resolved once; the worker writes its MAC and looks up no neighbour:
+ * what the adjacency says is what leaves, and when the control plane rewrites it (the
+ * neighbour changed) every binding on it follows; unresolved, the general path (route and
+ * neighbour table) takes over.
+ */
+Test(worker, a_binding_stacked_on_its_next_hop_follows_the_adjacency)
+{
+	static const uint8_t NEW_MAC[6] = { 0x02, 0, 0, 0, 0xa0, 0x77 };
+	struct dp_adj_stats st;
+	const struct bc_entry *e;
+	uint32_t gw = a4("198.51.100.254");
+	struct in6_addr hoa = a6("2001:db8:1::100");
+	uint8_t mac[6], f[512];
+	struct env v;
+
+	up(&v, 1024, 10000);
+	register_mn1(&v);
+	dp_neigh_set4(v.s.ctx.neigh, HOME, a4("192.0.2.10"), MAC_CN);
+	e = bc_lookup6(v.bc, &hoa);
+	cr_assert_not_null(e);
+	cr_assert_neq(e->adj, 0, "the binding names an adjacency");
+	/* the default route's gateway holds one reference, the binding the other */
+	cr_assert_eq(dp_adj_refs(v.s.ctx.adjt, e->adj - 1), 2);
+	dp_adj_stats_get(v.s.ctx.adjt, &st);
+	cr_assert_eq(st.used, 2, "the two gateways' (IPv4, IPv6)");
+	cr_assert_eq(st.resolved, 2, "the routes' static neighbours resolved them at once");
+	cn_to_mn1(&v, mac);
+	cr_assert_eq(memcmp(mac, MAC_ROUTER, 6), 0);
+	/* the adjacency alone changes (not the neighbour table): the worker follows it */
+	dp_adj_neigh(v.s.ctx.adjt, 4, ACCESS, &gw, NEW_MAC);
+	cn_to_mn1(&v, mac);
+	cr_assert_eq(memcmp(mac, NEW_MAC, 6), 0, "written from the adjacency");
+	/* unresolved: routed and resolved per packet, from the neighbour table */
+	dp_adj_neigh(v.s.ctx.adjt, 4, ACCESS, &gw, NULL);
+	cn_to_mn1(&v, mac);
+	cr_assert_eq(memcmp(mac, MAC_ROUTER, 6), 0, "the general path");
+	/* a new registration publishes a new entry on the same adjacency: still one reference */
+	inject(&v, ACCESS, f, bu_frame(f, 2, true));
+	poll_cp(&v);
+	cr_assert_eq(ba_status(&v), 0);
+	e = bc_lookup6(v.bc, &hoa);
+	cr_assert_eq(dp_adj_refs(v.s.ctx.adjt, e->adj - 1), 2, "moved, not leaked");
 	down(&v);
 }
