@@ -149,6 +149,21 @@ sleep 5
 ping_fails "expiry: no forwarding" dsmip-cn -6 -c 2 -W 1 $HOA6
 expect_contains "expiry: audit line" "$(cat "$LAB_DIR/ha.log")" "(expired)"
 
+# -------------------------------------------------------------------- adjacencies, runtime
+# the nodes' care-of addresses are all behind the internet router: the bindings were
+# stacked on its adjacency (IPv4 and IPv6), which ARP / ND resolved
+io=$(lab_telemetry /dsmip/stats)
+n=$(json_get "$io" "d['/dsmip/stats']['control_plane']['io']['adjacencies_resolved']")
+[ "$n" -ge 2 ] && pass "adjacencies resolved by ARP/ND: $n" || fail "adjacencies resolved: $n"
+rt=$(lab_telemetry /dsmip/runtime)
+for st in rx bind decap encap route; do
+    n=$(json_get "$rt" "d['/dsmip/runtime']['workers']['0']['$st']['packets']")
+    [ "${n:-0}" -gt 0 ] && pass "/dsmip/runtime: stage $st saw $n packets" ||
+        fail "/dsmip/runtime: stage $st saw ${n:-nothing}"
+done
+expect_contains "dsmip-ctl runtime: the stage table" \
+    "$("$BUILD/tools/dsmip-ctl" --file-prefix "$LAB_PREFIX" runtime)" "encap"
+
 # -------------------------------------------------------------------- BAs through tshark
 cap_stop access
 rows=$(tshark -r "$LAB_DIR/access.pcap" -d udp.port==4191,ip -Y 'mip6.mhtype == 6' \
