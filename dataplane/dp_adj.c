@@ -188,6 +188,9 @@ dp_adj_ref(struct dp_adj_table *t, const struct dp_ctx *c, uint8_t family, const
 	t->a[id].port = port;
 	t->a[id].mtu = c->port[port].mtu;
 	t->a[id].family = family;
+	memcpy(t->a[id].src_type, c->port[port].mac, 6);
+	t->a[id].src_type[6] = family == 4 ? 0x08 : 0x86;   /* EtherType, network order */
+	t->a[id].src_type[7] = family == 4 ? 0x00 : 0xdd;
 	__atomic_store_n(&t->a[id].mac, mac_word(rc == 0 ? mac : NULL), __ATOMIC_RELEASE);
 	t->st.created++;
 	t->st.used++;

@@ -30,7 +30,7 @@
 
 #define DP_ADJ_NONE UINT32_MAX
 
-/** What a worker reads: 16 bytes, four to a cache line. */
+/** What a worker reads: 32 bytes, two to a cache line. */
 struct dp_adj {
 	uint64_t mac;                 /**< bytes 0-5: the next hop's MAC, byte 6: 1 when
 				       *   resolved (one atomic store, dp_adj_mac) */
@@ -38,6 +38,9 @@ struct dp_adj {
 	uint16_t mtu;                 /**< egress MTU */
 	uint8_t family;               /**< of the next hop: 4 or 6 */
 	uint8_t pad[3];
+	uint8_t src_type[8];          /**< the rest of the Ethernet header: the port's MAC and
+				       *   the EtherType (never change while the id is used) */
+	uint8_t pad2[8];
 };
 
 struct dp_ctx;

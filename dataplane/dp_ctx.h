@@ -81,11 +81,16 @@ dp_local4(const struct dp_ctx *c, uint32_t a)
 static inline bool
 dp_local6(const struct dp_ctx *c, const void *a)
 {
+	uint64_t x[2], y[2];
 	unsigned int i;
 
-	for (i = 0; i < c->n_local6; i++)
-		if (memcmp(&c->local6[i], a, 16) == 0)
+	/* two 64-bit compares each (fixed-size copies: no library call per address) */
+	memcpy(x, a, 16);
+	for (i = 0; i < c->n_local6; i++) {
+		memcpy(y, &c->local6[i], 16);
+		if (x[0] == y[0] && x[1] == y[1])
 			return true;
+	}
 	return false;
 }
 

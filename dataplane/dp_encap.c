@@ -46,7 +46,21 @@ dp_encap_one(struct dp_pkt *p, const struct bc_entry *e)
 	if (p->headroom < hl)
 		return DP_ENCAP_HEADROOM;
 	o = p->data - hl;
-	memcpy(o, e->tmpl, hl);
+	/* fixed sizes: inline copies, not a library call per packet */
+	switch (hl) {
+	case WIRE_IP6_HLEN:
+		memcpy(o, e->tmpl, WIRE_IP6_HLEN);
+		break;
+	case WIRE_IP4_HLEN:
+		memcpy(o, e->tmpl, WIRE_IP4_HLEN);
+		break;
+	case WIRE_IP4_HLEN + WIRE_UDP_HLEN:
+		memcpy(o, e->tmpl, WIRE_IP4_HLEN + WIRE_UDP_HLEN);
+		break;
+	default:
+		memcpy(o, e->tmpl, hl);
+		break;
+	}
 	/* RFC 5555 §4.1.1 / RFC 2983: DSCP and ECN copied from the inner header */
 	switch (e->fmt) {
 	case BC_FMT_IP6:

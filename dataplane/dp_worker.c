@@ -13,6 +13,7 @@
 #include <rte_prefetch.h>
 #include <rte_ring.h>
 
+#include "dp_adj.h"
 #include "dp_classify.h"
 #include "dp_decap.h"
 #include "dp_encap.h"
@@ -385,6 +386,59 @@ encap_one(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e, uin
 }
 
 /*
+ * Encapsulation of a burst (issue 16): a packet whose binding's adjacency is resolved and
+ * that fits gets the outer header from the template and the Ethernet header from the
+ * adjacency in one pass into its headroom, and goes into the egress port's TX buffer;
+ * counters are kept per burst. Anything else (no adjacency, unresolved, too big: ICMP or
+ * fragments) takes encap_out, the general path.
+ */
+static void
+encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
+	    const struct bc_entry **e, uint16_t n)
+{
+	const struct dp_ctx *c = lc->ctx;
+	uint32_t ev[BC_FMT_UDP_TLV + 1] = { 0 };
+	uint64_t tx_pkts[CFG_MAX_PORTS] = { 0 }, tx_bytes[CFG_MAX_PORTS] = { 0 };
+	uint16_t i, p;
+
+	for (i = 0; i < n; i++) {
+		const struct bc_entry *b = e[i];
+		struct rte_mbuf *x = m[i];
+		uint16_t len = rte_pktmbuf_data_len(x);
+		const struct dp_adj *a = b->adj != 0 ? &c->adj[b->adj - 1] : NULL;
+		uint8_t mac[8], *eth;
+		struct dp_pkt pk;
+
+		if (a == NULL || !dp_adj_mac(a, mac) || len + b->tmpl_len > a->mtu ||
+		    rte_pktmbuf_headroom(x) < b->tmpl_len + WIRE_ETH_HLEN) {
+			encap_out(lc, x, b, in_port);
+			continue;
+		}
+		dp_pkt_from_mbuf(&pk, x);
+		if (dp_encap_one(&pk, b) != DP_ENCAP_OK) {
+			drop(lc, x, HA_DROP_NO_HEADROOM);
+			continue;
+		}
+		eth = pk.data - WIRE_ETH_HLEN;
+		memcpy(eth, mac, 6);
+		memcpy(eth + 6, a->src_type, 8);       /* source MAC and EtherType */
+		x->data_off = (uint16_t)(eth - (uint8_t *)x->buf_addr);
+		x->data_len = x->pkt_len = (uint16_t)(pk.len + WIRE_ETH_HLEN);
+		dp_mn_tx(lc, b->mn, len);
+		ev[b->fmt]++;
+		tx_pkts[a->port]++;
+		tx_bytes[a->port] += x->data_len;
+		rte_eth_tx_buffer(c->port[a->port].port_id, lc->queue, lc->txb[a->port], x);
+	}
+	for (i = BC_FMT_IP6; i <= BC_FMT_UDP_TLV; i++)
+		lc->stats.events[encap_event[i]] += ev[i];
+	for (p = 0; p < lc->n_ports; p++) {
+		lc->stats.tx_pkts[p] += tx_pkts[p];
+		lc->stats.tx_bytes[p] += tx_bytes[p];
+	}
+}
+
+/*
  * Forward: bindings first (exact home addresses in bulk, then prefixes), then the FIB.
  * Every packet's data is at its IP header. SPD outbound (seed 001 §4.2), after the
  * Mobility Header rules of the control plane: "destination is a home address" of a node
@@ -447,8 +501,7 @@ dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16
 	}
 	dp_stage_end(lc, DP_ST_ROUTE, n);
 	if (nenc > 0) {
-		for (i = 0; i < nenc; i++)
-			encap_out(lc, enc_m[i], enc_e[i], port);
+		encap_burst(lc, port, enc_m, enc_e, nenc);
 		dp_stage_end(lc, DP_ST_ENCAP, nenc);
 	}
 	if (ne > 0) {
@@ -464,6 +517,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 	struct wire_pkt w[DP_BURST_MAX], *dw[DP_BURST_MAX], *ew[DP_BURST_MAX];
 	struct rte_mbuf *dec[DP_BURST_MAX], *esp[DP_BURST_MAX], *fwd[2 * DP_BURST_MAX];
 	uint16_t i, nd = 0, ne = 0, nf = 0;
+	uint64_t bytes = 0;
 
 	for (i = 0; i < PREFETCH_OFFSET && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -475,7 +529,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 
 		if (i + PREFETCH_OFFSET < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET], void *));
-		lc->stats.rx_bytes[port] += rte_pktmbuf_pkt_len(m);
+		bytes += rte_pktmbuf_pkt_len(m);
 		if (m->nb_segs > 1) {
 			drop(lc, m, HA_DROP_MULTI_SEGMENT);
 			continue;
@@ -558,6 +612,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		}
 	}
 	lc->stats.rx_pkts[port] += n;
+	lc->stats.rx_bytes[port] += bytes;
 	dp_stage_end(lc, DP_ST_RX, n);
 	if (nd > 0)
 		nf = decap_burst(lc, port, dec, dw, nd, fwd, nf);
