@@ -21,7 +21,10 @@ PKGS_PAIR="redis-server redis-tools libhiredis-dev keepalived"
 PKGS_IKE="libmnl-dev strongswan-charon strongswan-swanctl strongswan-pki charon-systemd
  libstrongswan-standard-plugins libstrongswan-extra-plugins libcharon-extra-plugins"
 
-want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE"
+# The Prometheus exporter (dsmip-ctl serve-metrics): libmicrohttpd.
+PKGS_OPS="libmicrohttpd-dev"
+
+want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE $PKGS_OPS"
 missing=()
 for p in $want; do
 	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then

@@ -8,21 +8,16 @@
  *   dsmip-ctl [--file-prefix NAME] [--json] COMMAND [ARGS]
  * Exit status: 0 done, 1 refused or failed (the reason on stderr), 2 bad command line.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "ctl_exporter.h"
 #include "ctl_json.h"
 
 #define TEL_MAX 65536
@@ -570,59 +565,44 @@ metrics(FILE *f)
 	return 0;
 }
 
-/* A minimal HTTP endpoint on 127.0.0.1:port answering GET /metrics, for max_s seconds
- * (0: until killed). */
-static int
-serve_metrics(int port, long max_s)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	time_t end = max_s > 0 ? time(NULL) + max_s : 0;
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+static void usage(FILE *f);
 
-	signal(SIGPIPE, SIG_IGN);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 16) != 0) {
-		fprintf(stderr, "dsmip-ctl: 127.0.0.1:%d: %s\n", port, strerror(errno));
+/* serve-metrics [PORT] [SECONDS] [--listen ADDRESS] [--allow-root] */
+static int
+serve_metrics(int argc, char **argv)
+{
+	const char *listen = "127.0.0.1";
+	bool allow_root = false;
+	long port = 9273, secs = 0;
+	int i, pos = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--allow-root") == 0) {
+			allow_root = true;
+		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+			listen = argv[++i];
+		} else if (pos < 2 && argv[i][0] != '-') {
+			if (pos++ == 0)
+				port = strtol(argv[i], NULL, 10);
+			else
+				secs = strtol(argv[i], NULL, 10);
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (port <= 0 || port > 65535) {
+		fprintf(stderr, "dsmip-ctl: port %ld out of range\n", port);
+		return 2;
+	}
+	/* what it serves is the telemetry of a root-only directory, to whoever connects: an
+	 * exporter runs as a user of its own unless the operator says otherwise */
+	if (geteuid() == 0 && !allow_root) {
+		fprintf(stderr, "dsmip-ctl: serve-metrics refuses to run as root (run it as an "
+				"unprivileged user, or pass --allow-root)\n");
 		return 1;
 	}
-	fprintf(stderr, "dsmip-ctl: metrics on http://127.0.0.1:%d/metrics\n", port);
-	while (end == 0 || time(NULL) < end) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		char req[1024], *body = NULL;
-		size_t blen = 0;
-		ssize_t n;
-		FILE *m;
-		int c;
-
-		if (poll(&p, 1, 1000) <= 0)
-			continue;
-		c = accept(fd, NULL, NULL);
-		if (c < 0)
-			continue;
-		/* a client that connects and says nothing does not hold the exporter */
-		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 2 },
-			   sizeof(struct timeval));
-		n = read(c, req, sizeof(req) - 1);
-		req[n > 0 ? n : 0] = '\0';
-		m = open_memstream(&body, &blen);
-		if (m != NULL && strncmp(req, "GET /metrics", 12) == 0) {
-			(void)metrics(m);     /* dsmip_up 0 when the home agent does not answer */
-			fclose(m);
-			dprintf(c, "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
-				   "Content-Length: %zu\r\n\r\n", blen);
-			if (write(c, body, blen) < 0)
-				fprintf(stderr, "dsmip-ctl: metrics not sent\n");
-		} else {
-			if (m != NULL)
-				fclose(m);
-			dprintf(c, "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-		}
-		free(body);
-		close(c);
-	}
-	close(fd);
-	return 0;
+	return ctl_serve_metrics(listen, (int)port, secs, metrics);
 }
 
 /* ------------------------------------------------------------------ writes */
@@ -674,7 +654,9 @@ usage(FILE *f)
 		"  binding ADDRESS|ID                  one binding in full\n"
 		"  sas [START] | sa SPI                security associations and their counters\n"
 		"  metrics                             Prometheus text format\n"
-		"  serve-metrics [PORT] [SECONDS]      HTTP on 127.0.0.1:PORT (9273) /metrics\n"
+		"  serve-metrics [PORT] [SECONDS] [--listen ADDRESS] [--allow-root]\n"
+		"                                      HTTP GET /metrics on ADDRESS (127.0.0.1):PORT\n"
+		"                                      (9273); not as root unless --allow-root\n"
 		"writes (control socket, root):\n"
 		"  mn-add '{ id = \"mn9\"; hoa6 = \"...\"; ... }'   as in the config file\n"
 		"  mn-del ID|ADDRESS\n"
@@ -738,8 +720,7 @@ main(int argc, char **argv)
 	if (strcmp(c, "metrics") == 0)
 		return metrics(stdout);
 	if (strcmp(c, "serve-metrics") == 0)
-		return serve_metrics(i < argc ? atoi(argv[i]) : 9273,
-				     i + 1 < argc ? atol(argv[i + 1]) : 0);
+		return serve_metrics(argc - i, argv + i);
 	if ((strcmp(c, "mn-add") == 0 || strcmp(c, "mn-del") == 0 || strcmp(c, "sa-del") == 0 ||
 	     strcmp(c, "flush") == 0 || strcmp(c, "role") == 0) && i < argc) {
 		snprintf(line, sizeof(line), "%s %s", c, argv[i]);

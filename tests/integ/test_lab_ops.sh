@@ -151,7 +151,7 @@ expect_contains "metrics: rx per port" "$OUT" 'dsmip_rx_packets_total{port="acce
 expect_contains "metrics: drops by reason" "$OUT" 'dsmip_drops_total{reason="unknown_inner_source"}'
 expect_contains "metrics: TYPE lines" "$OUT" "# TYPE dsmip_drops_total counter"
 port=$((20000 + $$ % 20000))
-"$CTL_BIN" --file-prefix "$LAB_PREFIX" serve-metrics $port 20 2>/dev/null &
+"$CTL_BIN" --file-prefix "$LAB_PREFIX" serve-metrics $port 20 --allow-root 2>/dev/null &
 BG="$BG $!"
 body=""
 for _ in $(seq 1 50); do
