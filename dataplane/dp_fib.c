@@ -121,15 +121,10 @@ dp_fib_free(struct dp_fib *f)
 int
 dp_fib_lookup4(const struct dp_fib *f, uint32_t dst, uint16_t *port, uint32_t *nh)
 {
-	const struct dp_nh *h;
-	uint32_t idx;
+	const struct dp_nh *h = dp_fib_nh4(f, dst);
 
-	if (rte_lpm_lookup(f->l4, rte_be_to_cpu_32(dst), &idx) != 0) {
-		if (f->default4 == NO_DEFAULT)
-			return -ENOENT;
-		idx = f->default4;
-	}
-	h = &f->nh[idx];
+	if (h == NULL)
+		return -ENOENT;
 	*port = h->port;
 	*nh = h->connected ? dst : h->gw4;
 	return 0;
@@ -139,16 +134,11 @@ int
 dp_fib_lookup6(const struct dp_fib *f, const struct in6_addr *dst, uint16_t *port,
 	       struct in6_addr *nh)
 {
-	const struct dp_nh *h;
-	uint32_t idx;
-
 	/* dst may point into a packet (2 mod 4 after Ethernet): read as bytes */
-	if (rte_lpm6_lookup(f->l6, (const uint8_t *)dst, &idx) != 0) {
-		if (f->default6 == NO_DEFAULT)
-			return -ENOENT;
-		idx = f->default6;
-	}
-	h = &f->nh[idx];
+	const struct dp_nh *h = dp_fib_nh6(f, (const uint8_t *)dst);
+
+	if (h == NULL)
+		return -ENOENT;
 	*port = h->port;
 	memcpy(nh, h->connected ? (const void *)dst : (const void *)&h->gw6, sizeof(*nh));
 	return 0;

@@ -110,8 +110,26 @@ route_fragments(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port, uint1
 	rte_pktmbuf_free(m);
 }
 
+/* m (data at its outer IP header) out through adjacency adj (its id + 1) when that is
+ * resolved: its MAC, no neighbour lookup. @return false (m untouched): take the general
+ * path. */
+static bool
+adj_out(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t adj)
+{
+	const struct dp_adj *a;
+	uint8_t mac[8];
+
+	if (adj == 0)
+		return false;
+	a = &lc->ctx->adj[adj - 1];
+	if (!dp_adj_mac(a, mac))
+		return false;
+	dp_out_l2(lc, m, a->port, mac, a->family == 6 ? WIRE_ETHERTYPE_IPV6 : WIRE_ETHERTYPE_IPV4);
+	return true;
+}
+
 /*
- * m (data at its IP header, destination dst) leaves toward next hop h: MTU (fragments or
+ * m (data at its IP header) leaves toward next hop h: MTU (fragments or
  * "too big"), then the gateway's adjacency when resolved (no neighbour lookup), else the
  * neighbour table; an unresolved next hop hands m to the control plane, which holds it
  * while it resolves.
@@ -120,7 +138,7 @@ static void
 route_send(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port, const struct dp_nh *h)
 {
 	const struct dp_ctx *c = lc->ctx;
-	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), mac[8];
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), mac[6];
 	uint16_t port, len = rte_pktmbuf_data_len(m);
 	struct dp_punt *meta;
 	int rc;
@@ -142,11 +160,8 @@ route_send(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port, const stru
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (h->adj != 0 && dp_adj_mac(&c->adj[h->adj - 1], mac)) {
-		dp_out_l2(lc, m, port, mac, (ip[0] >> 4) == 4 ? WIRE_ETHERTYPE_IPV4 :
-								WIRE_ETHERTYPE_IPV6);
+	if (adj_out(lc, m, h->adj))
 		return;
-	}
 	meta = dp_punt_meta(m);
 	if ((ip[0] >> 4) == 4) {
 		uint32_t nh;
@@ -306,18 +321,8 @@ void
 dp_out_tunnel(struct dp_lcore *lc, struct rte_mbuf *m, const struct bc_entry *e,
 	      uint16_t in_port)
 {
-	uint8_t mac[8];
-
-	if (e->adj != 0) {
-		const struct dp_adj *a = &lc->ctx->adj[e->adj - 1];
-
-		if (dp_adj_mac(a, mac)) {
-			dp_out_l2(lc, m, a->port, mac, a->family == 6 ? WIRE_ETHERTYPE_IPV6 :
-									WIRE_ETHERTYPE_IPV4);
-			return;
-		}
-	}
-	dp_out_route(lc, m, in_port);
+	if (!adj_out(lc, m, e->adj))
+		dp_out_route(lc, m, in_port);
 }
 
 int

@@ -409,7 +409,7 @@ encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 		uint8_t mac[8], *eth;
 		struct dp_pkt pk;
 
-		if (a == NULL || !dp_adj_mac(a, mac) || len + b->tmpl_len > a->mtu ||
+		if (a == NULL || !dp_adj_mac(a, mac) || len + dp_encap_overhead(b) > a->mtu ||
 		    rte_pktmbuf_headroom(x) < b->tmpl_len + WIRE_ETH_HLEN) {
 			encap_out(lc, x, b, in_port);
 			continue;
