@@ -21,8 +21,8 @@ PKGS_PAIR="redis-server redis-tools libhiredis-dev keepalived"
 PKGS_IKE="libmnl-dev strongswan-charon strongswan-swanctl strongswan-pki charon-systemd
  libstrongswan-standard-plugins libstrongswan-extra-plugins libcharon-extra-plugins"
 
-# The Prometheus exporter (dsmip-ctl serve-metrics): libmicrohttpd.
-PKGS_OPS="libmicrohttpd-dev"
+# dsmip-ctl: the Prometheus exporter on libmicrohttpd, telemetry replies read by jansson.
+PKGS_OPS="libmicrohttpd-dev libjansson-dev"
 
 want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE $PKGS_OPS"
 missing=()
