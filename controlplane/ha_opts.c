@@ -26,6 +26,12 @@ ha_opts_parse(int argc, char *const argv[], struct ha_opts *o, char *err, size_t
 			o->version = true;
 			return 0;
 		}
+		/* no EAL is started to check a file: "--check-config FILE" needs no "--" */
+		if (argc == 3 && strcmp(argv[1], "--check-config") == 0 && argv[2][0] != '\0') {
+			o->check_config = true;
+			o->config = argv[2];
+			return 0;
+		}
 		snprintf(err, errlen, "missing \"--\" before the application options "
 			 "(usage: EAL options -- -c FILE)");
 		return -1;
@@ -90,6 +96,7 @@ ha_opts_usage(const char *prog, FILE *stream)
 {
 	fprintf(stream,
 		"Usage: %s [EAL options] -- -c FILE [--check-config]\n"
+		"       %s --check-config FILE\n"
 		"       %s --help | --version\n"
 		"\n"
 		"Dual-Stack Mobile IPv6 home agent (RFC 6275, RFC 5555, RFC 3963) on DPDK.\n"
@@ -117,5 +124,5 @@ ha_opts_usage(const char *prog, FILE *stream)
 		"\n"
 		"Exit status: 0 clean stop (SIGINT/SIGTERM), 1 bad configuration, 2 bad command\n"
 		"line, 3 initialisation failure, 4 state store refused (see --discard-state).\n",
-		prog, prog, prog);
+		prog, prog, prog, prog);
 }

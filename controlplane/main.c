@@ -36,6 +36,7 @@
 #include "ha_app.h"
 #include "ha_log.h"
 #include "ha_opts.h"
+#include "ha_rundir.h"
 #include "ha_version.h"
 
 #define HA_MBUF_CACHE 256
@@ -537,6 +538,12 @@ main(int argc, char **argv)
 	}
 	if (cp_telemetry_init(&app) != 0)
 		DP_LOG(WARNING, "telemetry commands not registered (telemetry disabled?)");
+	rc = ha_rundir_share(rte_eal_get_runtime_dir(), HA_READ_GROUP);
+	if (rc > 0)
+		CP_LOG(INFO, "telemetry readable by group %s", HA_READ_GROUP);
+	else if (rc < 0)
+		CP_LOG(WARNING, "telemetry for group %s: %s (only root can read it)",
+		       HA_READ_GROUP, strerror(-rc));
 	if (app.opts.preload != NULL && preload(&app) != 0)
 		goto out_cp;
 

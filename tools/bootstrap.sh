@@ -24,7 +24,11 @@ PKGS_IKE="libmnl-dev strongswan-charon strongswan-swanctl strongswan-pki charon-
 # dsmip-ctl: the Prometheus exporter on libmicrohttpd, telemetry replies read by jansson.
 PKGS_OPS="libmicrohttpd-dev libjansson-dev"
 
-want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE $PKGS_OPS"
+# The Debian package (tools/package.sh, integ/package): debhelper, lintian, scdoc for the
+# man pages; gnuplot for tools/bench --plot.
+PKGS_PKG="debhelper dpkg-dev lintian scdoc man-db gnuplot-nox"
+
+want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE $PKGS_OPS $PKGS_PKG"
 missing=()
 for p in $want; do
 	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then

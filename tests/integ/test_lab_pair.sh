@@ -76,8 +76,8 @@ ka_start() {
     sed -e "s|router_id dsmip-ha1|router_id dsmip-ha$n|" \
         -e "s|priority 150|priority $prio|" \
         -e "/enable_script_security/d" \
-        -e "s|/usr/local/bin/dsmip-ctl --file-prefix rte|$CTL --file-prefix $p|" \
-        -e "s|/usr/local/bin/dsmip-notify rte|$TOP/tools/dsmip-notify $p|" \
+        -e "s|/usr/sbin/dsmip-ctl --file-prefix rte|$CTL --file-prefix $p|" \
+        -e "s|/usr/sbin/dsmip-notify rte|$TOP/tools/dsmip-notify $p|" \
         "$TOP/config/keepalived/keepalived.conf.example" >"$LAB_DIR/ka$n.conf"
     grep -q "$TOP/tools/dsmip-notify $p active" "$LAB_DIR/ka$n.conf" || fail "ka$n.conf: names not substituted"
     DSMIP_CTL=$CTL ip netns exec $ns keepalived -n -l -D -f "$LAB_DIR/ka$n.conf" \

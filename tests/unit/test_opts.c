@@ -30,6 +30,19 @@ Test(opts, check_config_and_long_form)
 	cr_assert(o.check_config);
 }
 
+Test(opts, check_config_file_works_without_separator)
+{
+	char *argv[] = { "dsmip-ha", "--check-config", "/etc/dsmip-ha/dsmip-ha.conf" };
+	char *bare[] = { "dsmip-ha", "--check-config" };
+	struct ha_opts o;
+	char err[128];
+
+	cr_assert_eq(ha_opts_parse(ARGC(argv), argv, &o, err, sizeof(err)), 0, "%s", err);
+	cr_assert(o.check_config);
+	cr_assert_str_eq(o.config, "/etc/dsmip-ha/dsmip-ha.conf");
+	cr_assert_eq(ha_opts_parse(ARGC(bare), bare, &o, err, sizeof(err)), -1);
+}
+
 Test(opts, help_and_version_work_without_separator)
 {
 	char *h[] = { "dsmip-ha", "--help" }, *v[] = { "dsmip-ha", "--version" };
