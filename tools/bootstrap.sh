@@ -27,8 +27,10 @@ PKGS_OPS="libmicrohttpd-dev libjansson-dev"
 # The Debian package (tools/package.sh, integ/package): debhelper, lintian, scdoc for the
 # man pages; gnuplot for tools/bench --plot.
 PKGS_PKG="debhelper dpkg-dev lintian scdoc man-db gnuplot-nox"
+# The lab's virtio mode (the home agent as a VNF): Open vSwitch with DPDK.
+PKGS_VNF="openvswitch-switch-dpdk"
 
-want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE $PKGS_OPS $PKGS_PKG"
+want="$PKGS_BUILD $PKGS_TEST $PKGS_UML $PKGS_PAIR $PKGS_IKE $PKGS_OPS $PKGS_PKG $PKGS_VNF"
 missing=()
 for p in $want; do
 	if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then

@@ -5,15 +5,26 @@
 # correspondent on the home link through its kernel tunnels; then bindings and counters.
 #   sudo tools/demo.sh           run, print, stop, clean up
 #   sudo tools/demo.sh --keep    leave everything running (stop: tools/lab/lab.sh down)
+#   sudo tools/demo.sh --pmd virtio
+#                                the home agent as a VNF: virtio_user ports on an OVS-DPDK
+#                                switch (vhost-user) instead of net_af_packet on the veths
 # The first run builds the UML kernel (about 6 minutes on 2 cores; cached afterwards).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-keep=0
-[ "${1:-}" = "--keep" ] && keep=1
+keep=0 pmd=af_packet
+while [ $# -gt 0 ]; do
+    case $1 in
+    --keep) keep=1 ;;
+    --pmd) pmd=${2:-}; shift ;;
+    *) echo "usage: $0 [--keep] [--pmd af_packet|virtio]" >&2; exit 2 ;;
+    esac
+    shift
+done
 
 "$top/tools/bootstrap.sh"
 "$top/tools/build.sh" >/dev/null
 . "$top/tools/lab/lab.sh"
+LAB_PMD=$pmd
 LAB_MN=$(lab_mn_mode)
 # the UML kernel (only when the host kernel cannot be the mobile node): built once, cached
 [ "$LAB_MN" = netns ] || "$top/tools/lab/uml-build.sh" >/dev/null
@@ -27,7 +38,7 @@ show() { lab_telemetry "$1" | /usr/bin/python3 -m json.tool; }
 lab_up
 lab_ha_start "$top/config/lab.conf"
 mn_start
-say "home agent"
+say "home agent (ports: $LAB_PMD)"
 show /dsmip/info
 
 say "mobile node 2001:db8:1::100 / 192.0.2.100 behind the NAT (100.64.0.2) registers"

@@ -198,6 +198,11 @@ old_nat=$(tshark -r "$LAB_DIR/access.pcap" -d udp.port==4191,ip \
 if [ -n "$ba7" ] && [ -n "$ba8" ]; then
     expect_eq "handover: nothing to the IPv6 CoA after the NAT BA" "$old_v6" 0
     expect_eq "handover: nothing to the NAT after the public-IPv4 BA" "$old_nat" 0
+    # on failure: what went where, around the BAs
+    [ "$old_v6" = 0 ] && [ "$old_nat" = 0 ] || tshark -r "$LAB_DIR/access.pcap" \
+        -d udp.port==4191,ip -Y "frame.number >= $((ba7 - 2)) && frame.number <= ${ba9:-$ba8}" \
+        -T fields -e frame.number -e frame.time_relative -e ip.src -e ip.dst -e ipv6.src \
+        -e ipv6.dst -e _ws.col.Protocol -e _ws.col.Info 2>/dev/null | tail -n 80 >&2
 else
     fail "handover: BAs 7/8 not captured ($ba7/$ba8)"
 fi

@@ -31,9 +31,14 @@ LAB_DIR=${LAB_DIR:-/tmp/dsmip-lab}
 LAB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB_BUILD=${LAB_BUILD:-$LAB_TOP/build}
 LAB_MN=${LAB_MN:-auto}
+# LAB_PMD: the home agent's ports: "af_packet" (default: net_af_packet on the veth ends) or
+# "virtio" (virtio_user on an OVS-DPDK switch, the VNF case: tools/lab/ovs.sh)
+LAB_PMD=${LAB_PMD:-af_packet}
 # LAB_HA_MEM: the HA's EAL memory words (default --no-huge -m 1024; "-m 512" on hugepages)
 
 lab_log() { echo "lab: $*" >&2; }
+
+. "$LAB_TOP/tools/lab/ovs.sh"
 
 # ns_exec NS CMD...: run a command inside a lab namespace.
 ns_exec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
@@ -55,6 +60,10 @@ lab_peer_iface() {
 }
 
 lab_up() {
+    case $LAB_PMD in
+    af_packet|virtio) ;;
+    *) lab_log "LAB_PMD=$LAB_PMD: not one of af_packet, virtio"; return 1 ;;
+    esac
     lab_down
     mkdir -p "$LAB_DIR"
     # a new lab starts without bindings: a restart within it (lab_ha_start again) keeps them
@@ -116,7 +125,10 @@ table ip dsmip_nat {
     }
 }
 NFT
-    lab_log "namespaces up: $LAB_NS"
+    if [ "$LAB_PMD" = virtio ]; then
+        lab_ovs_up || return 1
+    fi
+    lab_log "namespaces up: $LAB_NS (home agent ports: $LAB_PMD)"
 }
 
 # bridge NS NAME PORT...: a Linux bridge that forwards at once (no STP, no learning delay).
@@ -389,9 +401,16 @@ lab_ha_start() {
     prefix=$(lab_ha_prefix)
     [ "$name" = ha ] || state=$LAB_DIR/state-$name.mdb
     [ -x "$bin" ] || { lab_log "no binary at $bin (build first)"; return 1; }
+    local mem=${LAB_HA_MEM:---no-huge -m 1024}
+    if [ "$LAB_PMD" = virtio ]; then
+        conf=$(lab_ovs_conf "$conf")
+        # vhost-user shares the home agent's memory with the switch by file descriptor, one
+        # per segment and at most 8: hugepages in one file per memseg list
+        mem=${LAB_HA_MEM:--m 1024 --single-file-segments}
+    fi
     rm -rf "/var/run/dpdk/$prefix"
-    # shellcheck disable=SC2086 # LAB_HA_MEM, LAB_HA_OPTS: several words
-    ip netns exec "$ns" "$bin" -l 0-1 ${LAB_HA_MEM:---no-huge -m 1024} --no-pci \
+    # shellcheck disable=SC2086 # mem, LAB_HA_OPTS: several words
+    ip netns exec "$ns" "$bin" -l 0-1 $mem --no-pci \
         --file-prefix "$prefix" --log-level 'user.ha.*:info' "$@" -- -c "$conf" \
         --state "${LAB_HA_STATE:-$state}" ${LAB_HA_OPTS:-} \
         >"$LAB_DIR/$name.log" 2>&1 &
@@ -455,6 +474,7 @@ lab_down() {
     ike_ha_stop
     lab_ha_stop
     LAB_HA_NAME=ha2 lab_ha_stop
+    lab_ovs_down
     for ns in $LAB_NS $LAB_NS_PAIR; do
         if ip netns list | grep -qw "$ns"; then
             # any process left in the namespace (by pid) goes first
@@ -467,9 +487,10 @@ lab_down() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -euo pipefail
-    case "${1:-}" in
-    up) lab_up ;;
-    down) lab_down ;;
-    *) echo "usage: $0 up|down" >&2; exit 2 ;;
+    case "${1:-} ${2:-}" in
+    "up ") lab_up ;;
+    "up --pmd") LAB_PMD=${3:-}; lab_up ;;
+    "down ") lab_down ;;
+    *) echo "usage: $0 up [--pmd af_packet|virtio] | down" >&2; exit 2 ;;
     esac
 fi
