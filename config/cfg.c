@@ -53,13 +53,16 @@ cfg_defaults(struct ha_cfg *cfg)
 	cfg->dp.esp_ring = 1024;
 	snprintf(cfg->dp.crypto_device, sizeof(cfg->dp.crypto_device), "crypto_aesni_mb0");
 	cfg->ha.ipv4_lease = 86400;
+	cfg->home_link.interval_ms = 10000;
+	cfg->home_link.router_lifetime = 1800;
+	cfg->home_link.ha_lifetime = 1800;
 }
 
 /* ---------------------------------------------------------------- whole file */
 
 static const char *const root_keys[] = {
 	"ports", "routes", "home_agent", "policy", "capacity", "dataplane", "store", "pair", "ike",
-	"mobile_nodes",
+	"home_link", "mobile_nodes",
 	NULL
 };
 
@@ -101,6 +104,7 @@ cfg_load(config_t *lc, int rc, const char *name, struct cfg_status *st)
 	cfg_parse_store(&c, cfg, root);
 	cfg_parse_pair(&c, cfg, root);
 	cfg_parse_ike(&c, cfg, root);
+	cfg_parse_home_link(&c, cfg, root);
 	cfg_parse_home_agent(&c, cfg, root);
 	cfg_parse_mobile_nodes(&c, cfg, root);
 	if (st->n_errors > 0) {

@@ -128,6 +128,15 @@ struct cfg_ike {
 				       *   through to charon ("": IKE to us is dropped) */
 };
 
+/** The home link's own protocol (R6275 §7, §10.5): router advertisements as a home agent. */
+struct cfg_home_link {
+	bool advertise;               /**< RAs with the H bit from the home ports */
+	uint32_t interval_ms;         /**< MaxRtrAdvInterval; RAs go every 75-100 % of it */
+	uint16_t router_lifetime;     /**< seconds; 0: not a default router */
+	int16_t ha_preference;        /**< Home Agent Information option, and DHAAD's order */
+	uint16_t ha_lifetime;         /**< seconds */
+};
+
 struct cfg_pair {
 	char redis[CFG_NAME_MAX + 64]; /**< "host:port" or a unix socket path; "" when off */
 	char prefix[CFG_NAME_MAX];    /**< Redis key prefix shared by the pair */
@@ -218,6 +227,7 @@ struct ha_cfg {
 	struct cfg_store store;
 	struct cfg_pair pair;
 	struct cfg_ike ike;
+	struct cfg_home_link home_link;
 	unsigned int n_mns;
 	struct cfg_mn *mns;
 };

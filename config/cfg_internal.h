@@ -85,6 +85,7 @@ void cfg_parse_capacity_dataplane(struct cfg_ctx *c, struct ha_cfg *cfg,
 void cfg_parse_store(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root);
 void cfg_parse_pair(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root);
 void cfg_parse_ike(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root);
+void cfg_parse_home_link(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root);
 
 /* cfg_mn.c: mobile nodes and their SAs, one by one */
 void cfg_parse_sa(struct cfg_ctx *c, struct cfg_mn *mn, const config_setting_t *s,

@@ -567,3 +567,26 @@ cfg_parse_ike(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *roo
 			"either netns (netlink there) or relay (a relay of another kernel), "
 			"not both");
 }
+
+/* ---------------------------------------------------------------- home link */
+
+static const char *const home_link_keys[] = { "advertise", "interval_ms", "router_lifetime",
+					      "ha_preference", "ha_lifetime", NULL };
+
+void
+cfg_parse_home_link(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
+{
+	const config_setting_t *g;
+
+	if (cfg_get_group(c, root, "", "home_link", false, &g) != 0)
+		return;
+	cfg_check_known(c, g, "home_link", home_link_keys);
+	cfg_get_bool(c, g, "home_link", "advertise", &cfg->home_link.advertise);
+	/* R6275 §7.5: a home agent may advertise as often as every 70 ms; RFC 4861's cap */
+	GET_UINT(c, g, "home_link", "interval_ms", 70, 1800000, cfg->home_link.interval_ms);
+	GET_UINT(c, g, "home_link", "router_lifetime", 0, 9000, cfg->home_link.router_lifetime);
+	GET_UINT(c, g, "home_link", "ha_preference", -32768, 32767,
+		 cfg->home_link.ha_preference);
+	/* R6275 §7.4: 0 must not be sent (it would mean "no longer a home agent") */
+	GET_UINT(c, g, "home_link", "ha_lifetime", 1, 65535, cfg->home_link.ha_lifetime);
+}

@@ -204,6 +204,9 @@ rx_one(struct cp_io *io, struct rte_mbuf *m, uint64_t now_ms)
 			return;   /* the exception path's now */
 		}
 		break;
+	case DP_PUNT_HOME_LINK:
+		cp_io_hl_rx(io, m, meta);
+		break;
 	default:
 		break;
 	}
@@ -240,6 +243,7 @@ cp_io_poll(struct cp_io *io, uint64_t now_ms)
 	for (w = 0; w < io->n_workers; w++)
 		drain(io, io->punt[w], PUNT_BUDGET, now_ms);
 	cp_nb_timers(io);
+	cp_io_hl_timers(io);
 	cp_io_tx_flush(io);
 }
 
@@ -257,6 +261,12 @@ io_sa_detach(void *arg, struct cp_mn *m)
 	cp_esp_detach(&io->esp, m);
 	if (io->node_gone != NULL)
 		io->node_gone(io->node_gone_arg, m->idx);
+}
+
+const struct cp_hl *
+cp_io_home_link(const struct cp_io *io)
+{
+	return &io->hl;
 }
 
 void

@@ -74,6 +74,10 @@ void cp_io_set_ike_sink(struct cp_io *io, void (*fn)(void *arg, struct rte_mbuf 
  *  (cp_io_tx_flush). Control lcore only. */
 void cp_io_poll(struct cp_io *io, uint64_t now_ms);
 
+struct cp_hl;
+/** The home link's state (RAs, home agents list, DHAAD counters); control lcore only. */
+const struct cp_hl *cp_io_home_link(const struct cp_io *io);
+
 /**
  * Frames the control plane builds wait in a queue of the pass; this sends them, calling
  * commit first: a BA leaves only once what it acknowledges is in the state store (a crash

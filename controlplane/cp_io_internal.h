@@ -12,6 +12,7 @@
 #include <rte_mbuf.h>
 
 #include "cp_esp.h"
+#include "cp_hl.h"
 #include "cp_io.h"
 #include "dp_punt.h"
 #include "wire_nd.h"
@@ -73,6 +74,7 @@ struct cp_io {
 	void *ike_arg;
 	void (*node_gone)(void *arg, uint32_t mn);   /* after a node's SAs are detached */
 	void *node_gone_arg;
+	struct cp_hl hl;              /* the home link: RAs, the home agents list, DHAAD */
 };
 
 /* cp_io_tx.c: frames out, and the control plane's output ops */
@@ -86,6 +88,10 @@ void cp_io_send_arp(struct cp_io *io, uint16_t port, uint16_t op, uint32_t spa, 
 		    const uint8_t *tha);
 void cp_io_send_nd(struct cp_io *io, uint16_t port, const struct in6_addr *src,
 		   const struct in6_addr *dst, const struct wire_nd *nd, const uint8_t *dst_mac);
+
+/* cp_io_hl.c: the home link's protocol (RS, RA, DHAAD) */
+void cp_io_hl_rx(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta);
+void cp_io_hl_timers(struct cp_io *io);
 
 /* cp_nb.c: neighbor resolution */
 void cp_nb_init(struct cp_io *io);

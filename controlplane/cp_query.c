@@ -16,8 +16,11 @@
 
 #include <rte_telemetry.h>
 
+#include "cp.h"
 #include "cp_ctl.h"
 #include "cp_esp.h"
+#include "cp_hl.h"
+#include "cp_io.h"
 #include "cp_ike_src.h"
 #include "cp_pair.h"
 #include "cp_pool.h"
@@ -459,5 +462,59 @@ cp_query_ike(struct ha_app *app, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "ike_from_charon", i->tap.from_charon);
 	rte_tel_data_add_dict_u64(d, "exception_dropped", i->tap.dropped);
 	free(i);
+	return 0;
+}
+
+int
+cp_query_home_link(struct ha_app *app, const char *params, struct rte_tel_data *d)
+{
+	const struct cp_hl *hl = cp_io_home_link(app->io);
+	const struct ha_cfg *cfg = cp_cfg(app->cp);
+	uint64_t now = ha_app_now_ms(app);
+	struct rte_tel_data *list;
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int i;
+
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "advertise", cfg->home_link.advertise);
+	rte_tel_data_add_dict_u64(d, "interval_ms", cfg->home_link.interval_ms);
+	rte_tel_data_add_dict_int(d, "ha_preference", cfg->home_link.ha_preference);
+	rte_tel_data_add_dict_u64(d, "ha_lifetime", cfg->home_link.ha_lifetime);
+	rte_tel_data_add_dict_u64(d, "ra_sent", hl->stats.ra_sent);
+	rte_tel_data_add_dict_u64(d, "rs_received", hl->stats.rs_received);
+	rte_tel_data_add_dict_u64(d, "ra_received", hl->stats.ra_received);
+	rte_tel_data_add_dict_u64(d, "ra_other", hl->stats.ra_other);
+	rte_tel_data_add_dict_u64(d, "invalid", hl->stats.invalid);
+	rte_tel_data_add_dict_u64(d, "dhaad_requests", hl->stats.dhaad_requests);
+	rte_tel_data_add_dict_u64(d, "dhaad_replies", hl->stats.dhaad_replies);
+	rte_tel_data_add_dict_u64(d, "mps_received", hl->stats.mps_received);
+	rte_tel_data_add_dict_u64(d, "list_full", hl->stats.list_full);
+	rte_tel_data_add_dict_u64(d, "home_agents", hl->n);
+	list = rte_tel_data_alloc();
+	if (list == NULL)
+		return 0;
+	/* the other home agents heard on the home link, in the order heard, keyed "1", "2", ...
+	 * (telemetry names take no ':', so not by address) */
+	rte_tel_data_start_dict(list);
+	for (i = 0; i < hl->n; i++) {
+		const struct cp_hl_agent *a = &hl->agents[i];
+		struct rte_tel_data *e = rte_tel_data_alloc();
+		char key[8];
+
+		if (e == NULL)
+			break;
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_string(e, "address",
+					     inet_ntop(AF_INET6, &a->addr, buf, sizeof(buf)));
+		rte_tel_data_add_dict_int(e, "preference", a->pref);
+		rte_tel_data_add_dict_u64(e, "lifetime_s",
+					  a->expiry_ms > now ? (a->expiry_ms - now) / 1000 : 0);
+		rte_tel_data_add_dict_string(e, "link_local",
+					     inet_ntop(AF_INET6, &a->ll, buf, sizeof(buf)));
+		snprintf(key, sizeof(key), "%u", i + 1);
+		rte_tel_data_add_dict_container(list, key, e, 0);
+	}
+	rte_tel_data_add_dict_container(d, "list", list, 0);
 	return 0;
 }

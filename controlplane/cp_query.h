@@ -39,6 +39,9 @@ int cp_query_state(struct ha_app *app, const char *params, struct rte_tel_data *
 /** /dsmip/ike: where SAs from the IKE daemon come from, what the mirror did with them. */
 int cp_query_ike(struct ha_app *app, const char *params, struct rte_tel_data *d);
 
+/** /dsmip/home_link: router advertisements, the home agents list, DHAAD. */
+int cp_query_home_link(struct ha_app *app, const char *params, struct rte_tel_data *d);
+
 /** Node idx's traffic through all workers since it was (re)added. */
 void cp_query_mn_counters(const struct ha_app *app, uint32_t idx, struct dp_mn_ctr *sum);
 /** Start node idx's counters from zero (a node added at run time reuses a slot). */

@@ -640,6 +640,12 @@ tel_ike(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 	return tel_ask(cp_query_ike, params, d);
 }
 
+static int
+tel_home_link(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	return tel_ask(cp_query_home_link, params, d);
+}
+
 /* /dsmip/sa,<spi>: one SA of either direction. */
 static int
 tel_sa(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
@@ -719,6 +725,8 @@ cp_telemetry_init(struct ha_app *app)
 		"packets, bursts, TSC cycles, cycles per packet");
 	rc |= rte_telemetry_register_cmd("/dsmip/state", tel_state,
 		"Role, state store (size, last write), records restored at start");
+	rc |= rte_telemetry_register_cmd("/dsmip/home_link", tel_home_link,
+		"Router advertisements, the home agents list, DHAAD requests and replies");
 	tel_registered = rc == 0;
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "dp_classify.h"
 #include "wire_csum.h"
+#include "wire_ha.h"
 #include "wire_ip.h"
 #include "wire_nd.h"
 #include "wire_tun.h"
@@ -102,6 +103,9 @@ to_us(const struct wire_pkt *w, const uint8_t *frame, const struct dp_ctx *c,
 			return DP_C_ECHO;
 		if (w->icmp_type == WIRE_ND_NS || w->icmp_type == WIRE_ND_NA)
 			return DP_C_ND;
+		if (w->icmp_type == WIRE_ND_RS || w->icmp_type == WIRE_ND_RA ||
+		    w->icmp_type == WIRE_ICMP6_DHAAD_REQUEST || w->icmp_type == WIRE_ICMP6_MPS)
+			return DP_C_HOME_LINK;
 	}
 	*why = HA_DROP_LOCAL_UNHANDLED;
 	return DP_C_DROP;
@@ -146,6 +150,12 @@ dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 			if (w->l4_proto == WIRE_PROTO_ICMPV6 &&
 			    (w->icmp_type == WIRE_ND_NS || w->icmp_type == WIRE_ND_NA))
 				return DP_C_ND;
+			/* RS to all-routers, RA to all-nodes: on a home port, the home
+			 * link's protocol (the home agents list, R6275 §10.5.1) */
+			if (w->l4_proto == WIRE_PROTO_ICMPV6 &&
+			    (w->icmp_type == WIRE_ND_RS || w->icmp_type == WIRE_ND_RA) &&
+			    (c->port[port].role & CFG_ROLE_HOME))
+				return DP_C_HOME_LINK;
 			*why = HA_DROP_MULTICAST;
 			return DP_C_DROP;
 		}

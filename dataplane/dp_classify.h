@@ -21,6 +21,8 @@ enum dp_class {
 	DP_C_NATT_KA,                 /**< UDP 4500 NAT keepalive */
 	DP_C_IKE,                     /**< IKE to the home agent (UDP 500, UDP 4500 with the
 				       *   non-ESP marker): the exception path to charon */
+	DP_C_HOME_LINK,               /**< RS or RA on the home link, DHAAD Request or MPS to
+				       *   the home agent: control plane (R6275 §10.5, §10.6) */
 	DP_C_FWD,                     /**< not for us: bindings first, then the FIB */
 	DP_C_PARAM_PROBLEM,           /**< to us, with an extension header we refuse: ICMPv6
 				       *   Parameter Problem as wire_pkt.ip6.dst_icmp says, drop */

@@ -15,6 +15,8 @@
 #include "cfg.h"
 
 #define DP_MAX_LOCAL (2 * CFG_MAX_PORTS + 2)
+/* IPv6: also the home-agents anycast address of each home prefix (DHAAD, R6275 §10.5) */
+#define DP_MAX_LOCAL6 (DP_MAX_LOCAL + CFG_MAX_HOME_PREFIXES)
 #define DP_MAX_WORKERS 64
 
 struct bc;
@@ -47,7 +49,7 @@ struct dp_ctx {
 	uint32_t ha4;                 /**< network order */
 	struct in6_addr ha6;
 	uint32_t local4[DP_MAX_LOCAL];
-	struct in6_addr local6[DP_MAX_LOCAL];
+	struct in6_addr local6[DP_MAX_LOCAL6];
 	uint32_t icmp_rate;           /**< ICMP errors per second per worker (a reload may
 				       *   change it: read with __atomic_load_n) */
 	uint32_t punt_rate;           /**< non-signalling punts per second, per kind per worker */

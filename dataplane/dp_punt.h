@@ -24,6 +24,7 @@ enum dp_punt_kind {
 	DP_PUNT_ESP,                  /**< ESP of a signalling SA, with where it came from */
 	DP_PUNT_ESP_NATT,             /**< authenticated UDP 4500 ESP from a new NAT mapping */
 	DP_PUNT_IKE,                  /**< IKE to the home agent: the whole frame, for charon */
+	DP_PUNT_HOME_LINK,            /**< RS, RA, DHAAD Request, MPS: the home link's protocol */
 	DP_PUNT_KINDS
 };
 

@@ -603,6 +603,17 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			dp_out_punt(lc, m, HA_EV_PUNT_IKE);
 			break;
 		}
+		case DP_C_HOME_LINK: {
+			/* RS, RA, DHAAD, MPS: the whole frame, behind their own punt bucket */
+			struct dp_punt *meta = dp_punt_meta(m);
+
+			memset(meta, 0, sizeof(*meta));
+			meta->kind = DP_PUNT_HOME_LINK;
+			meta->port = port;
+			meta->l3_off = w[i].l3_off;
+			dp_out_punt(lc, m, HA_EV_PUNT_OTHER);
+			break;
+		}
 		case DP_C_FWD:
 			/* keep only the IP packet: L2 is rewritten on the way out */
 			rte_pktmbuf_adj(m, w[i].l3_off);

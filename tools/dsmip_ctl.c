@@ -313,6 +313,7 @@ usage(FILE *f)
 		"  info | stats | config | pool        the home agent, counters, config, IPv4 pool\n"
 		"  state                               role, state store, what the start restored\n"
 		"  ike                                 SAs from the IKE daemon: source, installs, rekeys\n"
+		"  home_link                           RAs, the home agents list, DHAAD\n"
 		"  runtime                             per worker and stage: packets, cycles per packet\n"
 		"  bindings [START]                    every binding (--json: one page from START)\n"
 		"  binding ADDRESS|ID                  one binding in full\n"
@@ -361,7 +362,7 @@ main(int argc, char **argv)
 	}
 	c = argv[i++];
 	if (strcmp(c, "info") == 0 || strcmp(c, "config") == 0 || strcmp(c, "pool") == 0 ||
-	    strcmp(c, "state") == 0 || strcmp(c, "ike") == 0) {
+	    strcmp(c, "state") == 0 || strcmp(c, "ike") == 0 || strcmp(c, "home_link") == 0) {
 		snprintf(cmd, sizeof(cmd), "/dsmip/%s", c);
 		return as_json ? raw(cmd) : show_flat(cmd);
 	}

@@ -11,6 +11,7 @@ included, e.g. "ports", "mobile_nodes.sas"):
   - the parser's tables of known keys (config/*.c, "static const char *const x_keys[]").
 Exit 0 when the three agree, 1 with every difference listed.
 """
+import glob
 import re
 import sys
 
@@ -20,7 +21,7 @@ top = sys.argv[1] if len(sys.argv) > 1 else "."
 TABLES = {
     "root_keys": "", "port_keys": "ports", "route_keys": "routes", "ha_keys": "home_agent",
     "policy_keys": "policy", "cap_keys": "capacity", "dp_keys": "dataplane",
-    "store_keys": "store", "pair_keys": "pair", "ike_keys": "ike",
+    "store_keys": "store", "pair_keys": "pair", "ike_keys": "ike", "home_link_keys": "home_link",
     "mn_keys": "mobile_nodes", "sa_keys": "mobile_nodes.sas",
 }
 
@@ -31,11 +32,12 @@ def join(*parts):
 
 def parser_keys():
     keys, seen = set(), set()
-    for f in ("cfg.c", "cfg_sections.c", "cfg_mn.c"):
-        text = open(f"{top}/config/{f}").read()
-        for m in re.finditer(r"static const char \*const (\w+)\[\] = \{(.*?)\};", text, re.S):
+    for f in sorted(glob.glob(f"{top}/config/*.c")):
+        text = open(f).read()
+        for m in re.finditer(r"static const char \*const (\w+_keys)\[\] = \{(.*?)\};", text, re.S):
             if m.group(1) not in TABLES:
-                continue
+                sys.exit(f"test_man_keys: {f}: table {m.group(1)} is not mapped to a group "
+                         "in TABLES (a new group?)")
             seen.add(m.group(1))
             for k in re.findall(r'"(\w+)"', m.group(2)):
                 keys.add(join(TABLES[m.group(1)], k))

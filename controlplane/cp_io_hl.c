@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The home link's protocol on the wire (the decisions are cp_hl.c's): Router Advertisements
+ * from the home ports, periodic and on Router Solicitation; other home agents' RAs into the
+ * home agents list; DHAAD Requests to a home prefix's anycast address answered from it.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "cp.h"
+#include "cp_hl.h"
+#include "cp_io_internal.h"
+#include "dp_ctx.h"
+#include "ha_addr.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
+#include "wire_pkt.h"
+
+/* RFC 4861 §10 MIN_DELAY_BETWEEN_RAS (3 s); R6275 §7.5 lets a home agent go lower, down to
+ * half its own interval */
+#define MIN_DELAY_BETWEEN_RAS_MS 3000
+
+static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 2, [15] = 1 } };
+
+static uint64_t
+min_delay_ms(const struct ha_cfg *cfg)
+{
+	uint64_t half = cfg->home_link.interval_ms / 2;
+
+	return half < MIN_DELAY_BETWEEN_RAS_MS ? half : MIN_DELAY_BETWEEN_RAS_MS;
+}
+
+static bool
+is_home_port(const struct cp_io *io, uint16_t port)
+{
+	return port < io->ctx->n_ports && (io->ctx->port[port].role & CFG_ROLE_HOME);
+}
+
+static void
+send_ra(struct cp_io *io, const struct ha_cfg *cfg, uint16_t port)
+{
+	const struct dp_port_info *pi = &io->ctx->port[port];
+	uint8_t pkt[512], mac[6];
+	struct rte_mbuf *m;
+	struct wire_ra ra;
+	int n;
+
+	cp_hl_ra(cfg, pi->mac, pi->mtu, &ra);
+	n = wire_ra_build(pkt, sizeof(pkt), &pi->ll6, &all_nodes, &ra);
+	m = n > 0 ? cp_io_mbuf(io, pkt, (uint16_t)n) : NULL;
+	if (m == NULL)
+		return;
+	wire_nd_mcast_mac(&all_nodes, mac);
+	if (cp_io_push_l2(m, pi->mac, mac, WIRE_ETHERTYPE_IPV6) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	cp_io_send_frame(io, m, port);
+	io->hl.stats.ra_sent++;
+	io->hl.last_ra_ms[port] = io->now_ms;
+}
+
+void
+cp_io_hl_timers(struct cp_io *io)
+{
+	const struct ha_cfg *cfg = cp_cfg(io->cp);
+	uint16_t p;
+
+	cp_hl_expire(&io->hl, io->now_ms);
+	if (!cfg->home_link.advertise)
+		return;
+	for (p = 0; p < io->ctx->n_ports && p < CFG_MAX_PORTS; p++) {
+		if (!is_home_port(io, p))
+			continue;
+		/* the first RA goes at once: a restarted home agent tells the link now */
+		if (io->hl.next_ra_ms[p] == 0 || io->now_ms >= io->hl.next_ra_ms[p]) {
+			send_ra(io, cfg, p);
+			io->hl.next_ra_ms[p] = io->now_ms +
+					       cp_hl_next_delay(&io->hl, cfg->home_link.interval_ms);
+		}
+	}
+}
+
+/* RFC 4861 §6.2.6: an RS brings the next RA forward, no sooner than the minimum delay. */
+static void
+rx_rs(struct cp_io *io, const uint8_t *icmp, size_t len, uint8_t hop, uint16_t port)
+{
+	const struct ha_cfg *cfg = cp_cfg(io->cp);
+	uint64_t due;
+
+	if (len < 8 || icmp[1] != 0 || hop != 255) {
+		io->hl.stats.invalid++;
+		return;
+	}
+	io->hl.stats.rs_received++;
+	if (!cfg->home_link.advertise || !is_home_port(io, port))
+		return;
+	due = io->hl.last_ra_ms[port] + min_delay_ms(cfg);
+	if (due < io->now_ms)
+		due = io->now_ms;
+	if (io->hl.next_ra_ms[port] == 0 || due < io->hl.next_ra_ms[port])
+		io->hl.next_ra_ms[port] = due;
+}
+
+static void
+rx_ra(struct cp_io *io, const uint8_t *icmp, size_t len, uint8_t hop,
+      const struct in6_addr *src, const struct in6_addr *dst, uint16_t port)
+{
+	struct wire_ra ra;
+	uint16_t p;
+
+	if (wire_ra_parse(icmp, len, hop, src, dst, &ra) != WIRE_E_OK) {
+		io->hl.stats.invalid++;
+		return;
+	}
+	for (p = 0; p < io->ctx->n_ports; p++)
+		if (memcmp(src, &io->ctx->port[p].ll6, 16) == 0)
+			return;          /* our own, looped back by the link */
+	if (cp_hl_learn(&io->hl, &ra, src, port, io->now_ms))
+		io->hl.stats.ra_received++;
+	else
+		io->hl.stats.ra_other++;
+}
+
+/* R6275 §10.5: the reply goes from the home agent's address to the request's source. */
+static void
+rx_dhaad(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_addr *src,
+	 const struct in6_addr *dst)
+{
+	const struct ha_cfg *cfg = cp_cfg(io->cp);
+	static struct wire_ha_msg req, rep;
+	const struct ha_prefix6 *pfx = NULL;
+	struct cp_tx_meta meta = { .mn = UINT32_MAX };
+	uint8_t pkt[1280];
+	unsigned int i;
+	int n;
+
+	if (wire_ha_msg_parse(icmp, len, src, dst, &req) != WIRE_E_OK) {
+		io->hl.stats.invalid++;
+		return;
+	}
+	if (req.type == WIRE_ICMP6_MPS) {
+		io->hl.stats.mps_received++;
+		return;
+	}
+	io->hl.stats.dhaad_requests++;
+	for (i = 0; i < cfg->ha.n_prefixes6 && pfx == NULL; i++) {
+		struct in6_addr any;
+
+		wire_ha_anycast(&cfg->ha.prefixes6[i].addr, cfg->ha.prefixes6[i].len, &any);
+		if (memcmp(&any, dst, 16) == 0)
+			pfx = &cfg->ha.prefixes6[i];
+	}
+	if (pfx == NULL) {
+		/* to the home agent's own address instead: its own home prefix */
+		for (i = 0; i < cfg->ha.n_prefixes6 && pfx == NULL; i++)
+			if (ha_prefix6_contains(&cfg->ha.prefixes6[i], dst))
+				pfx = &cfg->ha.prefixes6[i];
+	}
+	if (pfx == NULL) {
+		io->hl.stats.invalid++;
+		return;
+	}
+	memset(&rep, 0, sizeof(rep));
+	rep.type = WIRE_ICMP6_DHAAD_REPLY;
+	rep.id = req.id;
+	rep.n_ha = (uint8_t)cp_hl_dhaad(&io->hl, &cfg->ha.addr6, cfg->home_link.ha_preference,
+					pfx, io->now_ms, rep.ha, WIRE_DHAAD_MAX);
+	n = wire_ha_msg_build(pkt, sizeof(pkt), &cfg->ha.addr6, src, &rep);
+	if (n > 0 && cp_io_tx(io, pkt, (uint16_t)n, &meta) == 0)
+		io->hl.stats.dhaad_replies++;
+}
+
+void
+cp_io_hl_rx(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *ip, *icmp;
+	uint16_t flen = rte_pktmbuf_data_len(m);
+	struct in6_addr src, dst;
+	size_t len;
+
+	if ((size_t)meta->l3_off + WIRE_IP6_HLEN + 4 > flen) {
+		io->hl.stats.invalid++;
+		return;
+	}
+	ip = f + meta->l3_off;
+	len = wire_rd16(ip + 4);
+	/* these messages come without extension headers (RFC 4861 §6.1, R6275 §6.5) */
+	if (ip[6] != WIRE_PROTO_ICMPV6 || len > (size_t)flen - meta->l3_off - WIRE_IP6_HLEN) {
+		io->hl.stats.invalid++;
+		return;
+	}
+	icmp = ip + WIRE_IP6_HLEN;
+	memcpy(&src, ip + 8, 16);
+	memcpy(&dst, ip + 24, 16);
+	switch (icmp[0]) {
+	case WIRE_ND_RS:
+		rx_rs(io, icmp, len, ip[7], meta->port);
+		break;
+	case WIRE_ND_RA:
+		rx_ra(io, icmp, len, ip[7], &src, &dst, meta->port);
+		break;
+	default:
+		rx_dhaad(io, icmp, len, &src, &dst);
+		break;
+	}
+}
