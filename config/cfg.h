@@ -135,6 +135,8 @@ struct cfg_home_link {
 	uint16_t router_lifetime;     /**< seconds; 0: not a default router */
 	int16_t ha_preference;        /**< Home Agent Information option, and DHAAD's order */
 	uint16_t ha_lifetime;         /**< seconds */
+	bool load_following;          /**< the preference falls with the binding cache's
+				       *   occupancy (cp_hl_preference) */
 };
 
 struct cfg_pair {

@@ -571,7 +571,8 @@ cfg_parse_ike(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *roo
 /* ---------------------------------------------------------------- home link */
 
 static const char *const home_link_keys[] = { "advertise", "interval_ms", "router_lifetime",
-					      "ha_preference", "ha_lifetime", NULL };
+					      "ha_preference", "ha_lifetime", "load_following",
+					      NULL };
 
 void
 cfg_parse_home_link(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *root)
@@ -589,4 +590,5 @@ cfg_parse_home_link(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_
 		 cfg->home_link.ha_preference);
 	/* R6275 §7.4: 0 must not be sent (it would mean "no longer a home agent") */
 	GET_UINT(c, g, "home_link", "ha_lifetime", 1, 65535, cfg->home_link.ha_lifetime);
+	cfg_get_bool(c, g, "home_link", "load_following", &cfg->home_link.load_following);
 }

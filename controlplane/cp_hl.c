@@ -156,6 +156,19 @@ cp_hl_dhaad(const struct cp_hl *hl, const struct in6_addr *self, int16_t self_pr
 	return n;
 }
 
+int16_t
+cp_hl_preference(const struct ha_cfg *cfg, uint64_t bindings)
+{
+	int32_t p = cfg->home_link.ha_preference;
+
+	if (cfg->home_link.load_following && cfg->cap.bindings > 0) {
+		if (bindings > cfg->cap.bindings)
+			bindings = cfg->cap.bindings;
+		p -= (int32_t)(bindings * 1000 / cfg->cap.bindings);
+	}
+	return (int16_t)(p < INT16_MIN ? INT16_MIN : p);
+}
+
 uint64_t
 cp_hl_next_delay(struct cp_hl *hl, uint32_t interval_ms)
 {

@@ -76,6 +76,14 @@ unsigned int cp_hl_dhaad(const struct cp_hl *hl, const struct in6_addr *self, in
 			 const struct ha_prefix6 *pfx, uint64_t now_ms, struct in6_addr *out,
 			 unsigned int max);
 
+/**
+ * The preference this home agent advertises and orders DHAAD by: home_link.ha_preference,
+ * less, with home_link.load_following, 1 per 0.1 % of capacity.bindings in use (an empty
+ * home agent keeps its preference, a full one is 1000 lower), within -32768..32767. Home
+ * agents with the same configured preference then list the least loaded first.
+ */
+int16_t cp_hl_preference(const struct ha_cfg *cfg, uint64_t bindings);
+
 /** The delay to the next periodic RA: 75..100 % of interval_ms (RFC 4861 §6.2.4's jitter). */
 uint64_t cp_hl_next_delay(struct cp_hl *hl, uint32_t interval_ms);
 

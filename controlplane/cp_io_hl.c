@@ -47,6 +47,7 @@ send_ra(struct cp_io *io, const struct ha_cfg *cfg, uint16_t port)
 	int n;
 
 	cp_hl_ra(cfg, pi->mac, pi->mtu, &ra);
+	ra.ha_pref = cp_hl_preference(cfg, cp_bindings(io->cp));
 	n = wire_ra_build(pkt, sizeof(pkt), &pi->ll6, &all_nodes, &ra);
 	m = n > 0 ? cp_io_mbuf(io, pkt, (uint16_t)n) : NULL;
 	if (m == NULL)
@@ -165,8 +166,9 @@ rx_dhaad(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_add
 	memset(&rep, 0, sizeof(rep));
 	rep.type = WIRE_ICMP6_DHAAD_REPLY;
 	rep.id = req.id;
-	rep.n_ha = (uint8_t)cp_hl_dhaad(&io->hl, &cfg->ha.addr6, cfg->home_link.ha_preference,
-					pfx, io->now_ms, rep.ha, WIRE_DHAAD_MAX);
+	rep.n_ha = (uint8_t)cp_hl_dhaad(&io->hl, &cfg->ha.addr6,
+					cp_hl_preference(cfg, cp_bindings(io->cp)), pfx, io->now_ms,
+					rep.ha, WIRE_DHAAD_MAX);
 	n = wire_ha_msg_build(pkt, sizeof(pkt), &cfg->ha.addr6, src, &rep);
 	if (n > 0 && cp_io_tx(io, pkt, (uint16_t)n, &meta) == 0)
 		io->hl.stats.dhaad_replies++;

@@ -480,6 +480,9 @@ cp_query_home_link(struct ha_app *app, const char *params, struct rte_tel_data *
 	rte_tel_data_add_dict_int(d, "advertise", cfg->home_link.advertise);
 	rte_tel_data_add_dict_u64(d, "interval_ms", cfg->home_link.interval_ms);
 	rte_tel_data_add_dict_int(d, "ha_preference", cfg->home_link.ha_preference);
+	rte_tel_data_add_dict_int(d, "load_following", cfg->home_link.load_following);
+	rte_tel_data_add_dict_int(d, "preference_now",
+				  cp_hl_preference(cfg, cp_bindings(app->cp)));
 	rte_tel_data_add_dict_u64(d, "ha_lifetime", cfg->home_link.ha_lifetime);
 	rte_tel_data_add_dict_u64(d, "ra_sent", hl->stats.ra_sent);
 	rte_tel_data_add_dict_u64(d, "rs_received", hl->stats.rs_received);

@@ -136,3 +136,20 @@ Test(cp_hl, periodic_ras_follow_after_75_to_100_percent_of_the_interval)
 		cr_assert(d >= 7500 && d <= 10000, "%lu", (unsigned long)d);
 	}
 }
+
+Test(cp_hl, load_following_preference_falls_with_occupancy)
+{
+	struct ha_cfg cfg;
+
+	home_cfg(&cfg);
+	cfg.cap.bindings = 1000;
+	cr_assert_eq(cp_hl_preference(&cfg, 900), 5, "off: the configured preference");
+	cfg.home_link.load_following = true;
+	cr_assert_eq(cp_hl_preference(&cfg, 0), 5);
+	cr_assert_eq(cp_hl_preference(&cfg, 1), 4, "one binding of 1000: 0.1 %");
+	cr_assert_eq(cp_hl_preference(&cfg, 500), -495);
+	cr_assert_eq(cp_hl_preference(&cfg, 1000), -995);
+	cr_assert_eq(cp_hl_preference(&cfg, 5000), -995, "never past full");
+	cfg.home_link.ha_preference = -32000;
+	cr_assert_eq(cp_hl_preference(&cfg, 1000), INT16_MIN, "clamped");
+}
