@@ -208,6 +208,26 @@ wire_ha_msg_build(uint8_t *p, size_t cap, const struct in6_addr *src,
 	return finish(p, src, dst, len, 64);
 }
 
+int
+wire_ha_msg_build_rh2(uint8_t *p, size_t cap, const struct in6_addr *src,
+		      const struct in6_addr *coa, const struct in6_addr *hoa,
+		      const struct wire_ha_msg *m)
+{
+	int n;
+
+	if (cap < WIRE_RH2_LEN)
+		return -WIRE_E_NOSPACE;
+	/* built for the home address (the checksum's destination), then moved behind an RH2 */
+	n = wire_ha_msg_build(p, cap - WIRE_RH2_LEN, src, hoa, m);
+	if (n < 0)
+		return n;
+	memmove(p + WIRE_IP6_HLEN + WIRE_RH2_LEN, p + WIRE_IP6_HLEN, (size_t)n - WIRE_IP6_HLEN);
+	wire_ip6_hdr_build(p, src, coa, WIRE_PROTO_ROUTING,
+			   (uint16_t)(n - WIRE_IP6_HLEN + WIRE_RH2_LEN), 64);
+	wire_rh2_build(p + WIRE_IP6_HLEN, WIRE_PROTO_ICMPV6, hoa);
+	return n + WIRE_RH2_LEN;
+}
+
 enum wire_err
 wire_ha_msg_parse(const uint8_t *icmp6, size_t len, const struct in6_addr *src,
 		  const struct in6_addr *dst, struct wire_ha_msg *out)

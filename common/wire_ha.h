@@ -107,6 +107,15 @@ enum wire_err wire_ra_parse(const uint8_t *icmp6, size_t len, uint8_t hop_limit,
 int wire_ha_msg_build(uint8_t *p, size_t cap, const struct in6_addr *src,
 		      const struct in6_addr *dst, const struct wire_ha_msg *m);
 
+/**
+ * As wire_ha_msg_build, to a mobile node away from home: IPv6 from src to its care-of
+ * address coa, a type 2 routing header with its home address hoa, then the message, whose
+ * checksum is over hoa, the final destination (R6275 §6.8: a Mobile Prefix Advertisement).
+ */
+int wire_ha_msg_build_rh2(uint8_t *p, size_t cap, const struct in6_addr *src,
+			  const struct in6_addr *coa, const struct in6_addr *hoa,
+			  const struct wire_ha_msg *m);
+
 /** Parse a DHAAD Request/Reply, MPS or MPA: code 0, checksum, lengths, option lengths. */
 enum wire_err wire_ha_msg_parse(const uint8_t *icmp6, size_t len, const struct in6_addr *src,
 				const struct in6_addr *dst, struct wire_ha_msg *out);

@@ -9,22 +9,15 @@
 #define PIO_VALID_S 2592000
 #define PIO_PREFERRED_S 604800
 
-void
-cp_hl_ra(const struct ha_cfg *cfg, const uint8_t mac[6], uint16_t mtu, struct wire_ra *ra)
+uint8_t
+cp_hl_pios(const struct ha_cfg *cfg, struct wire_pio *pio)
 {
-	const struct cfg_home_link *hl = &cfg->home_link;
+	uint8_t n = 0;
 	unsigned int i;
 
-	memset(ra, 0, sizeof(*ra));
-	ra->cur_hop_limit = 64;
-	ra->flags = WIRE_RA_H;
-	ra->router_lifetime = hl->router_lifetime;
-	ra->has_slla = true;
-	memcpy(ra->slla, mac, 6);
-	ra->mtu = mtu;
-	for (i = 0; i < cfg->ha.n_prefixes6 && ra->n_pio < WIRE_RA_PIO_MAX; i++) {
+	for (i = 0; i < cfg->ha.n_prefixes6 && n < WIRE_RA_PIO_MAX; i++) {
 		const struct ha_prefix6 *p = &cfg->ha.prefixes6[i];
-		struct wire_pio *pi = &ra->pio[ra->n_pio++];
+		struct wire_pio *pi = &pio[n++];
 
 		/* on-link only: whether hosts autoconfigure on the home link is not ours */
 		pi->plen = p->len;
@@ -38,6 +31,22 @@ cp_hl_ra(const struct ha_cfg *cfg, const uint8_t mac[6], uint16_t mtu, struct wi
 			pi->prefix = cfg->ha.addr6;
 		}
 	}
+	return n;
+}
+
+void
+cp_hl_ra(const struct ha_cfg *cfg, const uint8_t mac[6], uint16_t mtu, struct wire_ra *ra)
+{
+	const struct cfg_home_link *hl = &cfg->home_link;
+
+	memset(ra, 0, sizeof(*ra));
+	ra->cur_hop_limit = 64;
+	ra->flags = WIRE_RA_H;
+	ra->router_lifetime = hl->router_lifetime;
+	ra->has_slla = true;
+	memcpy(ra->slla, mac, 6);
+	ra->mtu = mtu;
+	ra->n_pio = cp_hl_pios(cfg, ra->pio);
 	/* R6275 §7.3: how often to expect RAs, for movement detection */
 	ra->has_interval = true;
 	ra->interval_ms = hl->interval_ms;

@@ -33,7 +33,10 @@ struct cp_hl_stats {
 	uint64_t invalid;             /**< RS/RA/DHAAD/MPS that did not parse or validate */
 	uint64_t dhaad_requests;
 	uint64_t dhaad_replies;
-	uint64_t mps_received;        /**< Mobile Prefix Solicitations (not answered yet) */
+	uint64_t mps_received;        /**< Mobile Prefix Solicitations */
+	uint64_t mps_unprotected;     /**< not answered: policy.require_ipsec and no IPsec */
+	uint64_t mps_unbound;         /**< not answered: no binding from that care-of address */
+	uint64_t mpa_sent;
 	uint64_t list_full;           /**< an RA's home agent not kept: the list was full */
 };
 
@@ -53,6 +56,12 @@ struct cp_hl {
  * that address, the Advertisement Interval and Home Agent Information options.
  */
 void cp_hl_ra(const struct ha_cfg *cfg, const uint8_t mac[6], uint16_t mtu, struct wire_ra *ra);
+
+/**
+ * The home prefixes as Prefix Information options (at most WIRE_RA_PIO_MAX): on-link, the
+ * one holding home_agent.address6 with the R bit and that address. @return how many.
+ */
+uint8_t cp_hl_pios(const struct ha_cfg *cfg, struct wire_pio *pio);
 
 /**
  * An RA heard on port from src (link-local): a home agent's (H bit and a Prefix Information

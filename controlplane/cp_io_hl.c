@@ -141,8 +141,8 @@ rx_dhaad(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_add
 		io->hl.stats.invalid++;
 		return;
 	}
-	if (req.type == WIRE_ICMP6_MPS) {
-		io->hl.stats.mps_received++;
+	if (req.type != WIRE_ICMP6_DHAAD_REQUEST) {
+		io->hl.stats.invalid++;
 		return;
 	}
 	io->hl.stats.dhaad_requests++;
@@ -174,37 +174,94 @@ rx_dhaad(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_add
 		io->hl.stats.dhaad_replies++;
 }
 
+/*
+ * R6275 §10.6: a registered node's Mobile Prefix Solicitation (from its care-of address, its
+ * home address in a Home Address option) is answered with a Mobile Prefix Advertisement of
+ * the home prefixes, to the care-of address through a type 2 routing header. RFC 6275 §5.3
+ * wants both protected by IPsec; this home agent does not protect them yet, so with
+ * policy.require_ipsec it answers none (counted) rather than unprotected ones.
+ */
+static void
+rx_mps(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_addr *coa,
+       const struct in6_addr *hoa, const struct in6_addr *dst)
+{
+	const struct ha_cfg *cfg = cp_cfg(io->cp);
+	struct cp_tx_meta meta = { .mn = UINT32_MAX };
+	static struct wire_ha_msg req, adv;
+	const struct cp_bind *b;
+	const struct cp_mn *mn;
+	uint8_t pkt[1280];
+	unsigned int i;
+	int n;
+
+	/* the checksum's source is the home address (R6275 §6.3) */
+	if (wire_ha_msg_parse(icmp, len, hoa, dst, &req) != WIRE_E_OK) {
+		io->hl.stats.invalid++;
+		return;
+	}
+	io->hl.stats.mps_received++;
+	if (cfg->policy.require_ipsec) {
+		io->hl.stats.mps_unprotected++;
+		return;
+	}
+	mn = cp_mndb_find6(cp_mndb(io->cp), hoa);
+	b = mn != NULL ? cp_bind_get(io->cp, mn->idx) : NULL;
+	if (b == NULL || b->state != CP_BIND_ACTIVE || memcmp(&b->coa6, coa, 16) != 0) {
+		io->hl.stats.mps_unbound++;
+		return;
+	}
+	memset(&adv, 0, sizeof(adv));
+	adv.type = WIRE_ICMP6_MPA;
+	adv.id = req.id;
+	/* the home prefixes as the RA has them, autonomous: they form home addresses */
+	adv.n_pio = cp_hl_pios(cfg, adv.pio);
+	for (i = 0; i < adv.n_pio; i++)
+		adv.pio[i].flags |= WIRE_PIO_A;
+	n = wire_ha_msg_build_rh2(pkt, sizeof(pkt), &cfg->ha.addr6, coa, hoa, &adv);
+	if (n > 0 && cp_io_tx(io, pkt, (uint16_t)n, &meta) == 0)
+		io->hl.stats.mpa_sent++;
+}
+
 void
 cp_io_hl_rx(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *ip, *icmp;
 	uint16_t flen = rte_pktmbuf_data_len(m);
-	struct in6_addr src, dst;
-	size_t len;
+	struct in6_addr src, dst, hoa;
 
-	if ((size_t)meta->l3_off + WIRE_IP6_HLEN + 4 > flen) {
+	if ((size_t)meta->l3_off + WIRE_IP6_HLEN > flen ||
+	    (size_t)meta->mh_off + meta->mh_len > flen || meta->mh_len < 4 ||
+	    (meta->has_hao && (size_t)meta->hao_off + 16 > flen)) {
 		io->hl.stats.invalid++;
 		return;
 	}
 	ip = f + meta->l3_off;
-	len = wire_rd16(ip + 4);
-	/* these messages come without extension headers (RFC 4861 §6.1, R6275 §6.5) */
-	if (ip[6] != WIRE_PROTO_ICMPV6 || len > (size_t)flen - meta->l3_off - WIRE_IP6_HLEN) {
-		io->hl.stats.invalid++;
-		return;
-	}
-	icmp = ip + WIRE_IP6_HLEN;
+	icmp = f + meta->mh_off;
 	memcpy(&src, ip + 8, 16);
 	memcpy(&dst, ip + 24, 16);
 	switch (icmp[0]) {
 	case WIRE_ND_RS:
-		rx_rs(io, icmp, len, ip[7], meta->port);
-		break;
 	case WIRE_ND_RA:
-		rx_ra(io, icmp, len, ip[7], &src, &dst, meta->port);
+		/* RFC 4861 §6.1: neighbor discovery comes without extension headers */
+		if (ip[6] != WIRE_PROTO_ICMPV6) {
+			io->hl.stats.invalid++;
+			break;
+		}
+		if (icmp[0] == WIRE_ND_RS)
+			rx_rs(io, icmp, meta->mh_len, ip[7], meta->port);
+		else
+			rx_ra(io, icmp, meta->mh_len, ip[7], &src, &dst, meta->port);
+		break;
+	case WIRE_ICMP6_MPS:
+		if (!meta->has_hao) {
+			io->hl.stats.invalid++;
+			break;
+		}
+		memcpy(&hoa, f + meta->hao_off, 16);
+		rx_mps(io, icmp, meta->mh_len, &src, &hoa, &dst);
 		break;
 	default:
-		rx_dhaad(io, icmp, len, &src, &dst);
+		rx_dhaad(io, icmp, meta->mh_len, &src, &dst);
 		break;
 	}
 }

@@ -94,6 +94,11 @@ to_us(const struct wire_pkt *w, const uint8_t *frame, const struct dp_ctx *c,
 	}
 	if (w->l4_proto == WIRE_PROTO_MH)
 		return DP_C_MH;
+	/* R6275 §11.4.2: a mobile node away from home solicits its prefixes from its care-of
+	 * address with its home address in a Home Address option */
+	if (w->l3 == WIRE_L3_IP6 && w->ip6.has_hao && w->l4_proto == WIRE_PROTO_ICMPV6 &&
+	    w->icmp_type == WIRE_ICMP6_MPS)
+		return DP_C_HOME_LINK;
 	if (w->l3 == WIRE_L3_IP6 && w->ip6.has_hao)
 		return DP_C_HAO;
 	if (w->l4_proto == WIRE_PROTO_ICMP && w->icmp_type == WIRE_ICMP_ECHO)

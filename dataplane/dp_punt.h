@@ -41,8 +41,10 @@ struct dp_punt {
 	uint8_t family;               /**< HOLD: 4 or 6 */
 	uint16_t port;                /**< port index it arrived on / leaves by */
 	uint16_t l3_off;              /**< MH, ESP: the IPv6 header carrying it */
-	uint16_t mh_off;              /**< MH: the Mobility Header; ESP: the ESP header */
-	uint16_t mh_len;              /**< MH: its length; ESP: from the ESP header to the end */
+	uint16_t mh_off;              /**< MH: the Mobility Header; ESP: the ESP header;
+				       *   HOME_LINK: the ICMPv6 message */
+	uint16_t mh_len;              /**< MH: its length; ESP: from the ESP header to the end;
+				       *   HOME_LINK: the ICMPv6 message's */
 	uint8_t udp4;                 /**< arrived IPv4/UDP 4191 encapsulated */
 	uint8_t udp6;                 /**< arrived UDP 4191 over IPv6 */
 	uint8_t tlv;

@@ -611,6 +611,13 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			meta->kind = DP_PUNT_HOME_LINK;
 			meta->port = port;
 			meta->l3_off = w[i].l3_off;
+			/* the ICMPv6 message, past any extension header, and an MPS's home address */
+			meta->mh_off = w[i].l4_off;
+			meta->mh_len = w[i].l4_len;
+			if (w[i].ip6.has_hao) {
+				meta->has_hao = 1;
+				meta->hao_off = (uint16_t)(w[i].l3_off + w[i].ip6.hao_off);
+			}
 			dp_out_punt(lc, m, HA_EV_PUNT_OTHER);
 			break;
 		}

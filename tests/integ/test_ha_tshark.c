@@ -131,6 +131,25 @@ add_msg(struct wire_ha_msg *m, const struct in6_addr *src, const struct in6_addr
 	}
 }
 
+/* An MPA to a node away from home: to its care-of address, its home address in an RH2;
+ * tshark takes the checksum's destination from the RH2 as RFC 6275 §6.3/§6.4 say. */
+static void
+add_mpa_rh2(const struct wire_ha_msg *m)
+{
+	struct tsk_row *r;
+	uint8_t pkt[512];
+	int n = wire_ha_msg_build_rh2(pkt, sizeof(pkt), &ha, &coa, &hoa, m);
+
+	cr_assert_gt(n, 0);
+	r = add(pkt, n, WIRE_ICMP6_MPA, &coa, 64);
+	tsk_set(r, F_ID, "%u", m->id);
+	tsk_set(r, F_M, "0");
+	tsk_set(r, F_O, "0");
+	tsk_set(r, F_R, "0");
+	tsk_set(r, F_PLEN, "64");
+	tsk_set(r, F_PFX, "2001:db8:1::");
+}
+
 Test(ha_tshark, every_home_link_message_decodes_as_built)
 {
 	static struct wire_ha_msg m;
@@ -174,5 +193,6 @@ Test(ha_tshark, every_home_link_message_decodes_as_built)
 	m.mpa_flags = 0;
 	m.n_pio = 1;
 	add_msg(&m, &ha, &hoa);
+	add_mpa_rh2(&m);
 	tsk_compare(&tp, "", fields, NF);
 }

@@ -5,7 +5,9 @@
 # tshark decodes field by field; another home agent's RA on the home link (scapy) joins the
 # home agents list; a DHAAD Request to the home-agents anycast address, sent from the
 # internet router's namespace as a mobile node away from home would, is answered with both
-# home agents, the preferred first; telemetry counts all of it.
+# home agents, the preferred first; a registered node's Mobile Prefix Solicitation is
+# answered through a type 2 routing header, an unregistered one's is not; telemetry counts
+# all of it.
 set -u
 . "$(dirname "$0")/lib.sh"
 LAB_PREFIX=ha_hl_test_$$ LAB_DIR=/tmp/dsmip-lab-hl-$$ LAB_BUILD=$BUILD
@@ -37,7 +39,21 @@ expect_eq "dhaad: reply id" "$(json_get "$rep" 'd.get("id")')" 16962
 expect_eq "dhaad: from the home agent's address" "$(json_get "$rep" 'd.get("src")')" 2001:db8:1::1
 expect_eq "dhaad: both home agents, preference 20 before 7" \
     "$(json_get "$rep" '" ".join(d.get("addresses", []))')" "2001:db8:1::99 2001:db8:1::1"
-sleep 4                               # at least one periodic RA after the solicited one
+# --- Mobile Prefix Discovery: a node registered from the internet router's address (lab.conf
+# has policy.require_ipsec = false: the home agent answers only unprotected solicitations then)
+bu=$(ns_exec dsmip-inet /usr/bin/python3 "$TOP/tools/lab/mn_bu.py" --iface inet-ha \
+    --gw 2001:db8:a::1 --path v6 --hoa 2001:db8:1::100 --coa 2001:db8:a::fe --seq 1)
+expect_eq "mpd: registered" "$(json_get "$bu" 'd.get("status")')" 0
+mpa=$(ns_exec dsmip-inet $HL mps inet-ha 2001:db8:a::fe 2001:db8:1::100 2001:db8:1::1 0x77)
+expect_eq "mpd: MPA id, to the care-of address, RH2 with the home address" \
+    "$(json_get "$mpa" 'd.get("id"), d.get("dst"), d.get("rh2")')" \
+    "119 2001:db8:a::fe ['2001:db8:1::100']"
+expect_eq "mpd: the home prefix (R: the home agent's address; L, A)" \
+    "$(json_get "$mpa" 'd.get("prefixes")')" "[['2001:db8:1::1', 64, 'LAR']]"
+mpa=$(ns_exec dsmip-inet $HL mps inet-ha 2001:db8:a::fe 2001:db8:1::200 2001:db8:1::1 0x78)
+expect_eq "mpd: no answer to a node without a binding from there" "$mpa" "{}"
+
+sleep 3                               # at least one periodic RA after the solicited one
 cap_stop home
 
 # --- telemetry
@@ -49,6 +65,9 @@ n_ra=$(json_get "$hl" 'd["/dsmip/home_link"]["ra_sent"]')
 expect_eq "telemetry: other home agent's RA" "$(json_get "$hl" 'd["/dsmip/home_link"]["ra_received"]')" 1
 expect_eq "telemetry: DHAAD requests" "$(json_get "$hl" 'd["/dsmip/home_link"]["dhaad_requests"]')" 1
 expect_eq "telemetry: DHAAD replies" "$(json_get "$hl" 'd["/dsmip/home_link"]["dhaad_replies"]')" 1
+expect_eq "telemetry: MPS, MPA, unbound" \
+    "$(json_get "$hl" 'd["/dsmip/home_link"]["mps_received"], d["/dsmip/home_link"]["mpa_sent"], d["/dsmip/home_link"]["mps_unbound"]')" \
+    "2 1 1"
 expect_eq "telemetry: the list" \
     "$(json_get "$hl" 'd["/dsmip/home_link"]["list"]["1"]["address"], d["/dsmip/home_link"]["list"]["1"]["preference"]')" \
     "2001:db8:1::99 20"

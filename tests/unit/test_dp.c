@@ -15,6 +15,7 @@
 #include "dp_encap.h"
 #include "dp_replay.h"
 #include "wire_csum.h"
+#include "wire_ha.h"
 #include "wire_ip.h"
 #include "wire_nd.h"
 #include "wire_pkt.h"
@@ -182,6 +183,40 @@ Test(dp_classify, classes)
 	wire_wr16(f + 12, 0x88cc);
 	cr_assert_eq(classify(f, 60, &c, 1, &why), DP_C_DROP);
 	cr_assert_eq(why, HA_DROP_ETHERTYPE);
+}
+
+/* The home link's messages (R6275 §10.5, §10.6) go to the control plane; RS and RA only on
+ * a home port (elsewhere they are multicast like any other). */
+Test(dp_classify, home_link_messages)
+{
+	static const uint8_t all_routers[6] = { 0x33, 0x33, 0, 0, 0, 2 };
+	struct in6_addr hoa = a6("2001:db8:1::100");
+	uint8_t f[256];
+	struct dp_ctx c;
+	enum ha_drop why;
+	size_t n;
+
+	ctx_init(&c);
+	n = eth6(f, all_routers, "::", "ff02::2", WIRE_PROTO_ICMPV6, 8);
+	f[54] = WIRE_ND_RS;
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_HOME_LINK);
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_DROP, "on the access port");
+	cr_assert_eq(why, HA_DROP_MULTICAST);
+	f[54] = WIRE_ND_RA;
+	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_HOME_LINK);
+	/* DHAAD to the anycast address: one of the home agent's own (dp_setup adds it) */
+	c.local6[c.n_local6++] = a6("2001:db8:1:0:fdff:ffff:ffff:fffe");
+	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1:0:fdff:ffff:ffff:fffe",
+		 WIRE_PROTO_ICMPV6, 8);
+	f[54] = WIRE_ICMP6_DHAAD_REQUEST;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_HOME_LINK);
+	/* an MPS with a Home Address option; any other ICMPv6 with one stays HAO traffic */
+	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_DSTOPTS, 24 + 8);
+	wire_hao_dstopt_build(f + 54, WIRE_PROTO_ICMPV6, &hoa);
+	f[54 + 24] = WIRE_ICMP6_MPS;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_HOME_LINK);
+	f[54 + 24] = WIRE_ICMP6_ECHO;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_HAO);
 }
 
 /*

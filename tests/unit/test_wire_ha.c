@@ -176,3 +176,30 @@ Test(wire_ha, request_mps_and_mpa_round_trip)
 	cr_assert_eq(wire_ha_msg_parse(pkt + 40, (size_t)n - 40, &dst, &src, &back),
 		     WIRE_E_BAD_PROTO);
 }
+
+Test(wire_ha, mpa_to_a_care_of_address_goes_through_a_type_2_routing_header)
+{
+	static struct wire_ha_msg m, back;
+	struct in6_addr ha = a6("2001:db8:1::1"), coa = a6("2001:db8:b::5"),
+			hoa = a6("2001:db8:1::100");
+	uint8_t pkt[512];
+	int n;
+
+	m.type = WIRE_ICMP6_MPA;
+	m.id = 9;
+	m.n_pio = 1;
+	m.pio[0] = (struct wire_pio){ .prefix = a6("2001:db8:1::"), .plen = 64,
+				      .flags = WIRE_PIO_L | WIRE_PIO_A };
+	n = wire_ha_msg_build_rh2(pkt, sizeof(pkt), &ha, &coa, &hoa, &m);
+	cr_assert_eq(n, 40 + 24 + 8 + 32);
+	cr_assert_eq(pkt[6], 43, "next header: routing");
+	cr_assert_eq(wire_rd16(pkt + 4), 24 + 8 + 32);
+	cr_assert_eq(memcmp(pkt + 24, &coa, 16), 0);
+	cr_assert_eq(memcmp(pkt + 40, (uint8_t[]){ 58, 2, 2, 1 }, 4), 0, "RH2, segments left 1");
+	cr_assert_eq(memcmp(pkt + 48, &hoa, 16), 0);
+	/* the checksum is the home address's: the final destination */
+	cr_assert_eq(wire_ha_msg_parse(pkt + 64, (size_t)n - 64, &ha, &hoa, &back), WIRE_E_OK);
+	cr_assert_eq(back.id, 9);
+	cr_assert_eq(wire_ha_msg_parse(pkt + 64, (size_t)n - 64, &ha, &coa, &back),
+		     WIRE_E_BAD_CSUM);
+}

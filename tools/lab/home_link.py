@@ -7,14 +7,20 @@
                                          option with R and ADDR, HA Information PREF/LIFE
   home_link.py dhaad IFACE SRC DST ID    a DHAAD Request; prints the reply as JSON
                                          {"id": ..., "addresses": [...]} (or {} on timeout)
+  home_link.py mps IFACE COA HOA HA ID   a Mobile Prefix Solicitation from COA with HOA in a
+                                         Home Address option; prints the Advertisement as
+                                         JSON {"id", "dst", "rh2", "prefixes": [[p, len, flags]]}
 """
 import json
 import sys
 
-from scapy.all import conf, sendp, sr1, Ether, get_if_hwaddr  # noqa: F401
-from scapy.layers.inet6 import (IPv6, ICMPv6ND_RS, ICMPv6ND_RA, ICMPv6NDOptPrefixInfo,
-                                ICMPv6NDOptSrcLLAddr, ICMPv6HAADRequest, ICMPv6HAADReply,
-                                ICMPv6NDOptHAInfo)
+import time
+
+from scapy.all import AsyncSniffer, conf, send, sendp, sr1, Ether, get_if_hwaddr
+from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, ICMPv6ND_RS,
+                                ICMPv6ND_RA, ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr,
+                                ICMPv6HAADRequest, ICMPv6HAADReply, ICMPv6NDOptHAInfo,
+                                ICMPv6MPSol, ICMPv6MPAdv)
 
 conf.verb = 0
 # the reply comes from the home agent's own address, not the anycast one asked
@@ -45,5 +51,28 @@ elif cmd == "dhaad":
         r = rep[ICMPv6HAADReply]
         out = {"id": r.id, "src": rep[IPv6].src, "addresses": list(r.addresses)}
     print(json.dumps(out))
+elif cmd == "mps":
+    coa, hoa, ha, ident = sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6], 0)
+    sn = AsyncSniffer(iface=iface, filter="ip6", lfilter=lambda p: p.haslayer(ICMPv6MPAdv))
+    sn.start()
+    time.sleep(0.3)
+    # scapy's checksum takes the Home Address option's address as the source (R6275 §6.3)
+    send(IPv6(src=coa, dst=ha) / IPv6ExtHdrDestOpt(options=[HAO(hoa=hoa)]) /
+         ICMPv6MPSol(id=ident))
+    time.sleep(1.5)
+    got = sn.stop()
+    out = {}
+    if got:
+        p = got[0]
+        a = p[ICMPv6MPAdv]
+        pfx = []
+        o = a.payload
+        while o is not None and o.haslayer(ICMPv6NDOptPrefixInfo):
+            pi = o[ICMPv6NDOptPrefixInfo]
+            pfx.append([pi.prefix, pi.prefixlen, "L" * pi.L + "A" * pi.A + "R" * pi.R])
+            o = pi.payload
+        rh = p[IPv6ExtHdrRouting].addresses if p.haslayer(IPv6ExtHdrRouting) else []
+        out = {"id": a.id, "dst": p[IPv6].dst, "rh2": list(rh), "prefixes": pfx}
+    print(json.dumps(out))
 else:
-    sys.exit("usage: home_link.py rs|ra|dhaad IFACE ...")
+    sys.exit("usage: home_link.py rs|ra|dhaad|mps IFACE ...")
