@@ -529,3 +529,79 @@ wire_be_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c, ui
 		return n;
 	return carriage_fill(buf, c, off, n);
 }
+
+/* ---------------------------------------------------------------- HA Switch, BRI */
+
+/* The 6-byte MH header of type over len bytes at buf (len a multiple of 8), checksummed. */
+static int
+mh_seal(uint8_t *buf, uint16_t len, uint8_t type, const struct in6_addr *src,
+	const struct in6_addr *dst)
+{
+	buf[0] = WIRE_PROTO_NONE;
+	buf[1] = (uint8_t)(len / 8 - 1);
+	buf[2] = type;
+	buf[3] = 0;
+	wire_wr16(buf + 4, 0);
+	wire_wr16(buf + 4, mh_csum(buf, len, src, dst));
+	return len;
+}
+
+int
+wire_mh_has_build(uint8_t *buf, size_t cap, const struct in6_addr *ha, unsigned int n,
+		  const struct in6_addr *src, const struct in6_addr *dst)
+{
+	uint16_t len = (uint16_t)(8 + 16 * n);   /* 6 + number + reserved: a multiple of 8 */
+	unsigned int i;
+
+	if (n == 0 || n > WIRE_HA_SWITCH_MAX || len > cap)
+		return -WIRE_E_NOSPACE;
+	buf[6] = (uint8_t)n;
+	buf[7] = 0;
+	for (i = 0; i < n; i++)
+		memcpy(buf + 8 + 16 * i, &ha[i], 16);
+	return mh_seal(buf, len, WIRE_MH_HA_SWITCH, src, dst);
+}
+
+int
+wire_mh_bri_build(uint8_t *buf, size_t cap, const struct wire_bri_args *a,
+		  const struct in6_addr *src, const struct in6_addr *dst)
+{
+	if (cap < 16)
+		return -WIRE_E_NOSPACE;
+	buf[6] = WIRE_BR_INDICATION;
+	buf[7] = a->trigger;
+	wire_wr16(buf + 8, a->seq);
+	buf[10] = a->flags & (WIRE_BR_P | WIRE_BR_G | WIRE_BR_V);
+	buf[11] = 0;
+	/* 12 bytes, padded to 16 with a PadN of two zero bytes */
+	buf[12] = WIRE_MHOPT_PADN;
+	buf[13] = 2;
+	buf[14] = buf[15] = 0;
+	return mh_seal(buf, 16, WIRE_MH_BR, src, dst);
+}
+
+int
+wire_has_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c,
+		   const struct in6_addr *ha, unsigned int n)
+{
+	int off = carriage_head(cap, c), len;
+
+	if (off < 0)
+		return -WIRE_E_NOSPACE;
+	len = wire_mh_has_build(buf + off, cap - (size_t)off, ha, n, &c->src6,
+				c->rh2 ? &c->hoa : &c->dst6);
+	return len < 0 ? len : carriage_fill(buf, c, off, len);
+}
+
+int
+wire_bri_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c,
+		   const struct wire_bri_args *a)
+{
+	int off = carriage_head(cap, c), len;
+
+	if (off < 0)
+		return -WIRE_E_NOSPACE;
+	len = wire_mh_bri_build(buf + off, cap - (size_t)off, a, &c->src6,
+				c->rh2 ? &c->hoa : &c->dst6);
+	return len < 0 ? len : carriage_fill(buf, c, off, len);
+}

@@ -28,6 +28,16 @@
 #define WIRE_MH_BA 6
 #define WIRE_MH_BE 7
 #define WIRE_MH_TYPE_MAX WIRE_MH_BE   /* higher types are not recognized (BE status 2) */
+/* Built by the home agent, not parsed yet (a reply of these types gets BE status 2) */
+#define WIRE_MH_HA_SWITCH 12          /* Home Agent Switch, RFC 5142 §5.1 */
+#define WIRE_MH_BR 16                 /* Binding Revocation (BRI/BRA), RFC 5846 §6 */
+#define WIRE_BR_INDICATION 1          /* B.R. Type */
+#define WIRE_BR_ACK 2
+#define WIRE_BR_TRIGGER_ADMIN 1       /* Revocation Trigger: administrative reason */
+#define WIRE_BR_P 0x80                /* proxy binding (flags byte: P, V, G, reserved) */
+#define WIRE_BR_V 0x40                /* the IPv4 home address binding only */
+#define WIRE_BR_G 0x20                /* global: every binding of the peer */
+#define WIRE_HA_SWITCH_MAX 16         /* home agent addresses in one Home Agent Switch */
 
 /* BU flags: the 16-bit word at offset 8 (protocol facts §3; F and T per §19.1-2). */
 #define WIRE_BU_A 0x8000
@@ -279,6 +289,33 @@ int wire_ba_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c
 /** As wire_ba_pkt_build for a Binding Error. */
 int wire_be_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c, uint8_t status,
 		      const struct in6_addr *hoa);
+
+/** Arguments of a Binding Revocation Indication (RFC 5846 §6.1). */
+struct wire_bri_args {
+	uint8_t trigger;              /**< WIRE_BR_TRIGGER_* */
+	uint8_t flags;                /**< WIRE_BR_P, _G, _V */
+	uint16_t seq;
+};
+
+/**
+ * Build a Home Agent Switch message (RFC 5142 §5.1): the number of addresses, then the
+ * home agents the node should register with (at most WIRE_HA_SWITCH_MAX), no options.
+ * @return the MH length, or -WIRE_E_NOSPACE.
+ */
+int wire_mh_has_build(uint8_t *buf, size_t cap, const struct in6_addr *ha, unsigned int n,
+		      const struct in6_addr *src, const struct in6_addr *dst);
+
+/** Build a Binding Revocation Indication (16 bytes: the fixed part and a PadN). */
+int wire_mh_bri_build(uint8_t *buf, size_t cap, const struct wire_bri_args *a,
+		      const struct in6_addr *src, const struct in6_addr *dst);
+
+/** As wire_ba_pkt_build for a Home Agent Switch. */
+int wire_has_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c,
+		       const struct in6_addr *ha, unsigned int n);
+
+/** As wire_ba_pkt_build for a Binding Revocation Indication. */
+int wire_bri_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c,
+		       const struct wire_bri_args *a);
 
 /** Fixed part of each MH type (options start there); 0 for unknown types. */
 uint16_t wire_mh_fixed_len(uint8_t type);
