@@ -45,6 +45,19 @@ pio_read(const uint8_t *o, struct wire_pio *pi)
 	memcpy(&pi->prefix, o + 16, 16);
 }
 
+/* The option at off of an option area of len bytes (type, length in units of 8 bytes): its
+ * length into *olen, or why not (RFC 4861 §4.6: length 0 is invalid). */
+static enum wire_err
+opt_at(const uint8_t *p, size_t len, size_t off, size_t *olen)
+{
+	if (len - off < 2)
+		return WIRE_E_OPT_OVERRUN;
+	*olen = (size_t)p[off + 1] * 8;
+	if (*olen == 0)
+		return WIRE_E_OPT_BAD_LEN;
+	return *olen > len - off ? WIRE_E_OPT_OVERRUN : WIRE_E_OK;
+}
+
 /* The ICMPv6 checksum, then the whole IPv6 packet's length. */
 static int
 finish(uint8_t *p, const struct in6_addr *src, const struct in6_addr *dst, size_t icmp_len,
@@ -130,15 +143,12 @@ wire_ra_parse(const uint8_t *icmp6, size_t len, uint8_t hop_limit, const struct 
 	out->retrans_ms = rd32(icmp6 + 12);
 	while (off < len) {
 		const uint8_t *o = icmp6 + off;
+		enum wire_err e;
 		size_t olen;
 
-		if (len - off < 2)
-			return WIRE_E_OPT_OVERRUN;
-		olen = (size_t)o[1] * 8;
-		if (olen == 0)
-			return WIRE_E_OPT_BAD_LEN;
-		if (olen > len - off)
-			return WIRE_E_OPT_OVERRUN;
+		e = opt_at(icmp6, len, off, &olen);
+		if (e != WIRE_E_OK)
+			return e;
 		switch (o[0]) {
 		case WIRE_ND_OPT_SLLA:
 			out->has_slla = true;
@@ -255,15 +265,12 @@ wire_ha_msg_parse(const uint8_t *icmp6, size_t len, const struct in6_addr *src,
 		out->mpa_flags = wire_rd16(icmp6 + 6) & (WIRE_MPA_M | WIRE_MPA_O);
 		while (off < len) {
 			const uint8_t *o = icmp6 + off;
+			enum wire_err e;
 			size_t olen;
 
-			if (len - off < 2)
-				return WIRE_E_OPT_OVERRUN;
-			olen = (size_t)o[1] * 8;
-			if (olen == 0)
-				return WIRE_E_OPT_BAD_LEN;
-			if (olen > len - off)
-				return WIRE_E_OPT_OVERRUN;
+			e = opt_at(icmp6, len, off, &olen);
+			if (e != WIRE_E_OK)
+				return e;
 			if (o[0] == WIRE_ND_OPT_PREFIX) {
 				if (olen != PIO_LEN)
 					return WIRE_E_OPT_BAD_LEN;

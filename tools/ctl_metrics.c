@@ -23,6 +23,23 @@ help(FILE *f, const char *name, const char *type, const char *text)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
 }
 
+/* One sample of name per number member of object o, labelled label="member" (skip: one
+ * member left out, or NULL). */
+static void
+by_member(FILE *f, const char *name, const char *label, json_t *o, const char *skip)
+{
+	const char *k;
+	char lab[256];
+	json_t *c;
+
+	json_object_foreach(o, k, c) {
+		if (!json_is_number(c) || (skip != NULL && strcmp(k, skip) == 0))
+			continue;
+		snprintf(lab, sizeof(lab), "%s=\"%s\"", label, k);
+		metric(f, name, lab, json_number_value(c));
+	}
+}
+
 /* One counter of every port of /dsmip/stats' "ports" object, labelled by port name. */
 static void
 port_metric(FILE *f, json_t *ports, const char *name, const char *text,
@@ -45,7 +62,7 @@ state_metrics(FILE *f, json_t *state)
 {
 	static const char *const roles[] = { "standalone", "active", "standby" };
 	json_t *st = json_object_get(state, "store"), *rs = json_object_get(state, "restored"), *c;
-	const char *role = ctl_str(state, "role"), *kind;
+	const char *role = ctl_str(state, "role");
 	char lab[256];
 	unsigned int k;
 
@@ -73,12 +90,7 @@ state_metrics(FILE *f, json_t *state)
 	fprintf(f, "dsmip_store_last_sync_age_seconds %.3f\n",
 		ctl_num(st, "last_sync_ms_ago") / 1000);
 	help(f, "dsmip_store_restored", "gauge", "records the start restored, by kind");
-	json_object_foreach(rs, kind, c) {
-		if (!json_is_number(c) || strcmp(kind, "ms") == 0)
-			continue;
-		snprintf(lab, sizeof(lab), "kind=\"%s\"", kind);
-		metric(f, "dsmip_store_restored", lab, json_number_value(c));
-	}
+	by_member(f, "dsmip_store_restored", "kind", rs, "ms");
 	help(f, "dsmip_store_restore_seconds", "gauge", "how long the start's restore took");
 	fprintf(f, "dsmip_store_restore_seconds %.3f\n", ctl_num(rs, "ms") / 1000);
 	c = json_object_get(state, "replication");
@@ -183,28 +195,15 @@ ctl_metrics(FILE *f)
 	port_metric(f, o, "dsmip_tx_packets_total", "packets sent per port", "tx_packets");
 	port_metric(f, o, "dsmip_tx_bytes_total", "bytes sent per port", "tx_bytes");
 	help(f, "dsmip_drops_total", "counter", "packets dropped, by reason");
-	json_object_foreach(json_object_get(st, "drops"), k, c) {
-		snprintf(lab, sizeof(lab), "reason=\"%s\"", k);
-		metric(f, "dsmip_drops_total", lab, json_number_value(c));
-	}
+	by_member(f, "dsmip_drops_total", "reason", json_object_get(st, "drops"), NULL);
 	help(f, "dsmip_events_total", "counter", "data-plane events (encapsulations, punts, ...)");
-	json_object_foreach(json_object_get(st, "events"), k, c) {
-		snprintf(lab, sizeof(lab), "event=\"%s\"", k);
-		metric(f, "dsmip_events_total", lab, json_number_value(c));
-	}
+	by_member(f, "dsmip_events_total", "event", json_object_get(st, "events"), NULL);
 	o = json_object_get(st, "control_plane");
 	help(f, "dsmip_control_plane_total", "counter", "control plane counters (BUs, BAs, ...)");
-	json_object_foreach(o, k, c) {
-		if (!json_is_number(c) || strcmp(k, "bindings") == 0)
-			continue;
-		snprintf(lab, sizeof(lab), "counter=\"%s\"", k);
-		metric(f, "dsmip_control_plane_total", lab, json_number_value(c));
-	}
+	by_member(f, "dsmip_control_plane_total", "counter", o, "bindings");
 	help(f, "dsmip_control_plane_discards_total", "counter", "BUs discarded, by reason");
-	json_object_foreach(json_object_get(o, "discards"), k, c) {
-		snprintf(lab, sizeof(lab), "reason=\"%s\"", k);
-		metric(f, "dsmip_control_plane_discards_total", lab, json_number_value(c));
-	}
+	by_member(f, "dsmip_control_plane_discards_total", "reason",
+		  json_object_get(o, "discards"), NULL);
 	help(f, "dsmip_worker_busy_cycles_total", "counter", "TSC cycles of loops with packets");
 	json_object_foreach(json_object_get(st, "workers"), k, c) {
 		snprintf(lab, sizeof(lab), "worker=\"%s\"", k);
