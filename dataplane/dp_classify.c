@@ -166,6 +166,9 @@ dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 		}
 		if (dp_local6(c, dst) || memcmp(dst, &c->port[port].ll6, 16) == 0)
 			return to_us(w, frame, c, why);
+		if (w->l4_proto == WIRE_PROTO_ICMPV6 && w->icmp_type == WIRE_ICMP6_DHAAD_REQUEST &&
+		    dp_anycast6(c, dst))
+			return DP_C_HOME_LINK;
 		if (mcast_mac) {
 			*why = HA_DROP_MULTICAST;
 			return DP_C_DROP;

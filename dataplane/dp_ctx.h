@@ -15,8 +15,6 @@
 #include "cfg.h"
 
 #define DP_MAX_LOCAL (2 * CFG_MAX_PORTS + 2)
-/* IPv6: also the home-agents anycast address of each home prefix (DHAAD, R6275 §10.5) */
-#define DP_MAX_LOCAL6 (DP_MAX_LOCAL + CFG_MAX_HOME_PREFIXES)
 #define DP_MAX_WORKERS 64
 
 struct bc;
@@ -49,7 +47,7 @@ struct dp_ctx {
 	uint32_t ha4;                 /**< network order */
 	struct in6_addr ha6;
 	uint32_t local4[DP_MAX_LOCAL];
-	struct in6_addr local6[DP_MAX_LOCAL6];
+	struct in6_addr local6[DP_MAX_LOCAL];
 	uint32_t icmp_rate;           /**< ICMP errors per second per worker (a reload may
 				       *   change it: read with __atomic_load_n) */
 	uint32_t punt_rate;           /**< non-signalling punts per second, per kind per worker */
@@ -67,6 +65,11 @@ struct dp_ctx {
 	struct dp_sadb *sadb;         /**< security associations (NULL: no ESP) */
 	uint16_t n_workers;
 	struct rte_ring *esp_ring[DP_MAX_WORKERS]; /**< ESP steered to the SA's worker */
+	/* the home-agents anycast address of each home prefix: only DHAAD Requests go to it
+	 * (R6275 §10.5), so it is looked at for those alone, not among the local addresses
+	 * every packet is compared with */
+	uint8_t n_anycast6;
+	struct in6_addr anycast6[CFG_MAX_HOME_PREFIXES];
 };
 
 static inline bool
@@ -93,6 +96,18 @@ dp_local6(const struct dp_ctx *c, const void *a)
 		if (x[0] == y[0] && x[1] == y[1])
 			return true;
 	}
+	return false;
+}
+
+/* Is a one of the home-agents anycast addresses (a DHAAD Request's destination)? */
+static inline bool
+dp_anycast6(const struct dp_ctx *c, const void *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_anycast6; i++)
+		if (memcmp(a, &c->anycast6[i], 16) == 0)
+			return true;
 	return false;
 }
 

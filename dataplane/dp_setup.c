@@ -32,7 +32,7 @@ add_local4(struct dp_ctx *c, uint32_t a)
 static void
 add_local6(struct dp_ctx *c, const struct in6_addr *a)
 {
-	if (!dp_local6(c, a) && c->n_local6 < DP_MAX_LOCAL6)
+	if (!dp_local6(c, a) && c->n_local6 < DP_MAX_LOCAL)
 		c->local6[c->n_local6++] = *a;
 }
 
@@ -64,13 +64,10 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 	c->has_ha4 = cfg->ha.has_addr4;
 	c->ha4 = cfg->ha.addr4;
 	add_local6(c, &cfg->ha.addr6);
-	for (i = 0; i < cfg->ha.n_prefixes6; i++) {
-		struct in6_addr any;
-
-		/* DHAAD requests come to the home-agents anycast address (R6275 §10.5) */
-		wire_ha_anycast(&cfg->ha.prefixes6[i].addr, cfg->ha.prefixes6[i].len, &any);
-		add_local6(c, &any);
-	}
+	/* DHAAD requests come to the home-agents anycast address (R6275 §10.5) */
+	for (i = 0; i < cfg->ha.n_prefixes6 && i < CFG_MAX_HOME_PREFIXES; i++)
+		wire_ha_anycast(&cfg->ha.prefixes6[i].addr, cfg->ha.prefixes6[i].len,
+				&c->anycast6[c->n_anycast6++]);
 	if (cfg->ha.has_addr4)
 		add_local4(c, cfg->ha.addr4);
 	for (i = 0; i < n_ports; i++) {

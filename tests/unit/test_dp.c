@@ -204,12 +204,14 @@ Test(dp_classify, home_link_messages)
 	cr_assert_eq(why, HA_DROP_MULTICAST);
 	f[54] = WIRE_ND_RA;
 	cr_assert_eq(classify(f, n, &c, 1, &why), DP_C_HOME_LINK);
-	/* DHAAD to the anycast address: one of the home agent's own (dp_setup adds it) */
-	c.local6[c.n_local6++] = a6("2001:db8:1:0:fdff:ffff:ffff:fffe");
+	/* DHAAD to the anycast address (dp_setup lists it); other traffic to it is transit */
+	c.anycast6[c.n_anycast6++] = a6("2001:db8:1:0:fdff:ffff:ffff:fffe");
 	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1:0:fdff:ffff:ffff:fffe",
 		 WIRE_PROTO_ICMPV6, 8);
 	f[54] = WIRE_ICMP6_DHAAD_REQUEST;
 	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_HOME_LINK);
+	f[54] = WIRE_ICMP6_ECHO;
+	cr_assert_eq(classify(f, n, &c, 0, &why), DP_C_FWD);
 	/* an MPS with a Home Address option; any other ICMPv6 with one stays HAO traffic */
 	n = eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_DSTOPTS, 24 + 8);
 	wire_hao_dstopt_build(f + 54, WIRE_PROTO_ICMPV6, &hoa);
