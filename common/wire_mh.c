@@ -19,6 +19,8 @@ static const struct {
 	[WIRE_MH_BU] = { 12, 1 },
 	[WIRE_MH_BA] = { 12, 1 },
 	[WIRE_MH_BE] = { 24, 2 },
+	/* B.R. Type, Trigger or Status, Sequence, flags, Reserved (RFC 5846 §6.1-§6.2) */
+	[WIRE_MH_BR] = { 12, 1 },
 };
 
 /* Option rules: exact data length (-1: variable), alignment xn+y, may repeat. */
@@ -192,7 +194,7 @@ wire_mh_parse(const uint8_t *mh, size_t len, const struct in6_addr *src,
 		return WIRE_E_BAD_LENGTH;   /* the IPv6 payload must be exactly the MH */
 	if (src != NULL && dst != NULL && mh_csum(mh, total, src, dst) != 0)
 		return WIRE_E_BAD_CSUM;
-	if (out->type > WIRE_MH_TYPE_MAX)
+	if (out->type > WIRE_MH_TYPE_MAX || mh_types[out->type].fixed == 0)
 		return WIRE_E_UNKNOWN_MH_TYPE;
 	if (out->payload_proto != WIRE_PROTO_NONE)
 		return WIRE_E_BAD_PROTO;
@@ -214,6 +216,12 @@ wire_mh_parse(const uint8_t *mh, size_t len, const struct in6_addr *src,
 	case WIRE_MH_BE:
 		out->be.status = mh[6];
 		memcpy(&out->be.hoa, mh + 8, 16);
+		break;
+	case WIRE_MH_BR:
+		out->br.type = mh[6];
+		out->br.code = mh[7];
+		out->br.seq = wire_rd16(mh + 8);
+		out->br.flags = mh[10] & (WIRE_BR_P | WIRE_BR_G | WIRE_BR_V);
 		break;
 	default:
 		break;
@@ -562,22 +570,36 @@ wire_mh_has_build(uint8_t *buf, size_t cap, const struct in6_addr *ha, unsigned 
 	return mh_seal(buf, len, WIRE_MH_HA_SWITCH, src, dst);
 }
 
-int
-wire_mh_bri_build(uint8_t *buf, size_t cap, const struct wire_bri_args *a,
-		  const struct in6_addr *src, const struct in6_addr *dst)
+static int
+br_build(uint8_t *buf, size_t cap, uint8_t type, uint8_t code, uint16_t seq, uint8_t flags,
+	 const struct in6_addr *src, const struct in6_addr *dst)
 {
 	if (cap < 16)
 		return -WIRE_E_NOSPACE;
-	buf[6] = WIRE_BR_INDICATION;
-	buf[7] = a->trigger;
-	wire_wr16(buf + 8, a->seq);
-	buf[10] = a->flags & (WIRE_BR_P | WIRE_BR_G | WIRE_BR_V);
+	buf[6] = type;
+	buf[7] = code;
+	wire_wr16(buf + 8, seq);
+	buf[10] = flags & (WIRE_BR_P | WIRE_BR_G | WIRE_BR_V);
 	buf[11] = 0;
 	/* 12 bytes, padded to 16 with a PadN of two zero bytes */
 	buf[12] = WIRE_MHOPT_PADN;
 	buf[13] = 2;
 	buf[14] = buf[15] = 0;
 	return mh_seal(buf, 16, WIRE_MH_BR, src, dst);
+}
+
+int
+wire_mh_bri_build(uint8_t *buf, size_t cap, const struct wire_bri_args *a,
+		  const struct in6_addr *src, const struct in6_addr *dst)
+{
+	return br_build(buf, cap, WIRE_BR_INDICATION, a->trigger, a->seq, a->flags, src, dst);
+}
+
+int
+wire_mh_bra_build(uint8_t *buf, size_t cap, uint8_t status, uint16_t seq, uint8_t flags,
+		  const struct in6_addr *src, const struct in6_addr *dst)
+{
+	return br_build(buf, cap, WIRE_BR_ACK, status, seq, flags, src, dst);
 }
 
 int

@@ -27,13 +27,17 @@
 #define WIRE_MH_BU 5
 #define WIRE_MH_BA 6
 #define WIRE_MH_BE 7
-#define WIRE_MH_TYPE_MAX WIRE_MH_BE   /* higher types are not recognized (BE status 2) */
-/* Built by the home agent, not parsed yet (a reply of these types gets BE status 2) */
-#define WIRE_MH_HA_SWITCH 12          /* Home Agent Switch, RFC 5142 §5.1 */
+/* Home Agent Switch, RFC 5142 §5.1: built by the home agent, never parsed by it (one that
+ * arrives gets BE status 2, as types 8-11 and 13-15 do) */
+#define WIRE_MH_HA_SWITCH 12
 #define WIRE_MH_BR 16                 /* Binding Revocation (BRI/BRA), RFC 5846 §6 */
+#define WIRE_MH_TYPE_MAX WIRE_MH_BR   /* higher types are not recognized (BE status 2) */
 #define WIRE_BR_INDICATION 1          /* B.R. Type */
 #define WIRE_BR_ACK 2
 #define WIRE_BR_TRIGGER_ADMIN 1       /* Revocation Trigger: administrative reason */
+#define WIRE_BRA_SUCCESS 0            /* BRA status (RFC 5846 §6.2) */
+#define WIRE_BRA_PARTIAL 1
+#define WIRE_BRA_NO_BINDING 128       /* Binding Does NOT Exist */
 #define WIRE_BR_P 0x80                /* proxy binding (flags byte: P, V, G, reserved) */
 #define WIRE_BR_V 0x40                /* the IPv4 home address binding only */
 #define WIRE_BR_G 0x20                /* global: every binding of the peer */
@@ -177,6 +181,12 @@ struct wire_mh {
 			uint8_t status;
 			struct in6_addr hoa;
 		} be;
+		struct {
+			uint8_t type;         /**< WIRE_BR_INDICATION or WIRE_BR_ACK */
+			uint8_t code;         /**< BRI: Revocation Trigger; BRA: Status */
+			uint16_t seq;
+			uint8_t flags;        /**< WIRE_BR_P, _V, _G */
+		} br;
 	};
 	struct wire_mh_opts opts;
 };
@@ -307,6 +317,10 @@ int wire_mh_has_build(uint8_t *buf, size_t cap, const struct in6_addr *ha, unsig
 
 /** Build a Binding Revocation Indication (16 bytes: the fixed part and a PadN). */
 int wire_mh_bri_build(uint8_t *buf, size_t cap, const struct wire_bri_args *a,
+		      const struct in6_addr *src, const struct in6_addr *dst);
+
+/** Build a Binding Revocation Acknowledgement (what a mobile node answers a BRI with). */
+int wire_mh_bra_build(uint8_t *buf, size_t cap, uint8_t status, uint16_t seq, uint8_t flags,
 		      const struct in6_addr *src, const struct in6_addr *dst);
 
 /** As wire_ba_pkt_build for a Home Agent Switch. */

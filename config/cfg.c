@@ -33,6 +33,7 @@ cfg_defaults(struct ha_cfg *cfg)
 	cfg->policy.dad = true;
 	cfg->policy.dad_timeout_ms = 1000;          /* RETRANS_TIMER, RFC 4861 §10 */
 	cfg->policy.mobile_routers = true;
+	cfg->policy.revocation_retries = 2;
 	cfg->policy.binding_error_rate = 10;
 	cfg->policy.icmp_error_rate = 100;
 	cfg->cap.bindings = 1000000;

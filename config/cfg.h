@@ -84,6 +84,8 @@ struct cfg_policy {
 	uint32_t binding_error_rate;      /**< Binding Errors per second, at most */
 	uint32_t icmp_error_rate;         /**< ICMP errors per second per lcore, at most */
 	bool allow_manual_gcm;            /**< lab only: AES-GCM SAs with keys from the file */
+	bool revocation;                  /**< mn-del and flush send a BRI (RFC 5846) */
+	uint8_t revocation_retries;       /**< BRI retransmissions without a BRA */
 };
 
 struct cfg_capacity {

@@ -339,7 +339,8 @@ cfg_parse_home_agent(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting
 static const char *const policy_keys[] = {
 	"require_ipsec", "allow_forced_udp", "forced_udp_refuse_status", "allow_tlv",
 	"nat_refresh", "nat_grace", "nat_detection", "max_lifetime", "dad", "dad_timeout_ms",
-	"mobile_routers", "binding_error_rate", "icmp_error_rate", "allow_manual_gcm", NULL
+	"mobile_routers", "binding_error_rate", "icmp_error_rate", "allow_manual_gcm", "revocation",
+	"revocation_retries", NULL
 };
 
 void
@@ -359,6 +360,8 @@ cfg_parse_policy(struct cfg_ctx *c, struct ha_cfg *cfg, const config_setting_t *
 	cfg_get_bool(c, g, "policy", "dad", &p->dad);
 	cfg_get_bool(c, g, "policy", "mobile_routers", &p->mobile_routers);
 	cfg_get_bool(c, g, "policy", "allow_manual_gcm", &p->allow_manual_gcm);
+	cfg_get_bool(c, g, "policy", "revocation", &p->revocation);
+	GET_UINT(c, g, "policy", "revocation_retries", 0, 10, p->revocation_retries);
 	if (cfg_get_int(c, g, "policy", "forced_udp_refuse_status", false, 0, 255, &v) == 0) {
 		if (v != 144 && v != 129)
 			cfg_err(c, config_setting_get_member(g, "forced_udp_refuse_status"),

@@ -217,6 +217,7 @@ cp_mn_del(struct cp *cp, uint32_t idx, uint64_t now_ms)
 	if (cp_mndb_get(cp->db, idx) == NULL)
 		return -ENOENT;
 	note_gone(cp, cp_mndb_get(cp->db, idx)->id);
+	cp_revoke_cancel(cp, idx);
 	cp_binding_flush(cp, idx, now_ms);
 	cp_timer_unlink(cp, idx);
 	memset(&cp->binds[idx], 0, sizeof(cp->binds[idx]));
@@ -283,10 +284,12 @@ cp_create(const struct ha_cfg *cfg, const struct cp_ops *ops)
 	cp->db = cp_mndb_create(cp->capacity);
 	cp->binds = ha_big_calloc(cp->capacity, sizeof(*cp->binds));
 	cp->dad = ha_big_calloc(cp->capacity, sizeof(uint32_t));
+	cp->rev_of = ha_big_calloc(cp->capacity, sizeof(uint32_t));
 	cp->rt = ha_big_calloc(cp->capacity, sizeof(cp->rt[0]));
 	cp->rt_file = ha_big_calloc(cp->capacity, sizeof(cp->rt_file[0]));
 	cp->pool = cp_pool_from_cfg(cfg);
-	if (cp->db == NULL || cp->binds == NULL || cp->dad == NULL || cp->rt == NULL ||
+	if (cp->db == NULL || cp->binds == NULL || cp->dad == NULL || cp->rev_of == NULL ||
+	    cp->rt == NULL ||
 	    cp->rt_file == NULL ||
 	    cp->pool == NULL ||
 	    ops->publish == NULL || ops->remove == NULL || ops->tx == NULL) {
@@ -336,6 +339,8 @@ cp_free(struct cp *cp)
 	cp_timers_free(cp);
 	cp_pool_free(cp->pool);
 	free(cp->dad);
+	free(cp->rev_of);
+	cp_revoke_free(cp);
 	free(cp->binds);
 	cp_mndb_free(cp->db);
 	free(cp);

@@ -244,6 +244,13 @@ struct cp_stats {
 	uint64_t dad_conflicts;
 	uint64_t stale_marked;
 	uint64_t tx_errors;
+	uint64_t revoked;             /**< bindings revoked (RFC 5846) */
+	uint64_t bri_tx;              /**< first transmissions of a BRI */
+	uint64_t bri_retx;
+	uint64_t bra_rx;              /**< BRAs that ended a revocation */
+	uint64_t bri_unanswered;      /**< revocations ended by the last retry */
+	uint64_t bri_refused;         /**< ... by a Binding Error "unknown MH type" */
+	uint64_t has_tx;              /**< Home Agent Switch messages (RFC 5142) */
 	uint64_t status[256];         /**< BAs sent by status */
 	uint64_t discards[CP_DISCARD_MAX];
 };
@@ -337,6 +344,25 @@ void cp_bindings_fresh(struct cp *cp, uint64_t now_ms);
 
 /** Delete the binding of node idx (operator flush). @return 0 or -ENOENT. */
 int cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms);
+
+/**
+ * Revoke the binding of node idx (RFC 5846): it is deleted now and a Binding Revocation
+ * Indication goes to where it was (on the next cp_tick), retransmitted until acknowledged
+ * or policy.revocation_retries run out. delete_node (mn-del): the node itself is deleted
+ * when that ends; until then its BUs are refused as an unknown node's.
+ * @return 0, -ENOENT (no binding) or -ENOMEM.
+ */
+int cp_revoke(struct cp *cp, uint32_t idx, bool delete_node, uint64_t now_ms);
+
+/** Node idx is deleted once its binding revocation ends (cp_revoke with delete_node). */
+bool cp_revoking(const struct cp *cp, uint32_t idx);
+
+/**
+ * Send node idx a Home Agent Switch (RFC 5142) naming the n (1..WIRE_HA_SWITCH_MAX) home
+ * agents it should register with instead; its binding stays until it moves.
+ * @return 0, -ENOENT (no binding) or -EIO.
+ */
+int cp_ha_switch(struct cp *cp, uint32_t idx, const struct in6_addr *ha, unsigned int n);
 
 /**
  * Check the invariants of the control plane and of the tables it writes (through

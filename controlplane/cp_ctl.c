@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The control socket and the run-time writes of dsmip-ctl (see cp_ctl.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -205,6 +206,14 @@ cmd_mn_del(struct ha_app *app, const char *arg, struct reply *r)
 		return;
 	}
 	snprintf(id, sizeof(id), "%s", m->id);
+	/* policy.revocation: the node hears of it (RFC 5846); its record goes after that */
+	if (cp_cfg(app->cp)->policy.revocation && !cp_revoking(app->cp, m->idx) &&
+	    cp_revoke(app->cp, m->idx, true, ha_app_now_ms(app)) == 0) {
+		CP_AUDIT("mobile node %s removed at run time (binding revoked)", id);
+		say(r, "OK mobile node %s removed (binding revoked: the node record goes with its "
+		    "acknowledgement)\n", id);
+		return;
+	}
 	cp_mn_del(app->cp, m->idx, ha_app_now_ms(app));
 	CP_AUDIT("mobile node %s removed at run time", id);
 	say(r, "OK mobile node %s removed\n", id);
@@ -285,18 +294,31 @@ cmd_sa_del(struct ha_app *app, const char *arg, struct reply *r)
 	say(r, "ERR no SA 0x%x\n", spi);
 }
 
+/* End one binding: revoked (a BRI to the node) or flushed (nothing sent). */
+static int
+end_binding(struct ha_app *app, uint32_t idx, bool revoke, uint64_t now)
+{
+	if (revoke)
+		return cp_revoke(app->cp, idx, false, now);
+	return cp_binding_flush(app->cp, idx, now);
+}
+
+/* flush ends bindings silently unless policy.revocation; revoke always tells the node. */
 static void
-cmd_flush(struct ha_app *app, const char *arg, struct reply *r)
+cmd_end(struct ha_app *app, const char *arg, bool revoke, struct reply *r)
 {
 	uint64_t now = ha_app_now_ms(app);
 	struct cp_mndb *db = cp_mndb(app->cp);
 	uint32_t i, n = 0;
+	const char *what;
 
+	revoke = revoke || cp_cfg(app->cp)->policy.revocation;
+	what = revoke ? "revoked" : "flushed";
 	if (strcmp(arg, "all") == 0) {
 		for (i = 0; i < cp_mndb_capacity(db); i++)
-			if (cp_mndb_get(db, i) != NULL && cp_binding_flush(app->cp, i, now) == 0)
+			if (cp_mndb_get(db, i) != NULL && end_binding(app, i, revoke, now) == 0)
 				n++;
-		say(r, "OK %u bindings flushed\n", n);
+		say(r, "OK %u bindings %s\n", n, what);
 		return;
 	}
 	{
@@ -304,10 +326,57 @@ cmd_flush(struct ha_app *app, const char *arg, struct reply *r)
 
 		if (m == NULL)
 			say(r, "ERR no mobile node %s\n", arg);
-		else if (cp_binding_flush(app->cp, m->idx, now) != 0)
+		else if (end_binding(app, m->idx, revoke, now) != 0)
 			say(r, "ERR mobile node %s has no binding\n", m->id);
 		else
-			say(r, "OK binding of %s flushed\n", m->id);
+			say(r, "OK binding of %s %s\n", m->id, what);
+	}
+}
+
+/* switch NODE|all HA-ADDRESS...: RFC 5142 Home Agent Switch to each registered node. */
+static void
+cmd_switch(struct ha_app *app, char *arg, struct reply *r)
+{
+	struct in6_addr ha[WIRE_HA_SWITCH_MAX];
+	struct cp_mndb *db = cp_mndb(app->cp);
+	char *who = strtok(arg, " \t"), *a;
+	unsigned int n = 0;
+	uint32_t i, sent = 0;
+
+	while ((a = strtok(NULL, " \t")) != NULL) {
+		if (n == WIRE_HA_SWITCH_MAX) {
+			say(r, "ERR at most %u home agent addresses\n", WIRE_HA_SWITCH_MAX);
+			return;
+		}
+		if (inet_pton(AF_INET6, a, &ha[n]) != 1) {
+			say(r, "ERR %s is not an IPv6 address\n", a);
+			return;
+		}
+		n++;
+	}
+	if (who == NULL || n == 0) {
+		say(r, "ERR usage: switch ID|ADDRESS|all HA-ADDRESS...\n");
+		return;
+	}
+	if (strcmp(who, "all") == 0) {
+		for (i = 0; i < cp_mndb_capacity(db); i++)
+			if (cp_mndb_get(db, i) != NULL && cp_ha_switch(app->cp, i, ha, n) == 0)
+				sent++;
+		CP_AUDIT("Home Agent Switch sent to %u nodes", sent);
+		say(r, "OK Home Agent Switch sent to %u nodes\n", sent);
+		return;
+	}
+	{
+		struct cp_mn *m = cp_query_node(app, who);
+
+		if (m == NULL) {
+			say(r, "ERR no mobile node %s\n", who);
+		} else if (cp_ha_switch(app->cp, m->idx, ha, n) != 0) {
+			say(r, "ERR mobile node %s has no binding\n", m->id);
+		} else {
+			CP_AUDIT("Home Agent Switch sent to %s", m->id);
+			say(r, "OK Home Agent Switch sent to %s\n", m->id);
+		}
 	}
 }
 
@@ -355,12 +424,16 @@ dispatch(struct ha_app *app, char *req, struct reply *r)
 	} else if (strcmp(req, "sa-del") == 0) {
 		cmd_sa_del(app, arg, r);
 	} else if (strcmp(req, "flush") == 0) {
-		cmd_flush(app, arg, r);
+		cmd_end(app, arg, false, r);
+	} else if (strcmp(req, "revoke") == 0) {
+		cmd_end(app, arg, true, r);
+	} else if (strcmp(req, "switch") == 0) {
+		cmd_switch(app, arg, r);
 	} else if (strcmp(req, "reload") == 0) {
 		cmd_reload(app, r);
 	} else {
-		say(r, "ERR unknown command \"%s\" (mn-add, mn-del, sa-add, sa-del, flush, reload, "
-		    "role)\n", req);
+		say(r, "ERR unknown command \"%s\" (mn-add, mn-del, sa-add, sa-del, flush, revoke, "
+		    "switch, reload, role)\n", req);
 	}
 }
 

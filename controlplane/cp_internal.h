@@ -40,6 +40,16 @@ struct cp_slot {
 	uint32_t cap;
 };
 
+/* A Binding Revocation Indication in flight (cp_revoke.c). */
+struct cp_rev {
+	uint32_t mn;
+	uint16_t seq;
+	uint8_t tries;                     /* transmissions so far */
+	bool delete_node;                  /* mn-del: the node's record goes when it ends */
+	uint64_t next_ms;
+	struct wire_mh_carriage c;         /* where the binding was */
+};
+
 struct cp {
 	const struct ha_cfg *cfg;
 	struct cp_ops ops;
@@ -65,6 +75,13 @@ struct cp {
 	/* registrations waiting for DAD (few at a time) */
 	uint32_t *dad;
 	uint32_t n_dad;
+	/* Binding Revocations in flight; rev_of[node] is 1 + its index in revs (0: none) */
+	struct cp_rev *revs;
+	uint32_t n_revs;
+	uint32_t cap_revs;
+	uint32_t *rev_of;
+	uint64_t rev_next_ms;              /* the earliest revs[].next_ms (0: none) */
+	uint16_t br_seq;
 	/* Binding Error rate limiter (RFC 6275 §9.3.3), in thousandths of a token */
 	uint64_t be_tokens;
 	uint64_t be_last_ms;
@@ -100,5 +117,14 @@ void cp_apply_deregister(struct cp *cp, struct cp_mn *m, const struct cp_rx_ctx 
 void cp_binding_delete(struct cp *cp, struct cp_mn *m, const char *why, uint64_t now_ms,
 		       bool hold);
 void cp_dad_done(struct cp *cp, uint32_t idx, bool conflict, uint64_t now_ms);
+
+/* cp_revoke.c */
+void cp_revoke_tick(struct cp *cp, uint64_t now_ms);
+void cp_revoke_cancel(struct cp *cp, uint32_t idx);
+void cp_revoke_free(struct cp *cp);
+void cp_rx_br(struct cp *cp, const struct wire_mh *m, const struct cp_rx_ctx *ctx,
+	      uint64_t now_ms);
+void cp_rx_be(struct cp *cp, const struct wire_mh *m, const struct cp_rx_ctx *ctx,
+	      uint64_t now_ms);
 
 #endif /* CP_INTERNAL_H */

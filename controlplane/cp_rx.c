@@ -157,12 +157,22 @@ cp_rx_mh(struct cp *cp, const uint8_t *mh, uint16_t len, const struct cp_rx_ctx 
 		cp->stats.discards[e == WIRE_E_BAD_CSUM ? CP_DISCARD_CSUM : CP_DISCARD_PARSE]++;
 		return;
 	}
+	if (m.type == WIRE_MH_BR) {
+		cp_rx_br(cp, &m, ctx, now_ms);
+		return;
+	}
+	if (m.type == WIRE_MH_BE) {
+		cp_rx_be(cp, &m, ctx, now_ms);
+		return;
+	}
 	if (m.type != WIRE_MH_BU) {
 		cp->stats.discards[CP_DISCARD_NOT_BU]++;
 		return;
 	}
 	cp->stats.bu_rx++;
 	mn = cp_mndb_find6(cp->db, src);
+	if (mn != NULL && cp_revoking(cp, mn->idx))
+		mn = NULL;   /* deleted once its revocation ends: not a node to register */
 	cp_bu_check(&m, ctx, cp->cfg, mn, mn != NULL ? &cp->binds[mn->idx] : NULL, &d);
 
 	switch (d.verdict) {

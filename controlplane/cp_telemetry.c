@@ -389,6 +389,13 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		rte_tel_data_add_dict_u64(cpd, "dad_conflicts", cs->dad_conflicts);
 		rte_tel_data_add_dict_u64(cpd, "stale_marked", cs->stale_marked);
 		rte_tel_data_add_dict_u64(cpd, "tx_errors", cs->tx_errors);
+		rte_tel_data_add_dict_u64(cpd, "revoked", cs->revoked);
+		rte_tel_data_add_dict_u64(cpd, "bri_tx", cs->bri_tx);
+		rte_tel_data_add_dict_u64(cpd, "bri_retx", cs->bri_retx);
+		rte_tel_data_add_dict_u64(cpd, "bra_rx", cs->bra_rx);
+		rte_tel_data_add_dict_u64(cpd, "bri_unanswered", cs->bri_unanswered);
+		rte_tel_data_add_dict_u64(cpd, "bri_refused", cs->bri_refused);
+		rte_tel_data_add_dict_u64(cpd, "has_tx", cs->has_tx);
 		if (disc != NULL) {
 			rte_tel_data_start_dict(disc);
 			for (i = 0; i < CP_DISCARD_MAX; i++)

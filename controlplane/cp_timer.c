@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The control plane's timers: one per node (binding expiry, NAT staleness, end of the
- * deregistration hold) on a lazy wheel of one-second slots (cp_internal.h), and the DAD
- * deadlines. CP lcore only.
+ * deregistration hold) on a lazy wheel of one-second slots (cp_internal.h), the DAD
+ * deadlines and the Binding Revocations' retransmissions (cp_revoke.c). CP lcore only.
  */
 #include <stdlib.h>
 
@@ -116,6 +116,7 @@ cp_tick(struct cp *cp, uint64_t now_ms)
 		}
 		i++;
 	}
+	cp_revoke_tick(cp, now_ms);
 	if (cp->wheel_sec == 0)
 		cp->wheel_sec = now_sec;
 	while (cp->wheel_sec <= now_sec) {

@@ -327,7 +327,10 @@ usage(FILE *f)
 		"  mn-del ID|ADDRESS\n"
 		"  sa-add ID|ADDRESS '{ spi = 0x1001; direction = \"in\"; ... }'\n"
 		"  sa-del SPI\n"
-		"  flush ID|ADDRESS|all                end bindings now\n"
+		"  flush ID|ADDRESS|all                end bindings now (revoked if policy.revocation)\n"
+		"  revoke ID|ADDRESS|all               end bindings now, telling each node (RFC 5846)\n"
+		"  switch ID|ADDRESS|all HA-ADDRESS... ask nodes to register with other home agents\n"
+		"                                      (Home Agent Switch, RFC 5142)\n"
 		"  reload                              re-read the config (as SIGHUP)\n"
 		"  role active|standby                 the pair's role (keepalived's notify scripts)\n"
 		"--file-prefix: the EAL --file-prefix of the home agent (default rte)\n"
@@ -387,12 +390,24 @@ main(int argc, char **argv)
 	if (strcmp(c, "serve-metrics") == 0)
 		return serve_metrics(argc - i, argv + i);
 	if ((strcmp(c, "mn-add") == 0 || strcmp(c, "mn-del") == 0 || strcmp(c, "sa-del") == 0 ||
-	     strcmp(c, "flush") == 0 || strcmp(c, "role") == 0) && i < argc) {
+	     strcmp(c, "flush") == 0 || strcmp(c, "revoke") == 0 || strcmp(c, "role") == 0) &&
+	    i < argc) {
 		snprintf(line, sizeof(line), "%s %s", c, argv[i]);
 		return control(line);
 	}
 	if (strcmp(c, "sa-add") == 0 && i + 1 < argc) {
 		snprintf(line, sizeof(line), "sa-add %s %s", argv[i], argv[i + 1]);
+		return control(line);
+	}
+	if (strcmp(c, "switch") == 0 && i + 1 < argc) {
+		size_t n = (size_t)snprintf(line, sizeof(line), "switch");
+
+		for (; i < argc && n < sizeof(line); i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", argv[i]);
+		if (n >= sizeof(line)) {
+			usage(stderr);
+			return 2;
+		}
 		return control(line);
 	}
 	if (strcmp(c, "reload") == 0)

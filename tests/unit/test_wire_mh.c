@@ -233,6 +233,43 @@ Test(wire_mh, unknown_type_reports_type_for_binding_error)
 	cr_assert_eq(m.type, 42);
 }
 
+Test(wire_mh, binding_revocation_parses_both_kinds_and_switch_stays_unknown)
+{
+	struct in6_addr ha6;
+	struct wire_bri_args a = { .trigger = WIRE_BR_TRIGGER_ADMIN, .flags = WIRE_BR_G,
+				   .seq = 0xbeef };
+	uint8_t mh[64];
+	struct wire_mh m;
+	int n;
+
+	inet_pton(AF_INET6, "2001:db8:1::1", &ha6);
+	n = wire_mh_bri_build(mh, sizeof(mh), &a, &ha6, &hoa);
+	cr_assert_eq(n, 16);
+	cr_assert_eq(wire_mh_parse(mh, (size_t)n, &ha6, &hoa, WIRE_MH_F_STRICT_ALIGN, &m),
+		     WIRE_E_OK);
+	cr_assert_eq(m.type, WIRE_MH_BR);
+	cr_assert_eq(m.br.type, WIRE_BR_INDICATION);
+	cr_assert_eq(m.br.code, WIRE_BR_TRIGGER_ADMIN);
+	cr_assert_eq(m.br.seq, 0xbeef);
+	cr_assert_eq(m.br.flags, WIRE_BR_G);
+	n = wire_mh_bra_build(mh, sizeof(mh), WIRE_BRA_NO_BINDING, 7, 0, &hoa, &ha6);
+	cr_assert_eq(wire_mh_parse(mh, (size_t)n, &hoa, &ha6, WIRE_MH_F_STRICT_ALIGN, &m),
+		     WIRE_E_OK);
+	cr_assert_eq(m.br.type, WIRE_BR_ACK);
+	cr_assert_eq(m.br.code, WIRE_BRA_NO_BINDING);
+	cr_assert_eq(m.br.seq, 7);
+	/* too short for its fixed part: Header Len 0 */
+	mh[1] = 0;
+	cr_assert_eq(wire_mh_parse(mh, 8, NULL, NULL, 0, &m), WIRE_E_SHORT_FOR_TYPE);
+	/* between BE and BR only gaps: 8-15 other than 16 are unknown (BE status 2) */
+	for (uint8_t t = 8; t < WIRE_MH_BR; t++) {
+		uint8_t u[8] = { 0x3b, 0, t, 0, 0, 0, 0, 0 };
+
+		cr_assert_eq(wire_mh_parse(u, sizeof(u), NULL, NULL, 0, &m), WIRE_E_UNKNOWN_MH_TYPE,
+			     "type %u", t);
+	}
+}
+
 Test(wire_mh, checksum_is_verified_with_the_right_pseudo_header)
 {
 	struct in6_addr other = hoa;
