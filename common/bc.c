@@ -734,6 +734,12 @@ bc_prefix4_del(struct bc *bc, uint32_t prefix, uint8_t len)
  * pointer swap, wait for a grace period so that no reader uses the other copy, then make the
  * same change there.
  */
+void
+bc_synchronize(struct bc *bc)
+{
+	rte_rcu_qsbr_synchronize(bc->v, RTE_QSBR_THRID_INVALID);
+}
+
 static void
 lpm6_swap(struct bc *bc)
 {

@@ -171,6 +171,10 @@ uint32_t bc_walk(const struct bc *bc, uint32_t *pos, bc_walk_fn fn, void *arg);
 /** Free what has passed its grace period. CP writer only. */
 void bc_reclaim(struct bc *bc);
 
+/** Wait until every registered reader has passed a quiescent state (a grace period).
+ *  CP writer only. */
+void bc_synchronize(struct bc *bc);
+
 /** Counters and occupancy. CP writer only (or approximate from elsewhere). */
 void bc_stats_get(const struct bc *bc, struct bc_stats *st);
 

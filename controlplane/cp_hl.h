@@ -36,7 +36,8 @@ struct cp_hl_stats {
 	uint64_t mps_received;        /**< Mobile Prefix Solicitations */
 	uint64_t mps_unprotected;     /**< not answered: policy.require_ipsec and no IPsec */
 	uint64_t mps_unbound;         /**< not answered: no binding from that care-of address */
-	uint64_t mpa_sent;
+	uint64_t mpa_sent;            /**< answers to solicitations */
+	uint64_t mpa_unsolicited;     /**< to registered nodes after the home prefixes changed */
 	uint64_t list_full;           /**< an RA's home agent not kept: the list was full */
 };
 
@@ -47,6 +48,8 @@ struct cp_hl {
 	unsigned int n;
 	struct cp_hl_agent agents[CP_HL_AGENTS_MAX];
 	struct cp_hl_stats stats;
+	bool mpa_walk;                /**< unsolicited MPAs to send (the home prefixes changed) */
+	uint32_t mpa_cursor;          /**< the next node slot of that walk */
 };
 
 /**

@@ -104,4 +104,8 @@ const struct cp_esp *cp_io_esp(const struct cp_io *io);
 /** The same, for the control lcore's run-time SA changes. */
 struct cp_esp *cp_io_esp_mut(struct cp_io *io);
 
+/** The home prefixes changed (a reload): registered nodes get unsolicited Mobile Prefix
+ *  Advertisements over the next control loop passes (RFC 6275 §10.6.2). */
+void cp_io_hl_prefixes_changed(struct cp_io *io);
+
 #endif /* CP_IO_H */

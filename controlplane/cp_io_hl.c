@@ -2,17 +2,21 @@
 /*
  * The home link's protocol on the wire (the decisions are cp_hl.c's): Router Advertisements
  * from the home ports, periodic and on Router Solicitation; other home agents' RAs into the
- * home agents list; DHAAD Requests to a home prefix's anycast address answered from it.
+ * home agents list; DHAAD Requests to a home prefix's anycast address answered from it;
+ * Mobile Prefix Discovery, solicited and after the home prefixes changed.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_mbuf.h>
 
+#include "bc_entry.h"
 #include "cp.h"
 #include "cp_hl.h"
 #include "cp_io_internal.h"
 #include "dp_ctx.h"
 #include "ha_addr.h"
+#include "ha_log.h"
 #include "wire_csum.h"
 #include "wire_ip.h"
 #include "wire_pkt.h"
@@ -20,6 +24,9 @@
 /* RFC 4861 §10 MIN_DELAY_BETWEEN_RAS (3 s); R6275 §7.5 lets a home agent go lower, down to
  * half its own interval */
 #define MIN_DELAY_BETWEEN_RAS_MS 3000
+#define MPA_WALK_SLOTS 4096           /* node slots looked at per control loop pass */
+
+static void mpa_walk(struct cp_io *io);
 
 static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 2, [15] = 1 } };
 
@@ -69,6 +76,8 @@ cp_io_hl_timers(struct cp_io *io)
 	uint16_t p;
 
 	cp_hl_expire(&io->hl, io->now_ms);
+	if (io->hl.mpa_walk)
+		mpa_walk(io);
 	if (!cfg->home_link.advertise)
 		return;
 	for (p = 0; p < io->ctx->n_ports && p < CFG_MAX_PORTS; p++) {
@@ -174,6 +183,28 @@ rx_dhaad(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_add
 		io->hl.stats.dhaad_replies++;
 }
 
+/* An MPA of the home prefixes to a registered node's care-of address, through an RH2. */
+static int
+send_mpa(struct cp_io *io, const struct in6_addr *coa, const struct in6_addr *hoa, uint16_t id)
+{
+	const struct ha_cfg *cfg = cp_cfg(io->cp);
+	struct cp_tx_meta meta = { .mn = UINT32_MAX };
+	static struct wire_ha_msg adv;
+	uint8_t pkt[1280];
+	unsigned int i;
+	int n;
+
+	memset(&adv, 0, sizeof(adv));
+	adv.type = WIRE_ICMP6_MPA;
+	adv.id = id;
+	/* the home prefixes as the RA has them, autonomous: they form home addresses */
+	adv.n_pio = cp_hl_pios(cfg, adv.pio);
+	for (i = 0; i < adv.n_pio; i++)
+		adv.pio[i].flags |= WIRE_PIO_A;
+	n = wire_ha_msg_build_rh2(pkt, sizeof(pkt), &cfg->ha.addr6, coa, hoa, &adv);
+	return n > 0 ? cp_io_tx(io, pkt, (uint16_t)n, &meta) : -ENOSPC;
+}
+
 /*
  * R6275 §10.6: a registered node's Mobile Prefix Solicitation (from its care-of address, its
  * home address in a Home Address option) is answered with a Mobile Prefix Advertisement of
@@ -186,13 +217,9 @@ rx_mps(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_addr 
        const struct in6_addr *hoa, const struct in6_addr *dst)
 {
 	const struct ha_cfg *cfg = cp_cfg(io->cp);
-	struct cp_tx_meta meta = { .mn = UINT32_MAX };
-	static struct wire_ha_msg req, adv;
+	static struct wire_ha_msg req;
 	const struct cp_bind *b;
 	const struct cp_mn *mn;
-	uint8_t pkt[1280];
-	unsigned int i;
-	int n;
 
 	/* the checksum's source is the home address (R6275 §6.3) */
 	if (wire_ha_msg_parse(icmp, len, hoa, dst, &req) != WIRE_E_OK) {
@@ -210,16 +237,48 @@ rx_mps(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_addr 
 		io->hl.stats.mps_unbound++;
 		return;
 	}
-	memset(&adv, 0, sizeof(adv));
-	adv.type = WIRE_ICMP6_MPA;
-	adv.id = req.id;
-	/* the home prefixes as the RA has them, autonomous: they form home addresses */
-	adv.n_pio = cp_hl_pios(cfg, adv.pio);
-	for (i = 0; i < adv.n_pio; i++)
-		adv.pio[i].flags |= WIRE_PIO_A;
-	n = wire_ha_msg_build_rh2(pkt, sizeof(pkt), &cfg->ha.addr6, coa, hoa, &adv);
-	if (n > 0 && cp_io_tx(io, pkt, (uint16_t)n, &meta) == 0)
+	if (send_mpa(io, coa, hoa, req.id) == 0)
 		io->hl.stats.mpa_sent++;
+}
+
+void
+cp_io_hl_prefixes_changed(struct cp_io *io)
+{
+	if (cp_cfg(io->cp)->policy.require_ipsec) {
+		/* as for solicited ones: none rather than unprotected (rx_mps) */
+		CP_LOG(NOTICE, "home prefixes changed: no unsolicited Mobile Prefix Advertisements "
+		       "(policy.require_ipsec: they are not protected yet)");
+		return;
+	}
+	io->hl.mpa_walk = true;
+	io->hl.mpa_cursor = 0;
+}
+
+/*
+ * R6275 §10.6.2: after the home prefixes changed, every node registered from an IPv6
+ * care-of address gets an unsolicited MPA (a random identifier each); a bounded
+ * share of the node slots per control loop pass, so a million nodes do not stall it.
+ */
+static void
+mpa_walk(struct cp_io *io)
+{
+	struct cp_mndb *db = cp_mndb(io->cp);
+	uint32_t cap = cp_mndb_capacity(db), k;
+
+	for (k = 0; k < MPA_WALK_SLOTS && io->hl.mpa_cursor < cap; k++, io->hl.mpa_cursor++) {
+		const struct cp_mn *mn = cp_mndb_get(db, io->hl.mpa_cursor);
+		const struct cp_bind *b = mn != NULL ? cp_bind_get(io->cp, mn->idx) : NULL;
+
+		if (b == NULL || b->state != CP_BIND_ACTIVE || b->fmt != BC_FMT_IP6)
+			continue;
+		io->hl.rnd ^= io->hl.rnd << 13;
+		io->hl.rnd ^= io->hl.rnd >> 7;
+		io->hl.rnd ^= io->hl.rnd << 17;
+		if (send_mpa(io, &b->coa6, &mn->hoa6, (uint16_t)io->hl.rnd) == 0)
+			io->hl.stats.mpa_unsolicited++;
+	}
+	if (io->hl.mpa_cursor >= cap)
+		io->hl.mpa_walk = false;
 }
 
 void

@@ -326,12 +326,20 @@ check_one(struct checker *c, const struct cfg_mn *n, char *err, size_t len)
 	return rc == 0 ? 0 : refuse(err, len, "out of memory");
 }
 
-/* A node added at run time must still fit the new configuration's pool. */
+/* A node added at run time must still fit the new configuration's home prefixes and pool. */
 static int
 check_rt(const struct ha_cfg *nc, const struct cfg_mn *n, char *err, size_t len)
 {
 	char a[HA_ADDR_STRLEN];
+	bool home = nc->ha.n_prefixes6 == 0;
 	unsigned int i;
+
+	for (i = 0; i < nc->ha.n_prefixes6; i++)
+		home |= ha_prefix6_contains(&nc->ha.prefixes6[i], &n->hoa6);
+	if (!home)
+		return refuse(err, len, "run-time mobile node %s: its home address %s is outside "
+			      "the new home_agent.home_prefixes", n->id,
+			      ha_addr6_str(&n->hoa6, a, sizeof(a)));
 
 	if ((n->hoa4_mode == CFG_HOA4_DYNAMIC || n->ipv4_prefix) && nc->ha.n_pools == 0)
 		return refuse(err, len, "run-time mobile node %s takes addresses from "

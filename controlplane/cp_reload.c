@@ -71,12 +71,11 @@ needs_restart(const struct ha_cfg *a, const struct ha_cfg *b)
 		return "ports";
 	if (!routes_equal(a, b))
 		return "routes";
+	/* IPv6 home prefixes may change (home_prefixes_changed): RAs, DHAAD, MPD follow */
 	if (memcmp(&a->ha.addr6, &b->ha.addr6, 16) != 0 || a->ha.has_addr4 != b->ha.has_addr4 ||
-	    a->ha.addr4 != b->ha.addr4 || a->ha.n_prefixes6 != b->ha.n_prefixes6 ||
-	    a->ha.n_prefixes4 != b->ha.n_prefixes4 ||
-	    memcmp(a->ha.prefixes6, b->ha.prefixes6, sizeof(a->ha.prefixes6)) != 0 ||
+	    a->ha.addr4 != b->ha.addr4 || a->ha.n_prefixes4 != b->ha.n_prefixes4 ||
 	    memcmp(a->ha.prefixes4, b->ha.prefixes4, sizeof(a->ha.prefixes4)) != 0)
-		return "home_agent addresses or prefixes";
+		return "home_agent addresses or IPv4 home prefixes";
 	if (memcmp(&a->cap, &b->cap, sizeof(a->cap)) != 0)
 		return "capacity";
 	if (memcmp(&a->dp, &b->dp, sizeof(a->dp)) != 0)
@@ -88,6 +87,20 @@ needs_restart(const struct ha_cfg *a, const struct ha_cfg *b)
 	if (memcmp(&a->ike, &b->ike, sizeof(a->ike)) != 0)
 		return "ike";
 	return NULL;
+}
+
+static bool
+home_prefixes_changed(const struct ha_cfg *a, const struct ha_cfg *b)
+{
+	return a->ha.n_prefixes6 != b->ha.n_prefixes6 ||
+	       memcmp(a->ha.prefixes6, b->ha.prefixes6,
+		      sizeof(a->ha.prefixes6[0]) * a->ha.n_prefixes6) != 0;
+}
+
+static void
+grace_period(void *bc)
+{
+	bc_synchronize(bc);
 }
 
 static void
@@ -156,6 +169,12 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 		app->ports[e].cfg = &nc->ports[e];
 	app->cfg = nc;
 	cp_telemetry_unlock();
+	if (home_prefixes_changed(old, nc)) {
+		/* the workers' anycast list, then the nodes (RFC 6275 §10.6.2) */
+		dp_setup_anycast(&app->dps.ctx, nc, grace_period, app->bc);
+		cp_io_hl_prefixes_changed(app->io);
+		CP_AUDIT("home prefixes changed: %u IPv6 home prefixes", nc->ha.n_prefixes6);
+	}
 	cfg_free(old);
 	app->reloads++;
 	app->cfg_loaded_ms = now;

@@ -103,9 +103,10 @@ dp_local6(const struct dp_ctx *c, const void *a)
 static inline bool
 dp_anycast6(const struct dp_ctx *c, const void *a)
 {
-	unsigned int i;
+	/* a reload empties the list before it rewrites it (dp_setup_anycast) */
+	unsigned int i, n = __atomic_load_n(&c->n_anycast6, __ATOMIC_ACQUIRE);
 
-	for (i = 0; i < c->n_anycast6; i++)
+	for (i = 0; i < n; i++)
 		if (memcmp(a, &c->anycast6[i], 16) == 0)
 			return true;
 	return false;

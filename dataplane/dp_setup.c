@@ -36,6 +36,21 @@ add_local6(struct dp_ctx *c, const struct in6_addr *a)
 		c->local6[c->n_local6++] = *a;
 }
 
+/* DHAAD requests come to the home-agents anycast address (R6275 §10.5) */
+void
+dp_setup_anycast(struct dp_ctx *c, const struct ha_cfg *cfg, void (*sync)(void *), void *arg)
+{
+	uint8_t i, n = 0;
+
+	__atomic_store_n(&c->n_anycast6, 0, __ATOMIC_RELEASE);
+	if (sync != NULL)
+		sync(arg);
+	for (i = 0; i < cfg->ha.n_prefixes6 && i < CFG_MAX_HOME_PREFIXES; i++)
+		wire_ha_anycast(&cfg->ha.prefixes6[i].addr, cfg->ha.prefixes6[i].len,
+				&c->anycast6[n++]);
+	__atomic_store_n(&c->n_anycast6, n, __ATOMIC_RELEASE);
+}
+
 int
 dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port *ports,
 	      unsigned int n_ports, struct bc *bc, struct dp_sadb *sadb,
@@ -64,10 +79,7 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 	c->has_ha4 = cfg->ha.has_addr4;
 	c->ha4 = cfg->ha.addr4;
 	add_local6(c, &cfg->ha.addr6);
-	/* DHAAD requests come to the home-agents anycast address (R6275 §10.5) */
-	for (i = 0; i < cfg->ha.n_prefixes6 && i < CFG_MAX_HOME_PREFIXES; i++)
-		wire_ha_anycast(&cfg->ha.prefixes6[i].addr, cfg->ha.prefixes6[i].len,
-				&c->anycast6[c->n_anycast6++]);
+	dp_setup_anycast(c, cfg, NULL, NULL);
 	if (cfg->ha.has_addr4)
 		add_local4(c, cfg->ha.addr4);
 	for (i = 0; i < n_ports; i++) {

@@ -28,6 +28,14 @@ int dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_
 		  unsigned int n_ports, struct bc *bc, struct dp_sadb *sadb,
 		  struct rte_mempool *pool, struct dp_lcore *workers, unsigned int n_workers);
 
+/**
+ * Make the home-agents anycast addresses (RFC 2526) of cfg's home prefixes the ones workers
+ * answer DHAAD on. Running workers first see an empty list, and see the new one only
+ * after sync(arg) returned (a grace period: none still reads the old one).
+ */
+void dp_setup_anycast(struct dp_ctx *c, const struct ha_cfg *cfg, void (*sync)(void *),
+		      void *arg);
+
 /** Undo dp_setup_init (workers stopped). */
 void dp_setup_fini(struct dp_setup *s, struct dp_lcore *workers);
 

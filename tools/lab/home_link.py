@@ -10,14 +10,25 @@
   home_link.py mps IFACE COA HOA HA ID   a Mobile Prefix Solicitation from COA with HOA in a
                                          Home Address option; prints the Advertisement as
                                          JSON {"id", "dst", "rh2", "prefixes": [[p, len, flags]]}
+  home_link.py mpa-wait IFACE SECONDS    the first Mobile Prefix Advertisement seen, as mps
+  home_link.py bri IFACE COA HOA HA SKIP SECONDS
+                                         a mobile node answering Binding Revocation: waits for
+                                         BRIs (MH 16) to COA, lets SKIP of them go unanswered,
+                                         answers the next with a BRA (from COA, HOA in a Home
+                                         Address option); prints {"bris", "seq", "trigger",
+                                         "flags", "dst", "rh2", "seqs"} ({} on timeout)
+  home_link.py has IFACE SECONDS         the first Home Agent Switch (MH 12) seen: prints
+                                         {"dst", "rh2", "addresses"} ({} on timeout)
 """
 import json
+import socket
 import sys
 
 import time
 
-from scapy.all import AsyncSniffer, conf, send, sendp, sr1, Ether, get_if_hwaddr
+from scapy.all import AsyncSniffer, Raw, conf, send, sendp, sniff, sr1, Ether, get_if_hwaddr
 from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, ICMPv6ND_RS,
+                                in6_chksum,
                                 ICMPv6ND_RA, ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr,
                                 ICMPv6HAADRequest, ICMPv6HAADReply, ICMPv6NDOptHAInfo,
                                 ICMPv6MPSol, ICMPv6MPAdv)
@@ -30,6 +41,29 @@ mac = get_if_hwaddr(iface)
 # a link-local address of our own making (EUI-64 of the interface's MAC)
 b = bytes.fromhex(mac.replace(":", ""))
 ll = "fe80::%02x%02x:%02xff:fe%02x:%02x%02x" % (b[0] ^ 2, b[1], b[2], b[3], b[4], b[5])
+
+def mh_of(p):
+    """The Mobility Header of p as bytes (after an RH2, if any), or None."""
+    if not p.haslayer(IPv6):
+        return None
+    ip = p[IPv6]
+    nh, data = ip.nh, bytes(ip.payload)
+    while nh in (0, 43, 60) and len(data) >= 8:     # hop-by-hop, routing, destination
+        nh, data = data[0], data[(data[1] + 1) * 8:]
+    return data if nh == 135 and len(data) >= 8 else None
+
+
+def mpa_json(p):
+    a = p[ICMPv6MPAdv]
+    pfx = []
+    o = a.payload
+    while o is not None and o.haslayer(ICMPv6NDOptPrefixInfo):
+        pi = o[ICMPv6NDOptPrefixInfo]
+        pfx.append([pi.prefix, pi.prefixlen, "L" * pi.L + "A" * pi.A + "R" * pi.R])
+        o = pi.payload
+    rh = p[IPv6ExtHdrRouting].addresses if p.haslayer(IPv6ExtHdrRouting) else []
+    return {"id": a.id, "dst": p[IPv6].dst, "rh2": list(rh), "prefixes": pfx}
+
 
 if cmd == "rs":
     # from the unspecified address, so without a link-layer address (RFC 4861 §4.1)
@@ -61,18 +95,49 @@ elif cmd == "mps":
          ICMPv6MPSol(id=ident))
     time.sleep(1.5)
     got = sn.stop()
+    print(json.dumps(mpa_json(got[0]) if got else {}))
+elif cmd == "mpa-wait":
+    got = sniff(iface=iface, filter="ip6", timeout=float(sys.argv[3]), count=1,
+                lfilter=lambda p: p.haslayer(ICMPv6MPAdv))
+    print(json.dumps(mpa_json(got[0]) if got else {}))
+elif cmd == "bri":
+    coa, hoa, ha, skip, secs = (sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]),
+                                float(sys.argv[7]))
+    out, seqs, end = {}, [], time.time() + secs
+    while time.time() < end and not out:
+        got = sniff(iface=iface, filter="ip6 and dst host %s" % coa, count=1,
+                    timeout=max(0.1, end - time.time()),
+                    lfilter=lambda p: (mh_of(p) or b"\0\0\0")[2] == 16)
+        if not got:
+            break
+        p = got[0]
+        mh = mh_of(p)
+        seq = int.from_bytes(mh[8:10], "big")
+        seqs.append(seq)
+        if len(seqs) <= skip:
+            continue
+        # the BRA: B.R. Type 2, status 0, the BRI's number, no flags, PadN to 16 bytes
+        bra = bytearray([59, 1, 16, 0, 0, 0, 2, 0]) + mh[8:10] + bytes([0, 0, 1, 2, 0, 0])
+        ck = in6_chksum(135, IPv6(src=hoa, dst=ha), bytes(bra))
+        bra[4:6] = ck.to_bytes(2, "big")
+        send(IPv6(src=coa, dst=ha) / IPv6ExtHdrDestOpt(nh=135, options=[HAO(hoa=hoa)]) /
+             Raw(bytes(bra)))
+        rh = p[IPv6ExtHdrRouting].addresses if p.haslayer(IPv6ExtHdrRouting) else []
+        out = {"bris": len(seqs), "seq": seq, "trigger": mh[7], "flags": mh[10],
+               "dst": p[IPv6].dst, "rh2": list(rh), "seqs": seqs}
+    print(json.dumps(out))
+elif cmd == "has":
+    got = sniff(iface=iface, filter="ip6", timeout=float(sys.argv[3]), count=1,
+                lfilter=lambda p: (mh_of(p) or b"\0\0\0")[2] == 12)
     out = {}
     if got:
         p = got[0]
-        a = p[ICMPv6MPAdv]
-        pfx = []
-        o = a.payload
-        while o is not None and o.haslayer(ICMPv6NDOptPrefixInfo):
-            pi = o[ICMPv6NDOptPrefixInfo]
-            pfx.append([pi.prefix, pi.prefixlen, "L" * pi.L + "A" * pi.A + "R" * pi.R])
-            o = pi.payload
+        mh = mh_of(p)
+        n = mh[6]
+        addrs = [socket.inet_ntop(socket.AF_INET6, bytes(mh[8 + 16 * i:24 + 16 * i]))
+                 for i in range(n)]
         rh = p[IPv6ExtHdrRouting].addresses if p.haslayer(IPv6ExtHdrRouting) else []
-        out = {"id": a.id, "dst": p[IPv6].dst, "rh2": list(rh), "prefixes": pfx}
+        out = {"dst": p[IPv6].dst, "rh2": list(rh), "addresses": addrs}
     print(json.dumps(out))
 else:
-    sys.exit("usage: home_link.py rs|ra|dhaad|mps IFACE ...")
+    sys.exit("usage: home_link.py rs|ra|dhaad|mps|mpa-wait|bri|has IFACE ...")
