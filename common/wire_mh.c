@@ -603,6 +603,21 @@ wire_mh_bra_build(uint8_t *buf, size_t cap, uint8_t status, uint16_t seq, uint8_
 }
 
 int
+wire_carriage_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c,
+			const uint8_t *payload, uint16_t len, uint8_t next)
+{
+	int off = carriage_head(cap, c), total;
+
+	if (off < 0 || (size_t)off + len > cap)
+		return -WIRE_E_NOSPACE;
+	memcpy(buf + off, payload, len);
+	total = carriage_fill(buf, c, off, len);
+	if (wire_carriage_reseal(buf, (uint16_t)total, (uint16_t)off, next) != 0)
+		return -WIRE_E_NOSPACE;
+	return total;
+}
+
+int
 wire_has_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c,
 		   const struct in6_addr *ha, unsigned int n)
 {

@@ -289,6 +289,15 @@ uint16_t wire_carriage_hlen(const struct wire_mh_carriage *c);
 int wire_carriage_reseal(uint8_t *pkt, uint16_t len, uint16_t payload_off, uint8_t next);
 
 /**
+ * Build a whole packet from the IP header on: the carriage c around len bytes of payload
+ * whose protocol is next (ICMPv6 to a mobile node as its BAs go: the payload's own checksum
+ * is the caller's, over c->src6 and the home address). @return the length, or
+ * -WIRE_E_NOSPACE.
+ */
+int wire_carriage_pkt_build(uint8_t *buf, size_t cap, const struct wire_mh_carriage *c,
+			    const uint8_t *payload, uint16_t len, uint8_t next);
+
+/**
  * Build a whole packet from the IP header on: [IPv4/UDP] / IPv6 / [RH2] / BA.
  * The MH checksum uses the final destination (the RH2 address when present).
  * @return the packet length, or -WIRE_E_NOSPACE.

@@ -193,6 +193,7 @@ struct cp_tx_meta {
 	uint32_t mn;                  /**< the node it is for (UINT32_MAX: none) */
 	uint32_t spi_out;             /**< protect with this outbound SA (0: clear) */
 	uint16_t payload_off;         /**< where the MH starts (after the carriage headers) */
+	uint8_t payload_proto;        /**< what starts there (0: a Mobility Header) */
 	uint16_t port;                /**< port the triggering packet came in on */
 };
 
@@ -353,6 +354,15 @@ int cp_binding_flush(struct cp *cp, uint32_t idx, uint64_t now_ms);
  * @return 0, -ENOENT (no binding) or -ENOMEM.
  */
 int cp_revoke(struct cp *cp, uint32_t idx, bool delete_node, uint64_t now_ms);
+
+/** The carriage of a reply to the packet ctx describes: as a BA to it goes. */
+void cp_reply_carriage(const struct cp *cp, const struct cp_rx_ctx *ctx,
+		       struct wire_mh_carriage *c);
+
+/** The carriage of an unsolicited message to node m at its binding b (as its BAs went:
+ *  the care-of address through an RH2, or IPv4/UDP 4191 to the address and port seen). */
+void cp_binding_carriage(const struct cp *cp, const struct cp_mn *m, const struct cp_bind *b,
+			 struct wire_mh_carriage *c);
 
 /** Node idx is deleted once its binding revocation ends (cp_revoke with delete_node). */
 bool cp_revoking(const struct cp *cp, uint32_t idx);

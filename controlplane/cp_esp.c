@@ -272,7 +272,7 @@ cp_esp_sa_remove(struct cp_esp *e, struct cp_mn *m, uint32_t slot, uint32_t spi)
 
 int
 cp_esp_rx(struct cp_esp *e, struct rte_mbuf *m, const struct dp_punt *meta,
-	  struct cp_rx_ctx *ctx, const uint8_t **mh)
+	  struct cp_rx_ctx *ctx, const uint8_t **mh, uint8_t *next_out)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct bc_spi_val *v;
@@ -290,8 +290,9 @@ cp_esp_rx(struct cp_esp *e, struct rte_mbuf *m, const struct dp_punt *meta,
 	if (dp_esp_process(sa, &m, 1, &e->ctr[sa->slot], &e->lc) != 1)
 		return -1;
 	next = dp_esp_in_unstage(m);
-	if (next != WIRE_PROTO_MH)
+	if (next != WIRE_PROTO_MH && next != WIRE_PROTO_ICMPV6)
 		return -1;
+	*next_out = next;
 	/* R6275 §5.1 / R4877 §4.2: who the SA belongs to decides which HoA it may bind */
 	ctx->protected_ = true;
 	ctx->sa_signalling = true;
@@ -303,7 +304,7 @@ cp_esp_rx(struct cp_esp *e, struct rte_mbuf *m, const struct dp_punt *meta,
 
 struct rte_mbuf *
 cp_esp_tx(struct cp_esp *e, struct rte_mempool *pool, const struct cp_mn *mn,
-	  const uint8_t *pkt, uint16_t len, uint16_t payload_off)
+	  const uint8_t *pkt, uint16_t len, uint16_t payload_off, uint8_t next)
 {
 	struct dp_sa *sa = e->db != NULL ? dp_sa_get(e->db, mn->sa_sig_out) : NULL;
 	struct rte_mbuf *m;
@@ -318,7 +319,7 @@ cp_esp_tx(struct cp_esp *e, struct rte_mempool *pool, const struct cp_mn *mn,
 	if (d == NULL)
 		goto fail;
 	memcpy(d, pkt + payload_off, len - payload_off);
-	if (dp_esp_out_stage(m, WIRE_PROTO_MH) != 0 ||
+	if (dp_esp_out_stage(m, next) != 0 ||
 	    dp_esp_process(sa, &m, 1, &e->ctr[sa->slot], &e->lc) != 1)
 		goto fail;
 	dp_esp_out_unstage(m);

@@ -58,18 +58,20 @@ int cp_esp_sa_install(struct cp_esp *e, struct cp_mn *m, const struct cfg_sa *sa
 void cp_esp_sa_remove(struct cp_esp *e, struct cp_mn *m, uint32_t slot, uint32_t spi);
 
 /**
- * Decrypt a punted signalling ESP packet m (meta describes it) into the Mobility Header it
- * carries; ctx gets the SA's identity. @return the MH length with *mh pointing into m, or
- * -1 (counted on the SA: unknown SPI, authentication, replay, not an MH).
+ * Decrypt a punted signalling ESP packet m (meta describes it) into the Mobility Header (or
+ * ICMPv6: Mobile Prefix Discovery, RFC 6275 §5.3) it carries, *next says which; ctx gets the
+ * SA's identity. @return the payload's length with *mh pointing into m, or -1 (counted on
+ * the SA: unknown SPI, authentication, replay, neither MH nor ICMPv6).
  */
 int cp_esp_rx(struct cp_esp *e, struct rte_mbuf *m, const struct dp_punt *meta,
-	      struct cp_rx_ctx *ctx, const uint8_t **mh);
+	      struct cp_rx_ctx *ctx, const uint8_t **mh, uint8_t *next);
 
 /**
- * Build the packet pkt[0..len) (carriage headers, then the MH at payload_off) protected by
- * the node's outbound signalling SA. @return an mbuf with the IP packet, or NULL.
+ * Build the packet pkt[0..len) (carriage headers, then the payload of protocol next, an MH
+ * or ICMPv6, at payload_off) protected by the node's outbound signalling SA.
+ * @return an mbuf with the IP packet, or NULL.
  */
 struct rte_mbuf *cp_esp_tx(struct cp_esp *e, struct rte_mempool *pool, const struct cp_mn *m,
-			   const uint8_t *pkt, uint16_t len, uint16_t payload_off);
+			   const uint8_t *pkt, uint16_t len, uint16_t payload_off, uint8_t next);
 
 #endif /* CP_ESP_H */

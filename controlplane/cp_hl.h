@@ -35,9 +35,12 @@ struct cp_hl_stats {
 	uint64_t dhaad_replies;
 	uint64_t mps_received;        /**< Mobile Prefix Solicitations */
 	uint64_t mps_unprotected;     /**< not answered: policy.require_ipsec and no IPsec */
-	uint64_t mps_unbound;         /**< not answered: no binding from that care-of address */
+	uint64_t mps_unbound;         /**< not answered: no binding (unprotected: from that care-of
+				       *   address; protected: of the SA's node) */
 	uint64_t mpa_sent;            /**< answers to solicitations */
+	uint64_t mpa_protected;       /**< ... of them through the node's signalling SA */
 	uint64_t mpa_unsolicited;     /**< to registered nodes after the home prefixes changed */
+	uint64_t mpa_unprotected;     /**< ... not sent: policy.require_ipsec, the node has no SA */
 	uint64_t list_full;           /**< an RA's home agent not kept: the list was full */
 };
 

@@ -122,15 +122,19 @@ rx_esp(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
 {
 	const uint8_t *mh;
 	struct cp_rx_ctx ctx;
+	uint8_t next;
 	int len;
 
 	rx_ctx(io, rte_pktmbuf_mtod(m, uint8_t *), meta, &ctx);
-	len = cp_esp_rx(&io->esp, m, meta, &ctx, &mh);
+	len = cp_esp_rx(&io->esp, m, meta, &ctx, &mh, &next);
 	if (len < 0) {
 		io->stats.esp_refused++;
 		return;
 	}
-	cp_rx_mh(io->cp, mh, (uint16_t)len, &ctx, io->now_ms);
+	if (next == WIRE_PROTO_ICMPV6)
+		cp_io_hl_mps(io, mh, (size_t)len, &ctx);   /* protected prefix discovery */
+	else
+		cp_rx_mh(io->cp, mh, (uint16_t)len, &ctx, io->now_ms);
 }
 
 static void

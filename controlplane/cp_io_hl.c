@@ -183,17 +183,30 @@ rx_dhaad(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_add
 		io->hl.stats.dhaad_replies++;
 }
 
-/* An MPA of the home prefixes to a registered node's care-of address, through an RH2. */
+/*
+ * An MPA of the home prefixes to node mn, carried as c says (the way its BAs go), through
+ * its outbound signalling SA when protect. Its checksum is over the home agent's address
+ * and the home address, the final destination whatever the carriage (R6275 §6.8).
+ */
 static int
-send_mpa(struct cp_io *io, const struct in6_addr *coa, const struct in6_addr *hoa, uint16_t id)
+send_mpa(struct cp_io *io, const struct cp_mn *mn, const struct wire_mh_carriage *c,
+	 bool protect, uint16_t id)
 {
 	const struct ha_cfg *cfg = cp_cfg(io->cp);
-	struct cp_tx_meta meta = { .mn = UINT32_MAX };
+	struct cp_tx_meta meta = {
+		.ipv4 = c->udp4,
+		.mn = mn->idx,
+		.spi_out = protect ? mn->spi_sig_out : 0,
+		.payload_off = wire_carriage_hlen(c),
+		.payload_proto = WIRE_PROTO_ICMPV6,
+	};
 	static struct wire_ha_msg adv;
-	uint8_t pkt[1280];
+	uint8_t msg[1280], pkt[1400];
 	unsigned int i;
 	int n;
 
+	if (protect && mn->spi_sig_out == 0)
+		return -ENOENT;
 	memset(&adv, 0, sizeof(adv));
 	adv.type = WIRE_ICMP6_MPA;
 	adv.id = id;
@@ -201,80 +214,106 @@ send_mpa(struct cp_io *io, const struct in6_addr *coa, const struct in6_addr *ho
 	adv.n_pio = cp_hl_pios(cfg, adv.pio);
 	for (i = 0; i < adv.n_pio; i++)
 		adv.pio[i].flags |= WIRE_PIO_A;
-	n = wire_ha_msg_build_rh2(pkt, sizeof(pkt), &cfg->ha.addr6, coa, hoa, &adv);
+	n = wire_ha_msg_build(msg, sizeof(msg), &cfg->ha.addr6, &mn->hoa6, &adv);
+	if (n <= WIRE_IP6_HLEN)
+		return -ENOSPC;
+	n = wire_carriage_pkt_build(pkt, sizeof(pkt), c, msg + WIRE_IP6_HLEN,
+				    (uint16_t)(n - WIRE_IP6_HLEN), WIRE_PROTO_ICMPV6);
 	return n > 0 ? cp_io_tx(io, pkt, (uint16_t)n, &meta) : -ENOSPC;
 }
 
+/* Did the unprotected packet ctx describes come from binding b's care-of address? */
+static bool
+from_binding(const struct cp_bind *b, const struct cp_rx_ctx *ctx)
+{
+	if (ctx->udp4)
+		return ctx->outer_src4 == b->coa4;
+	if (ctx->tun6)
+		return memcmp(&ctx->outer_src6, &b->coa6, 16) == 0;
+	return ctx->has_hao && memcmp(&ctx->src6, &b->coa6, 16) == 0;
+}
+
 /*
- * R6275 §10.6: a registered node's Mobile Prefix Solicitation (from its care-of address, its
- * home address in a Home Address option) is answered with a Mobile Prefix Advertisement of
- * the home prefixes, to the care-of address through a type 2 routing header. RFC 6275 §5.3
- * wants both protected by IPsec; this home agent does not protect them yet, so with
- * policy.require_ipsec it answers none (counted) rather than unprotected ones.
+ * R6275 §10.6: a registered node's Mobile Prefix Solicitation is answered with a Mobile
+ * Prefix Advertisement of the home prefixes, the way a BA to it would go: to its care-of
+ * address through a type 2 routing header (the MPS had a Home Address option), back through
+ * the IPv6-in-IPv6 or IPv4/UDP tunnel it came through. R6275 §5.3 wants both protected:
+ * one that came on the node's signalling SA (ESP transport, the MPS an ICMPv6 payload
+ * instead of an MH) is answered on its outbound one; with policy.require_ipsec an
+ * unprotected one is answered not at all (counted), without it unprotected from the
+ * binding's care-of address only (no reflector for anybody else's address).
  */
-static void
-rx_mps(struct cp_io *io, const uint8_t *icmp, size_t len, const struct in6_addr *coa,
-       const struct in6_addr *hoa, const struct in6_addr *dst)
+void
+cp_io_hl_mps(struct cp_io *io, const uint8_t *icmp, size_t len, const struct cp_rx_ctx *ctx)
 {
 	const struct ha_cfg *cfg = cp_cfg(io->cp);
+	const struct in6_addr *hoa = cp_bu_hoa(ctx);
 	static struct wire_ha_msg req;
+	struct wire_mh_carriage c;
 	const struct cp_bind *b;
 	const struct cp_mn *mn;
 
 	/* the checksum's source is the home address (R6275 §6.3) */
-	if (wire_ha_msg_parse(icmp, len, hoa, dst, &req) != WIRE_E_OK) {
+	if (wire_ha_msg_parse(icmp, len, hoa, &ctx->dst6, &req) != WIRE_E_OK ||
+	    req.type != WIRE_ICMP6_MPS) {
 		io->hl.stats.invalid++;
 		return;
 	}
 	io->hl.stats.mps_received++;
-	if (cfg->policy.require_ipsec) {
+	if (cfg->policy.require_ipsec && !ctx->protected_) {
 		io->hl.stats.mps_unprotected++;
 		return;
 	}
 	mn = cp_mndb_find6(cp_mndb(io->cp), hoa);
 	b = mn != NULL ? cp_bind_get(io->cp, mn->idx) : NULL;
-	if (b == NULL || b->state != CP_BIND_ACTIVE || memcmp(&b->coa6, coa, 16) != 0) {
+	if (b == NULL || b->state != CP_BIND_ACTIVE ||
+	    (ctx->protected_ ? memcmp(&ctx->sa_hoa, hoa, 16) != 0 : !from_binding(b, ctx))) {
 		io->hl.stats.mps_unbound++;
 		return;
 	}
-	if (send_mpa(io, coa, hoa, req.id) == 0)
+	cp_reply_carriage(io->cp, ctx, &c);
+	if (send_mpa(io, mn, &c, ctx->protected_, req.id) == 0) {
 		io->hl.stats.mpa_sent++;
+		io->hl.stats.mpa_protected += ctx->protected_;
+	}
 }
 
 void
 cp_io_hl_prefixes_changed(struct cp_io *io)
 {
-	if (cp_cfg(io->cp)->policy.require_ipsec) {
-		/* as for solicited ones: none rather than unprotected (rx_mps) */
-		CP_LOG(NOTICE, "home prefixes changed: no unsolicited Mobile Prefix Advertisements "
-		       "(policy.require_ipsec: they are not protected yet)");
-		return;
-	}
 	io->hl.mpa_walk = true;
 	io->hl.mpa_cursor = 0;
 }
 
 /*
- * R6275 §10.6.2: after the home prefixes changed, every node registered from an IPv6
- * care-of address gets an unsolicited MPA (a random identifier each); a bounded
- * share of the node slots per control loop pass, so a million nodes do not stall it.
+ * R6275 §10.6.2: after the home prefixes changed, every registered node gets an unsolicited
+ * MPA (a random identifier each) where its BAs go, through its signalling SA when it has one;
+ * with policy.require_ipsec a node without one gets none. A bounded share of the node slots
+ * per control loop pass, so a million nodes do not stall it.
  */
 static void
 mpa_walk(struct cp_io *io)
 {
+	bool ipsec = cp_cfg(io->cp)->policy.require_ipsec;
 	struct cp_mndb *db = cp_mndb(io->cp);
 	uint32_t cap = cp_mndb_capacity(db), k;
+	struct wire_mh_carriage c;
 
 	for (k = 0; k < MPA_WALK_SLOTS && io->hl.mpa_cursor < cap; k++, io->hl.mpa_cursor++) {
 		const struct cp_mn *mn = cp_mndb_get(db, io->hl.mpa_cursor);
 		const struct cp_bind *b = mn != NULL ? cp_bind_get(io->cp, mn->idx) : NULL;
 
-		if (b == NULL || b->state != CP_BIND_ACTIVE || b->fmt != BC_FMT_IP6)
+		if (b == NULL || b->state != CP_BIND_ACTIVE)
 			continue;
+		if (ipsec && mn->spi_sig_out == 0) {
+			io->hl.stats.mpa_unprotected++;
+			continue;
+		}
 		io->hl.rnd ^= io->hl.rnd << 13;
 		io->hl.rnd ^= io->hl.rnd >> 7;
 		io->hl.rnd ^= io->hl.rnd << 17;
-		if (send_mpa(io, &b->coa6, &mn->hoa6, (uint16_t)io->hl.rnd) == 0)
+		cp_binding_carriage(io->cp, mn, b, &c);
+		if (send_mpa(io, mn, &c, mn->spi_sig_out != 0, (uint16_t)io->hl.rnd) == 0)
 			io->hl.stats.mpa_unsolicited++;
 	}
 	if (io->hl.mpa_cursor >= cap)
@@ -286,7 +325,8 @@ cp_io_hl_rx(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *ip, *icmp;
 	uint16_t flen = rte_pktmbuf_data_len(m);
-	struct in6_addr src, dst, hoa;
+	struct in6_addr src, dst;
+	struct cp_rx_ctx ctx;
 
 	if ((size_t)meta->l3_off + WIRE_IP6_HLEN > flen ||
 	    (size_t)meta->mh_off + meta->mh_len > flen || meta->mh_len < 4 ||
@@ -316,8 +356,13 @@ cp_io_hl_rx(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta)
 			io->hl.stats.invalid++;
 			break;
 		}
-		memcpy(&hoa, f + meta->hao_off, 16);
-		rx_mps(io, icmp, meta->mh_len, &src, &hoa, &dst);
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.src6 = src;
+		ctx.dst6 = dst;
+		ctx.has_hao = true;
+		memcpy(&ctx.hao, f + meta->hao_off, 16);
+		ctx.port = meta->port;
+		cp_io_hl_mps(io, icmp, meta->mh_len, &ctx);
 		break;
 	default:
 		rx_dhaad(io, icmp, meta->mh_len, &src, &dst);

@@ -89,9 +89,11 @@ void cp_io_send_arp(struct cp_io *io, uint16_t port, uint16_t op, uint32_t spa, 
 void cp_io_send_nd(struct cp_io *io, uint16_t port, const struct in6_addr *src,
 		   const struct in6_addr *dst, const struct wire_nd *nd, const uint8_t *dst_mac);
 
-/* cp_io_hl.c: the home link's protocol (RS, RA, DHAAD) */
+/* cp_io_hl.c: the home link's protocol (RS, RA, DHAAD, MPD) */
 void cp_io_hl_rx(struct cp_io *io, struct rte_mbuf *m, const struct dp_punt *meta);
 void cp_io_hl_timers(struct cp_io *io);
+/** A Mobile Prefix Solicitation (ICMPv6 at icmp) with the context it arrived in. */
+void cp_io_hl_mps(struct cp_io *io, const uint8_t *icmp, size_t len, const struct cp_rx_ctx *ctx);
 
 /* cp_nb.c: neighbor resolution */
 void cp_nb_init(struct cp_io *io);

@@ -203,7 +203,8 @@ cp_io_tx(void *arg, const uint8_t *pkt, uint16_t len, const struct cp_tx_meta *m
 		const struct cp_mn *mn = cp_mndb_get(cp_mndb(io->cp), meta->mn);
 
 		m = mn != NULL ? cp_esp_tx(&io->esp, io->ctx->pool, mn, pkt, len,
-					    meta->payload_off) : NULL;
+					    meta->payload_off, meta->payload_proto != 0 ?
+					    meta->payload_proto : WIRE_PROTO_MH) : NULL;
 		if (m == NULL)
 			return -EIO;
 		pkt = rte_pktmbuf_mtod(m, const uint8_t *);

@@ -495,7 +495,9 @@ cp_query_home_link(struct ha_app *app, const char *params, struct rte_tel_data *
 	rte_tel_data_add_dict_u64(d, "mps_unprotected", hl->stats.mps_unprotected);
 	rte_tel_data_add_dict_u64(d, "mps_unbound", hl->stats.mps_unbound);
 	rte_tel_data_add_dict_u64(d, "mpa_sent", hl->stats.mpa_sent);
+	rte_tel_data_add_dict_u64(d, "mpa_protected", hl->stats.mpa_protected);
 	rte_tel_data_add_dict_u64(d, "mpa_unsolicited", hl->stats.mpa_unsolicited);
+	rte_tel_data_add_dict_u64(d, "mpa_unprotected", hl->stats.mpa_unprotected);
 	rte_tel_data_add_dict_u64(d, "list_full", hl->stats.list_full);
 	rte_tel_data_add_dict_u64(d, "home_agents", hl->n);
 	list = rte_tel_data_alloc();

@@ -20,10 +20,9 @@
 #define BRI_FIRST_WAIT_MS 1000        /* the first retransmission; each next doubles */
 #define BRI_PER_TICK 256              /* transmissions per control loop pass, at most */
 
-/* The carriage of a message to node m at its binding b (as its BAs go, cp_rx.c). */
-static void
-binding_carriage(const struct cp *cp, const struct cp_mn *m, const struct cp_bind *b,
-		 struct wire_mh_carriage *c)
+void
+cp_binding_carriage(const struct cp *cp, const struct cp_mn *m, const struct cp_bind *b,
+		    struct wire_mh_carriage *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->src6 = cp->cfg->ha.addr6;
@@ -149,7 +148,7 @@ cp_revoke(struct cp *cp, uint32_t idx, bool delete_node, uint64_t now_ms)
 	r->seq = ++cp->br_seq;
 	r->delete_node = delete_node;
 	r->next_ms = now_ms;                   /* the first goes on this pass's tick */
-	binding_carriage(cp, m, b, &r->c);
+	cp_binding_carriage(cp, m, b, &r->c);
 	if (now_ms < cp->rev_next_ms || cp->rev_next_ms == 0)
 		cp->rev_next_ms = now_ms;
 	cp->stats.revoked++;
@@ -255,7 +254,7 @@ cp_ha_switch(struct cp *cp, uint32_t idx, const struct in6_addr *ha, unsigned in
 
 	if (m == NULL || cp->binds[idx].state != CP_BIND_ACTIVE)
 		return -ENOENT;
-	binding_carriage(cp, m, &cp->binds[idx], &c);
+	cp_binding_carriage(cp, m, &cp->binds[idx], &c);
 	if (send_to(cp, m, &c, pkt, wire_has_pkt_build(pkt, sizeof(pkt), &c, ha, n)) != 0)
 		return -EIO;
 	cp->stats.has_tx++;

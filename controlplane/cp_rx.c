@@ -30,8 +30,8 @@ ratelimit_be(struct cp *cp, uint64_t now_ms)
 }
 
 /* Carriage of a reply to the packet described by ctx (protocol facts §8.1-§8.2, §11.G). */
-static void
-reply_carriage(const struct cp *cp, const struct cp_rx_ctx *ctx, struct wire_mh_carriage *c)
+void
+cp_reply_carriage(const struct cp *cp, const struct cp_rx_ctx *ctx, struct wire_mh_carriage *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->src6 = ctx->dst6;
@@ -96,7 +96,7 @@ cp_send_ba(struct cp *cp, const struct cp_rx_ctx *ctx, const struct cp_bu_decisi
 	uint8_t pkt[CP_PKT_MAX];
 
 	memcpy(a.v4ack, acks, sizeof(a.v4ack[0]) * n_acks);
-	reply_carriage(cp, ctx, &c);
+	cp_reply_carriage(cp, ctx, &c);
 	tx(cp, pkt, wire_ba_pkt_build(pkt, sizeof(pkt), &c, &a), ctx, m, &c);
 	cp->stats.ba_tx++;
 	cp->stats.status[d->status]++;
@@ -115,7 +115,7 @@ send_be(struct cp *cp, const struct cp_rx_ctx *ctx, uint8_t status, uint64_t now
 		cp->stats.be_ratelimited++;
 		return;
 	}
-	reply_carriage(cp, ctx, &c);
+	cp_reply_carriage(cp, ctx, &c);
 	c.rh2 = false;   /* a BE carries no RH2 */
 	tx(cp, pkt, wire_be_pkt_build(pkt, sizeof(pkt), &c, status, ctx->has_hao ? &ctx->hao : NULL),
 	   ctx, NULL, &c);

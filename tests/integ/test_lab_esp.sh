@@ -83,6 +83,11 @@ mn "(/usr/bin/python3 $MNT/tcp_echo.py server --bind $HOA6 --port 7778 --max 120
     >/dev/null 2>&1 &)" >/dev/null
 both_ways "IPv6 CoA, payload SA"
 tcp_both_ways "IPv6 CoA, payload SA"
+# Mobile Prefix Discovery, protected (R6275 §5.3): the node's kernel sends the MPS through its
+# signalling SA and its tunnel; the MPA comes back the same way and its kernel decrypts it
+mpa=$(mn "/usr/bin/python3 $MNT/mn_kmps.py --hoa $HOA6 --id 0x4d51")
+expect_eq "IPv6 CoA: MPS/MPA through the signalling SA, decrypted by the node's kernel" \
+    "$(json_get "$mpa" 'd.get("id"), d.get("prefixes")')" "19793 [['2001:db8:1::1', 64, 'LAR']]"
 # one TCP connection from the node for the rest of the moves (120 lines, 0.1 s apart)
 mn "(/usr/bin/python3 $MNT/tcp_echo.py client --src $HOA6 --dst $CN6 --count 120 \
     --interval 0.1 --timeout 20 >/tmp/tcp_long.json 2>&1 &)" >/dev/null
@@ -98,6 +103,9 @@ mn_setup esp-pay 100.64.0.2 $HA4 natt
 mn "ping -c 1 -W 1 -I $HOA4 $CN4" >/dev/null
 both_ways "NAT, ESP in UDP 4500"
 tcp_both_ways "NAT, ESP in UDP 4500"
+mpa=$(mn "/usr/bin/python3 $MNT/mn_kmps.py --hoa $HOA6 --id 0x4d52")
+expect_eq "NAT: MPS/MPA through the signalling SA over UDP 4191" \
+    "$(json_get "$mpa" 'd.get("id"), d.get("prefixes")')" "19794 [['2001:db8:1::1', 64, 'LAR']]"
 expect_eq "NAT: the UDP 4500 mapping was learnt once" "$(stat_of events esp_natt_change)" 1
 sleep 1.5
 
@@ -122,8 +130,8 @@ expect_contains "one TCP connection across IPv6 -> NAT -> IPv4: every line echoe
 expect_contains "... and no error" "$out" '"error": null'
 
 # -------------------------------------------------------------------- 6. counters
-expect_eq "signalling SA in: the 3 kernel BUs" "$(sa_stat 0x1001 packets)" 3
-expect_eq "signalling SA out: 3 BAs" "$(sa_stat 0x2001 packets)" 3
+expect_eq "signalling SA in: the 3 kernel BUs and 2 MPS" "$(sa_stat 0x1001 packets)" 5
+expect_eq "signalling SA out: 3 BAs and 2 MPAs" "$(sa_stat 0x2001 packets)" 5
 n=$(sa_stat 0x1002 packets)
 [ "$n" -gt 40 ] && pass "payload SA in: $n packets" || fail "payload SA in: $n packets"
 n=$(sa_stat 0x2002 packets)
@@ -177,6 +185,12 @@ n=$(ts 'esp.spi == 0x00002001')
 [ "$n" -ge 4 ] && pass "tshark: $n BAs through the signalling SA" || fail "tshark: $n BAs"
 n=$(ts 'mip6.mhtype == 6')
 expect_eq "tshark: no BA in the clear" "$n" 0
+n=$(ts 'icmpv6.type == 146 || icmpv6.type == 147')
+expect_eq "tshark: no prefix discovery in the clear" "$n" 0
+hl=$(lab_telemetry /dsmip/home_link)
+expect_eq "telemetry: MPS received, MPAs sent, all protected" \
+    "$(json_get "$hl" 'd["/dsmip/home_link"]["mps_received"], d["/dsmip/home_link"]["mpa_sent"], d["/dsmip/home_link"]["mpa_protected"]')" \
+    "2 2 2"
 n=$(ts 'icmpv6.type == 128 && ipv6.src == 2001:db8:1::10')
 expect_eq "tshark: no correspondent payload in the clear" "$n" 0
 

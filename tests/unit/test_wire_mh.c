@@ -7,6 +7,8 @@
 #include <criterion/parameterized.h>
 
 #include "mh_vectors.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
 #include "wire_mh.h"
 
 static const struct in6_addr hoa = { .s6_addr = VEC_HOA };
@@ -268,6 +270,52 @@ Test(wire_mh, binding_revocation_parses_both_kinds_and_switch_stays_unknown)
 		cr_assert_eq(wire_mh_parse(u, sizeof(u), NULL, NULL, 0, &m), WIRE_E_UNKNOWN_MH_TYPE,
 			     "type %u", t);
 	}
+}
+
+Test(wire_mh, any_payload_travels_in_every_carriage_as_a_ba_would)
+{
+	static const uint8_t icmp[16] = { 147, 0, 0x12, 0x34, 0, 7, 0, 0, 3, 4 };
+	struct wire_mh_carriage c;
+	uint8_t pkt[256];
+	int n;
+
+	/* IPv6-in-IPv6: the inner IPv6 header says ICMPv6, both lengths fit */
+	memset(&c, 0, sizeof(c));
+	inet_pton(AF_INET6, "2001:db8:1::1", &c.src6);
+	c.dst6 = hoa;
+	c.tun6 = true;
+	inet_pton(AF_INET6, "2001:db8:b::5", &c.outer_dst6);
+	n = wire_carriage_pkt_build(pkt, sizeof(pkt), &c, icmp, sizeof(icmp), WIRE_PROTO_ICMPV6);
+	cr_assert_eq(n, 40 + 40 + 16);
+	cr_assert_eq(pkt[6], WIRE_PROTO_IPV6);
+	cr_assert_eq(wire_rd16(pkt + 4), 56);
+	cr_assert_eq(pkt[40 + 6], WIRE_PROTO_ICMPV6);
+	cr_assert_eq(wire_rd16(pkt + 40 + 4), 16);
+	cr_assert_eq(memcmp(pkt + 80, icmp, sizeof(icmp)), 0, "the payload as given");
+	/* an RH2: its Next Header says ICMPv6 */
+	c.tun6 = false;
+	c.rh2 = true;
+	c.hoa = hoa;
+	c.dst6 = c.outer_dst6;
+	n = wire_carriage_pkt_build(pkt, sizeof(pkt), &c, icmp, sizeof(icmp), WIRE_PROTO_ICMPV6);
+	cr_assert_eq(n, 40 + 24 + 16);
+	cr_assert_eq(pkt[6], WIRE_PROTO_ROUTING);
+	cr_assert_eq(pkt[40], WIRE_PROTO_ICMPV6);
+	/* IPv4/UDP 4191: a valid UDP checksum over the whole */
+	memset(&c, 0, sizeof(c));
+	inet_pton(AF_INET6, "2001:db8:1::1", &c.src6);
+	c.dst6 = hoa;
+	c.udp4 = true;
+	inet_pton(AF_INET, "198.51.100.1", &c.src4);
+	inet_pton(AF_INET, "203.0.113.9", &c.dst4);
+	c.sport = 4191;
+	c.dport = 20001;
+	n = wire_carriage_pkt_build(pkt, sizeof(pkt), &c, icmp, sizeof(icmp), WIRE_PROTO_ICMPV6);
+	cr_assert_eq(n, 20 + 8 + 40 + 16);
+	cr_assert_eq(pkt[28 + 6], WIRE_PROTO_ICMPV6);
+	cr_assert_eq(wire_ip4_l4_csum(c.src4, c.dst4, WIRE_PROTO_UDP, pkt + 20, (size_t)n - 20), 0);
+	cr_assert_eq(wire_carriage_pkt_build(pkt, 80, &c, icmp, sizeof(icmp), WIRE_PROTO_ICMPV6),
+		     -WIRE_E_NOSPACE, "too small a buffer");
 }
 
 Test(wire_mh, checksum_is_verified_with_the_right_pseudo_header)

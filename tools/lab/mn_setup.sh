@@ -9,7 +9,8 @@
 #   mn_setup.sh pubudp          public IPv4, UDP 4191 anyway (forced UDP)
 #   mn_setup.sh clear           no tunnel
 #   mn_setup.sh esp-sig         the signalling SA pair of config/lab-esp.conf and its policies
-#                               (transport mode, HoA <-> HA: never changes when the node moves)
+#                               (transport mode, HoA <-> HA: never changes when the node moves;
+#                               Mobility Header, and ICMPv6 Mobile Prefix Discovery)
 #   mn_setup.sh esp-pay COA HA [natt]
 #                               the payload SA pair for this care-of address (tunnel mode; with
 #                               natt, ESP in UDP 4500). A move keeps SPIs, keys and the sequence
@@ -41,6 +42,11 @@ esp_sig() {
     ip xfrm policy add src "$HOA6/128" dst "$HA6/128" proto mobility-header dir out \
         priority 100 tmpl src "$HOA6" dst "$HA6" proto esp mode transport reqid 1
     ip xfrm policy add src "$HA6/128" dst "$HOA6/128" proto mobility-header dir in \
+        priority 100 tmpl src "$HA6" dst "$HOA6" proto esp mode transport reqid 1
+    # Mobile Prefix Discovery on the same SA (RFC 6275 §5.3): Solicitation out, Advertisement in
+    ip xfrm policy add src "$HOA6/128" dst "$HA6/128" proto ipv6-icmp type 146 dir out \
+        priority 100 tmpl src "$HOA6" dst "$HA6" proto esp mode transport reqid 1
+    ip xfrm policy add src "$HA6/128" dst "$HOA6/128" proto ipv6-icmp type 147 dir in \
         priority 100 tmpl src "$HA6" dst "$HOA6" proto esp mode transport reqid 1
 }
 
