@@ -129,7 +129,7 @@ cp_hl_expire(struct cp_hl *hl, uint64_t now_ms)
 }
 
 unsigned int
-cp_hl_dhaad(const struct cp_hl *hl, const struct in6_addr *self, int16_t self_pref,
+cp_hl_dhaad(struct cp_hl *hl, const struct in6_addr *self, int16_t self_pref,
 	    const struct ha_prefix6 *pfx, uint64_t now_ms, struct in6_addr *out, unsigned int max)
 {
 	struct in6_addr addr[CP_HL_AGENTS_MAX + 1];
@@ -159,6 +159,20 @@ cp_hl_dhaad(const struct cp_hl *hl, const struct in6_addr *self, int16_t self_pr
 		addr[j] = x;
 		pref[j] = p;
 	}
+	/* each run of equal preferences shuffled (Fisher-Yates) */
+	for (i = 0; i < n; i = j) {
+		unsigned int k;
+
+		for (j = i + 1; j < n && pref[j] == pref[i]; j++)
+			;
+		for (k = j - 1; k > i; k--) {
+			unsigned int r = i + (unsigned int)(cp_hl_rand(hl) % (k - i + 1));
+			struct in6_addr t = addr[k];
+
+			addr[k] = addr[r];
+			addr[r] = t;
+		}
+	}
 	if (n > max)
 		n = max;
 	memcpy(out, addr, n * sizeof(addr[0]));
@@ -179,7 +193,7 @@ cp_hl_preference(const struct ha_cfg *cfg, uint64_t bindings)
 }
 
 uint64_t
-cp_hl_next_delay(struct cp_hl *hl, uint32_t interval_ms)
+cp_hl_rand(struct cp_hl *hl)
 {
 	uint64_t x = hl->rnd != 0 ? hl->rnd : 0x9e3779b97f4a7c15ull;
 
@@ -187,5 +201,11 @@ cp_hl_next_delay(struct cp_hl *hl, uint32_t interval_ms)
 	x ^= x >> 7;
 	x ^= x << 17;
 	hl->rnd = x;
-	return interval_ms - (x % (interval_ms / 4 + 1));
+	return x;
+}
+
+uint64_t
+cp_hl_next_delay(struct cp_hl *hl, uint32_t interval_ms)
+{
+	return interval_ms - (cp_hl_rand(hl) % (interval_ms / 4 + 1));
 }

@@ -84,10 +84,10 @@ void cp_hl_expire(struct cp_hl *hl, uint64_t now_ms);
 /**
  * The DHAAD reply's addresses for a request to the anycast address of home prefix pfx:
  * this home agent (self, self_pref) and every listed one inside pfx, highest preference
- * first (equal ones in the order heard: R6275 §10.5 asks for a random order among them,
- * left for the load-following option), at most max (WIRE_DHAAD_MAX). @return how many.
+ * first, equal ones in a random order (R6275 §10.5.1: so that they share new nodes), at
+ * most max (WIRE_DHAAD_MAX). @return how many.
  */
-unsigned int cp_hl_dhaad(const struct cp_hl *hl, const struct in6_addr *self, int16_t self_pref,
+unsigned int cp_hl_dhaad(struct cp_hl *hl, const struct in6_addr *self, int16_t self_pref,
 			 const struct ha_prefix6 *pfx, uint64_t now_ms, struct in6_addr *out,
 			 unsigned int max);
 
@@ -101,5 +101,8 @@ int16_t cp_hl_preference(const struct ha_cfg *cfg, uint64_t bindings);
 
 /** The delay to the next periodic RA: 75..100 % of interval_ms (RFC 4861 §6.2.4's jitter). */
 uint64_t cp_hl_next_delay(struct cp_hl *hl, uint32_t interval_ms);
+
+/** The next number of hl's xorshift64 sequence (RA jitter, DHAAD ties, MPA identifiers). */
+uint64_t cp_hl_rand(struct cp_hl *hl);
 
 #endif /* CP_HL_H */

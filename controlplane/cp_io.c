@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
@@ -327,6 +328,8 @@ cp_io_create(const struct dp_ctx *ctx, const struct dp_port *ports,
 		io->sig[i] = sig[i];
 	}
 	cp_nb_init(io);
+	/* home agents of one link started together still jitter apart, order ties apart */
+	io->hl.rnd = rte_rdtsc() | 1;
 	if (cp_esp_init(&io->esp, ctx->sadb, ctx->bc, n_workers) != 0) {
 		cp_io_free(io);
 		return NULL;

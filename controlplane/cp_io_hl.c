@@ -76,6 +76,8 @@ cp_io_hl_timers(struct cp_io *io)
 	uint16_t p;
 
 	cp_hl_expire(&io->hl, io->now_ms);
+	if (io->silent)
+		return;   /* a pair's standby: the active speaks for both */
 	if (io->hl.mpa_walk)
 		mpa_walk(io);
 	if (!cfg->home_link.advertise)
@@ -309,11 +311,8 @@ mpa_walk(struct cp_io *io)
 			io->hl.stats.mpa_unprotected++;
 			continue;
 		}
-		io->hl.rnd ^= io->hl.rnd << 13;
-		io->hl.rnd ^= io->hl.rnd >> 7;
-		io->hl.rnd ^= io->hl.rnd << 17;
 		cp_binding_carriage(io->cp, mn, b, &c);
-		if (send_mpa(io, mn, &c, mn->spi_sig_out != 0, (uint16_t)io->hl.rnd) == 0)
+		if (send_mpa(io, mn, &c, mn->spi_sig_out != 0, (uint16_t)cp_hl_rand(&io->hl)) == 0)
 			io->hl.stats.mpa_unsolicited++;
 	}
 	if (io->hl.mpa_cursor >= cap)

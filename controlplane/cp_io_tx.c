@@ -66,6 +66,9 @@ cp_io_tx_flush(struct cp_io *io)
 void
 cp_io_set_silent(struct cp_io *io, bool silent)
 {
+	/* a standby taking over tells the home link at once (cp_io_hl_timers) */
+	if (io->silent && !silent)
+		memset(io->hl.next_ra_ms, 0, sizeof(io->hl.next_ra_ms));
 	io->silent = silent;
 }
 

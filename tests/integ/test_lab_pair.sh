@@ -46,6 +46,8 @@ wait_for() {   # WHAT SECONDS CMD...: until CMD succeeds (0.1 s steps)
     return 1
 }
 role_is() { [ "$(state "$1" "['role']")" = "$2" ]; }
+ras() { json_get "$(tel "$1" /dsmip/home_link)" "d['/dsmip/home_link']['ra_sent']"; }
+ras_from() { [ "$(ras "$1")" -ge 1 ]; }
 count_is() { [ "$(bindings "$1")" = "$2" ]; }
 replay() {   # PCAP: its frames onto the access link, from the router's namespace
     ns_exec dsmip-inet /usr/bin/python3 -c "
@@ -109,6 +111,8 @@ s = s[:i].rstrip() + ''',
 ''' % n + s[i:]
 s += '''pair = { redis = "203.0.113.225:6379"; prefix = "lab"; liveness_interface = "dsmip-live"; };
 '''
+# RAs every 3 s: only from the active (a standby advertises nothing, a new active at once)
+s += 'home_link = { advertise = true; interval_ms = 3000; };\n'
 open(p, 'w').write(s)
 EOF
 lab_ha_start "$CONF" || { fail "HA 1 did not start"; finish; }
@@ -141,6 +145,9 @@ wait_for "the standby has them too" 10 count_is 2 $((N + 1)) && pass "standby: $
 expect_eq "the standby forwards nothing" "$(json_get "$(tel 2 /dsmip/stats)" \
     "d['/dsmip/stats']['events'].get('forwarded', 0) + d['/dsmip/stats']['control_plane']['ba_tx']")" 0
 
+expect_eq "the standby sends no Router Advertisements" "$(ras 2)" 0
+[ "$(ras 1)" -ge 1 ] && pass "the active advertises ($(ras 1) RAs)" || fail "the active sent no RA"
+
 # -------------------------------------------------------------------- kill -9 of the active
 ns_exec dsmip-cn ping -6 -i 0.02 -c 1000 -W 1 -D $HOA6 >"$LAB_DIR/stream.txt" 2>&1 &
 stream=$!
@@ -152,6 +159,8 @@ wait "$(cat "$LAB_DIR/ha.pid")" 2>/dev/null
 rm -f "$LAB_DIR/ha.pid"
 wait_for "HA 2 takes over" 5 role_is 2 active
 t_active=$(date +%s%N)
+# its first RA at once, not after up to an interval (3 s)
+wait_for "the new active's first RA" 1 ras_from 2 && pass "the new active advertises at once"
 pass "HA 2 active $(( (t_active - t_kill) / 1000000 )) ms after the kill (takeover itself: $(state 2 "['replication']['takeover_ms']") ms)"
 dump 2 "$LAB_DIR/after.json"
 out=$(/usr/bin/python3 - "$LAB_DIR/before.json" "$LAB_DIR/after.json" <<'EOF'

@@ -114,8 +114,9 @@ Test(cp_hl, dhaad_lists_by_preference_within_the_prefix)
 	cp_hl_learn(&hl, &ra, &ll, 1, 0);
 	n = cp_hl_dhaad(&hl, &self, 0, &pfx, 500, out, WIRE_DHAAD_MAX);
 	cr_assert_eq(n, 4);
-	cr_assert(eq6(&out[0], "2001:db8:1::3"));
-	cr_assert(eq6(&out[1], "2001:db8:1::5"));
+	/* the two of preference 10 first, in either order (dhaad_shuffles_equal_preferences) */
+	cr_assert((eq6(&out[0], "2001:db8:1::3") && eq6(&out[1], "2001:db8:1::5")) ||
+		  (eq6(&out[0], "2001:db8:1::5") && eq6(&out[1], "2001:db8:1::3")));
 	cr_assert_eq(memcmp(&out[2], &self, 16), 0);
 	cr_assert(eq6(&out[3], "2001:db8:1::2"));
 	n = cp_hl_dhaad(&hl, &self, 0, &pfx, 2000, out, WIRE_DHAAD_MAX);
@@ -123,6 +124,30 @@ Test(cp_hl, dhaad_lists_by_preference_within_the_prefix)
 	n = cp_hl_dhaad(&hl, &self, 20, &pfx, 2000, out, 1);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(memcmp(&out[0], &self, 16), 0, "truncated after sorting: the best stays");
+}
+
+Test(cp_hl, dhaad_shuffles_equal_preferences_and_only_them)
+{
+	static struct cp_hl hl;
+	struct in6_addr ll = a6("fe80::2"), self = a6("2001:db8:1::1"), out[WIRE_DHAAD_MAX];
+	struct ha_prefix6 pfx = { .addr = a6("2001:db8:1::"), .len = 64 };
+	unsigned int first[3] = { 0 }, i;
+	struct wire_ra ra;
+
+	ra = ra_of("2001:db8:1::2", 7, 100);
+	cp_hl_learn(&hl, &ra, &ll, 1, 0);
+	ra = ra_of("2001:db8:1::3", 7, 100);
+	cp_hl_learn(&hl, &ra, &ll, 1, 0);
+	ra = ra_of("2001:db8:1::4", 3, 100);
+	cp_hl_learn(&hl, &ra, &ll, 1, 0);
+	for (i = 0; i < 300; i++) {
+		cr_assert_eq(cp_hl_dhaad(&hl, &self, 7, &pfx, 0, out, WIRE_DHAAD_MAX), 4);
+		cr_assert(eq6(&out[3], "2001:db8:1::4"), "the lower preference stays last");
+		first[out[0].s6_addr[15] - 1]++;
+	}
+	/* each of the three of preference 7 comes first about a third of the time */
+	for (i = 0; i < 3; i++)
+		cr_assert(first[i] > 50, "address ::%u first %u times of 300", i + 1, first[i]);
 }
 
 Test(cp_hl, periodic_ras_follow_after_75_to_100_percent_of_the_interval)
