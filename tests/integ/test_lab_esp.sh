@@ -38,6 +38,7 @@ sa_stat() {
     json_get "$(lab_telemetry /dsmip/sas)" \
         "[s['$2'] for s in d['/dsmip/sas']['sas'].values() if s['spi'] == '$1'][0]"
 }
+cpc() { json_get "$(lab_telemetry /dsmip/stats)" "d['/dsmip/stats']['control_plane']['$1']"; }
 cp_discard() { json_get "$(lab_telemetry /dsmip/stats)" "d['/dsmip/stats']['control_plane']['discards']['$1']"; }
 
 # one echo each family once the node has re-installed its payload SA: the first packets may
@@ -139,6 +140,24 @@ n=$(sa_stat 0x2002 packets)
 expect_eq "no authentication failure so far" "$(sa_stat 0x1002 auth_failures)" 0
 expect_eq "no clear payload from the protected node" "$(stat_of drops esp_required)" 0
 
+# -------------------------------------------------------------------- 6b. revocation
+# through the signalling SA to a real node: its kernel decrypts the BRI (here over UDP 4191
+# from the public IPv4 care-of address) and protects its BRA (mn_kbra.py answers)
+mn "(/usr/bin/python3 $MNT/mn_kbra.py --hoa $HOA6 --timeout 8 >/tmp/kbra.json 2>&1 &)" >/dev/null
+sleep 0.5
+out=$("$BUILD/tools/dsmip-ctl" --file-prefix "$LAB_PREFIX" revoke mn1 2>&1)
+expect_contains "revoke: the binding ended" "$out" "binding of mn1 revoked"
+for i in $(seq 1 40); do
+    out=$(mn "cat /tmp/kbra.json")
+    printf '%s' "$out" | grep -q '"via"\|"error"' && break
+    sleep 0.2
+done
+expect_eq "the node's kernel decrypted the BRI (trigger 1) and protected its BRA" \
+    "$(json_get "$out" 'd.get("trigger"), d.get("via")')" "1 kernel"
+for i in $(seq 1 20); do [ "$(cpc bra_rx)" = 1 ] && break; sleep 0.1; done
+expect_eq "the BRA ended it: bri_tx, bri_retx, bra_rx" \
+    "$(cpc bri_tx) $(cpc bri_retx) $(cpc bra_rx)" "1 0 1"
+
 # -------------------------------------------------------------------- 7. refusals (scapy ESP)
 # scapy's ESP numbers from 1000 on: past the kernel's sequence numbers on the same SA
 mn_setup v6
@@ -187,6 +206,8 @@ n=$(ts 'mip6.mhtype == 6')
 expect_eq "tshark: no BA in the clear" "$n" 0
 n=$(ts 'icmpv6.type == 146 || icmpv6.type == 147')
 expect_eq "tshark: no prefix discovery in the clear" "$n" 0
+n=$(ts 'mip6.mhtype == 16')
+expect_eq "tshark: no Binding Revocation in the clear" "$n" 0
 hl=$(lab_telemetry /dsmip/home_link)
 expect_eq "telemetry: MPS received, MPAs sent, all protected" \
     "$(json_get "$hl" 'd["/dsmip/home_link"]["mps_received"], d["/dsmip/home_link"]["mpa_sent"], d["/dsmip/home_link"]["mpa_protected"]')" \
