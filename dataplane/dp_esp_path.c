@@ -92,20 +92,22 @@ punt_esp(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint
 	dp_out_punt(lc, m, HA_EV_PUNT_ESP);
 }
 
-bool
+int
 dp_esp_punt_inner(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w,
 		  uint16_t port, uint16_t ip6_off, uint16_t ip6_len, uint16_t esp_off)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	const struct bc_spi_val *v;
 
-	if (lc->ctx->sadb == NULL || (uint32_t)esp_off + 8 > (uint32_t)ip6_off + ip6_len)
-		return false;
-	v = bc_spi_lookup(lc->bc, wire_rd32(f + esp_off));
-	if (v == NULL || v->role != BC_SPI_SIGNALLING)
-		return false;
+	if ((uint32_t)esp_off + 8 > (uint32_t)ip6_off + ip6_len)
+		return HA_DROP_ESP_CARRIAGE;
+	v = lc->ctx->sadb != NULL ? bc_spi_lookup(lc->bc, wire_rd32(f + esp_off)) : NULL;
+	if (v == NULL)
+		return HA_DROP_ESP;
+	if (v->role != BC_SPI_SIGNALLING)
+		return HA_DROP_ESP_CARRIAGE;
 	punt_esp(lc, m, w, port, ip6_off, ip6_len, esp_off, false);
-	return true;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ inbound payload */

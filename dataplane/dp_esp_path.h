@@ -36,9 +36,11 @@ void dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 
 /**
  * Signalling ESP found inside a tunnel to the home agent (the inner IPv6 of UDP 4191 or of
- * IPv6-in-IPv6): punt it. @return false when the SPI is not a signalling SA (m untouched).
+ * IPv6-in-IPv6): punt it. @return 0 when punted, else the drop reason and m untouched:
+ * HA_DROP_ESP for an SPI the home agent does not have (an SA gone, e.g. before a restart),
+ * HA_DROP_ESP_CARRIAGE for a payload SA's (or a truncated header).
  */
-bool dp_esp_punt_inner(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w,
-		       uint16_t port, uint16_t ip6_off, uint16_t ip6_len, uint16_t esp_off);
+int dp_esp_punt_inner(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w,
+		      uint16_t port, uint16_t ip6_off, uint16_t ip6_len, uint16_t esp_off);
 
 #endif /* DP_ESP_PATH_H */

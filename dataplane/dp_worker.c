@@ -138,6 +138,7 @@ inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, u
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip = f + in->off;
 	struct wire_ip6_info i6;
+	int why;
 
 	if (in->family == 4) {
 		if (!dp_local4(lc->ctx, *(const uint32_t *)(const void *)(ip + 16)))
@@ -157,11 +158,11 @@ inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, u
 		drop(lc, m, HA_DROP_INNER_MALFORMED);
 	else if (i6.l4_proto == WIRE_PROTO_MH)
 		punt_mh(lc, m, w, port, in, &i6);
-	else if (i6.l4_proto != WIRE_PROTO_ESP ||
-		 !dp_esp_punt_inner(lc, m, w, port, in->off, in->len,
-				    (uint16_t)(in->off + i6.l4_off)))
-		drop(lc, m, i6.l4_proto == WIRE_PROTO_ESP ? HA_DROP_ESP_CARRIAGE :
-			    HA_DROP_LOCAL_UNHANDLED);
+	else if (i6.l4_proto != WIRE_PROTO_ESP)
+		drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
+	else if ((why = dp_esp_punt_inner(lc, m, w, port, in->off, in->len,
+					  (uint16_t)(in->off + i6.l4_off))) != 0)
+		drop(lc, m, (enum ha_drop)why);
 	return true;
 }
 

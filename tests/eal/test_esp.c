@@ -562,6 +562,45 @@ Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = te
 }
 
 /*
+ * ESP inside a tunnel to the home agent (UDP 4191, IPv6-in-IPv6) is signalling or wrong: an
+ * SPI the home agent does not have (an SA gone, e.g. with an IKE daemon before a restart)
+ * is counted as an unknown SPI, a payload SA's as the wrong carriage.
+ */
+Test(esp_steer, esp_inside_a_tunnel_is_told_apart_by_its_spi, .init = setup, .fini = teardown)
+{
+	const struct esp_kat *k = &esp_kats[2];
+	struct bc *bc = bc_create(&(struct bc_params){ .name = "inner", .capacity = 16,
+		.prefixes = 16, .spis = 16, .max_readers = 2, .socket = 0 });
+	struct cfg_sa c = sa_cfg(k, CFG_SA_IN, 64);
+	struct rte_mbuf *m;
+	struct wire_pkt w;
+	struct dp_ctx ctx;
+	struct dp_lcore lc1;
+	uint8_t *f;
+
+	cr_assert_not_null(bc);
+	steer_setup(bc, &c, &ctx, &lc1);
+	m = rte_pktmbuf_alloc(pool);
+	cr_assert_not_null(m);
+	f = (uint8_t *)rte_pktmbuf_append(m, 48);
+	cr_assert_not_null(f);
+	memset(f, 0, 48);
+	memset(&w, 0, sizeof(w));
+	f[0] = 0x60;
+	f[6] = 50;                            /* an inner IPv6 header, then ESP */
+	wire_wr32(f + 40, 0x7777);
+	cr_assert_eq(dp_esp_punt_inner(&lc1, m, &w, 0, 0, 48, 40), HA_DROP_ESP);
+	wire_wr32(f + 40, c.spi);
+	cr_assert_eq(dp_esp_punt_inner(&lc1, m, &w, 0, 0, 48, 40), HA_DROP_ESP_CARRIAGE);
+	cr_assert_eq(dp_esp_punt_inner(&lc1, m, &w, 0, 0, 44, 40), HA_DROP_ESP_CARRIAGE,
+		     "an ESP header cut short");
+	rte_pktmbuf_free(m);
+	rte_ring_free(ctx.esp_ring[0]);
+	rte_ring_free(ctx.esp_ring[1]);
+	bc_free(bc);
+}
+
+/*
  * A packet steered to the owning worker carries which SA it was classified for, not only
  * its slot: when that SA is deleted (an IKE rekey's delete, sa-del) and another takes the
  * slot (here: the same key and SPI for another node) before the worker dequeues it, the

@@ -165,8 +165,9 @@ ike_swanctl uml --terminate --ike home >/dev/null || fail "terminate"
 # MOBIKE's delete + add needs)
 for i in $(seq 1 40); do [ -z "$(ha_spis)" ] && break; sleep 0.1; done
 expect_eq "IKE SA terminated: none of its SAs left in the data plane" "$(ha_spis)" ""
-sed "s/remote_addrs = $HA6/remote_addrs = $HA4/" "$TOP/config/swanctl/mobile-node.conf" \
-    >"$LAB_DIR/uml-ike/swanctl/swanctl.conf"
+# (and dead-peer detection after 2 s instead of 30: section 5's restart)
+sed -e "s/remote_addrs = $HA6/remote_addrs = $HA4/" -e "s/dpd_delay = 30s/dpd_delay = 2s/" \
+    "$TOP/config/swanctl/mobile-node.conf" >"$LAB_DIR/uml-ike/swanctl/swanctl.conf"
 ike_swanctl uml --load-conns >/dev/null || fail "load the IPv4 connection"
 mn_setup pubudp
 took "IKE_SA + signalling CHILD_SA from the public IPv4 care-of address" \
@@ -180,6 +181,56 @@ out=$(mn "/usr/bin/python3 $MNT/tcp_echo.py client --src $HOA4 --dst $CN4 --port
 expect_contains "TCP from the home address (IPv4) through the IKE payload SA" "$out" \
     '"echoed": 5'
 
+# -------------------------------------------------------------------- 5. the home agent restarts
+# with its charon (the exception interface goes with the home agent): the node's dead-peer
+# detection finds the IKE SA gone and charon negotiates again (dpd_action = restart); the
+# binding comes back from the state store; the new SAs have new SPIs; an ESP packet of the
+# old signalling SA, captured before the restart and replayed after, is refused
+old_spis=$(kernel_spis uml)
+old_sig=$(mn "ip xfrm state list proto esp src $HOA6 dst $HA6" | awk '$3 == "spi" {print $4}')
+cap_start pre dsmip-inet inet-ha
+kbu "before the restart" --v4coa 203.0.113.5 --seq 6
+cap_stop pre
+ike_ha_stop
+lab_ha_stop
+expect_eq "the home agent stops cleanly" "$LAB_HA_EXIT" 0
+# the guest's kernel and its SAs are gone with it: so is what its relay wrote (with netlink,
+# the home agent's dump at start would find no SA either)
+rm -f "$LAB_DIR/xfrm.relay"
+t0=$(date +%s%N)
+lab_ha_start "$LAB_DIR/ha.conf" || { fail "HA did not start again"; finish; }
+ike_ha_start || { fail "the home agent's charon again"; finish; }
+expect_eq "the binding is back from the state store" \
+    "$(json_get "$(lab_telemetry "/dsmip/binding,mn1")" "d['/dsmip/binding']['coa']")" \
+    "203.0.113.5"
+for i in $(seq 1 300); do   # at most 30 s
+    now=$(kernel_spis uml)
+    [ "$(echo "$now" | wc -w)" -ge 4 ] && [ -z "$(comm -12 <(tr ' ' '\n' <<<"$old_spis" | grep . | sort) \
+        <(tr ' ' '\n' <<<"$now" | grep . | sort))" ] && break
+    sleep 0.1
+done
+t1=$(date +%s%N)
+[ -z "$(comm -12 <(tr ' ' '\n' <<<"$old_spis" | grep . | sort) <(tr ' ' '\n' <<<"$now" | grep . | sort))" ] &&
+    [ "$(echo "$now" | wc -w)" -ge 4 ] &&
+    pass "the node's charon negotiated again, all SPIs new ($(( (t1 - t0) / 1000000 )) ms after the restart)" ||
+    fail "the node's SAs after the restart: '$now' (before: '$old_spis')"
+in_sync "after the restart"
+kbu "after the restart: a BU through the new signalling SA" --v4coa 203.0.113.5 --seq 7
+both_ways "after the restart, new payload SA"
+before=$(stat_of drops esp_unknown_spi) ba_before=$(json_get "$(lab_telemetry /dsmip/stats)" "d['/dsmip/stats']['control_plane']['ba_tx']")
+ns_exec dsmip-inet /usr/bin/python3 -c "
+import sys
+from scapy.all import rdpcap, sendp, UDP, IP
+old = [p for p in rdpcap(sys.argv[1]) if p.haslayer(UDP) and p[UDP].dport == 4191 and p[IP].src == '203.0.113.5']
+assert old, 'no BU captured'
+sendp(old, iface='inet-ha', verbose=0)
+print(len(old))" "$LAB_DIR/pre.pcap" >"$LAB_DIR/replayed" || fail "replay"
+sleep 0.5
+n=$(( $(stat_of drops esp_unknown_spi) - before ))
+[ "$n" -ge 1 ] && pass "the old signalling SA's BU ($old_sig) replayed after the restart: refused ($n, unknown SPI)" ||
+    fail "the replayed BU of $old_sig was not refused as an unknown SPI ($n)"
+expect_eq "... and not answered" "$(json_get "$(lab_telemetry /dsmip/stats)" "d['/dsmip/stats']['control_plane']['ba_tx']")" "$ba_before"
+
 # -------------------------------------------------------------------- on the wire
 cap_stop access
 pc=$LAB_DIR/access.pcap
@@ -187,7 +238,7 @@ ts() { tshark -r "$pc" -d udp.port==4191,ip -Y "$1" 2>/dev/null | wc -l; }
 n=$(ts 'isakmp.exchangetype == 34 && ipv6.src == 2001:db8:b::5')
 expect_eq "tshark: IKE_SA_INIT from the IPv6 care-of address" "$n" 1
 n=$(ts 'isakmp.exchangetype == 35 && ip.dst == 203.0.113.5')
-expect_eq "tshark: IKE_AUTH answered to the IPv4 care-of address (UDP 4500)" "$n" 1
+expect_eq "tshark: IKE_AUTH answered to the IPv4 care-of address (UDP 4500), again after the restart" "$n" 2
 n=$(ts 'isakmp.exchangetype == 36')
 [ "$n" -ge 8 ] && pass "tshark: $n CREATE_CHILD_SA messages (rekeys)" ||
     fail "tshark: $n CREATE_CHILD_SA"
