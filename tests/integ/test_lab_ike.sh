@@ -15,7 +15,7 @@ set -u
 LAB_PREFIX=ha_ike_test_$$ LAB_DIR=/tmp/dsmip-lab-ikee-$$ LAB_BUILD=$BUILD
 . "$TOP/tools/lab/lab.sh"
 . "$(dirname "$0")/lab_lib.sh"
-trap 'cap_stop_all; lab_down; rm -rf "$LAB_DIR"' EXIT
+trap 'cap_stop_all; lab_down; [ -n "${IKE_KEEP:-}" ] && cp -r "$LAB_DIR" "$IKE_KEEP"; rm -rf "$LAB_DIR"' EXIT
 HA6=2001:db8:1::1 HA4=198.51.100.1
 V6="--iface vec0 --gw 2001:db8:b::1 --path v6 --coa 2001:db8:b::5 --hoa $HOA6"
 
@@ -231,14 +231,38 @@ n=$(( $(stat_of drops esp_unknown_spi) - before ))
     fail "the replayed BU of $old_sig was not refused as an unknown SPI ($n)"
 expect_eq "... and not answered" "$(json_get "$(lab_telemetry /dsmip/stats)" "d['/dsmip/stats']['control_plane']['ba_tx']")" "$ba_before"
 
+# -------------------------------------------------------------------- 6. EAP
+# RFC 4877 §4.4: the node authenticates with EAP (EAP-MD5 against the home agent's charon),
+# the home agent with its certificate; the shipped EAP variants of both ends
+ike_swanctl uml --terminate --ike home >/dev/null || fail "terminate before EAP"
+for i in $(seq 1 40); do [ -z "$(ha_spis)" ] && break; sleep 0.1; done
+cp "$TOP/config/swanctl/dsmip-ha.conf" "$TOP/config/swanctl/dsmip-ha-eap.conf" \
+    "$LAB_DIR/ikeha-ike/swanctl/"
+cp "$LAB_DIR/ikeha-ike/swanctl/dsmip-ha-eap.conf" "$LAB_DIR/ikeha-ike/swanctl/swanctl.conf"
+ike_swanctl ikeha --load-all --noprompt >/dev/null || fail "the home agent's EAP configuration"
+cp "$LAB_DIR/uml-ike/swanctl/swanctl.conf" "$LAB_DIR/uml-ike/swanctl/mobile-node.conf"
+cp "$TOP/config/swanctl/mobile-node-eap.conf" "$LAB_DIR/uml-ike/swanctl/swanctl.conf"
+ike_swanctl uml --load-all --noprompt >/dev/null || fail "the node's EAP configuration"
+took "EAP: IKE_SA + signalling CHILD_SA" "$(initiate signalling)"
+took "EAP: payload CHILD_SA" "$(initiate payload)"
+expect_contains "EAP: the home agent's charon authenticated the node by EAP-MD5" \
+    "$(grep -h "EAP method EAP_MD5 succeeded" "$LAB_DIR/ikeha-ike/charon.log" | tail -n 1)" \
+    "EAP_MD5 succeeded"
+in_sync "EAP"
+expect_eq "EAP: four SAs of the node in the data plane" "$(ha_spis | wc -w)" 4
+kbu "EAP: a BU through the signalling SA" --v4coa 203.0.113.5 --seq 8
+both_ways "EAP, payload SA"
+
 # -------------------------------------------------------------------- on the wire
 cap_stop access
 pc=$LAB_DIR/access.pcap
 ts() { tshark -r "$pc" -d udp.port==4191,ip -Y "$1" 2>/dev/null | wc -l; }
 n=$(ts 'isakmp.exchangetype == 34 && ipv6.src == 2001:db8:b::5')
 expect_eq "tshark: IKE_SA_INIT from the IPv6 care-of address" "$n" 1
+# one IKE_AUTH answer with certificates, one after the restart, three with EAP (the MD5
+# challenge, EAP success, the AUTH): none twice
 n=$(ts 'isakmp.exchangetype == 35 && ip.dst == 203.0.113.5')
-expect_eq "tshark: IKE_AUTH answered to the IPv4 care-of address (UDP 4500), again after the restart" "$n" 2
+expect_eq "tshark: IKE_AUTH answered to the IPv4 care-of address (UDP 4500): 1 + 1 + 3" "$n" 5
 n=$(ts 'isakmp.exchangetype == 36')
 [ "$n" -ge 8 ] && pass "tshark: $n CREATE_CHILD_SA messages (rekeys)" ||
     fail "tshark: $n CREATE_CHILD_SA"

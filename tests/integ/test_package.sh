@@ -47,7 +47,9 @@ want="/etc/default/dsmip-ha
 /usr/share/doc/dsmip-ha/copyright
 /usr/share/doc/dsmip-ha/dsmip-ha.conf.example.gz
 /usr/share/doc/dsmip-ha/keepalived.conf.example
+/usr/share/doc/dsmip-ha/swanctl-dsmip-ha-eap.conf
 /usr/share/doc/dsmip-ha/swanctl-dsmip-ha.conf
+/usr/share/doc/dsmip-ha/swanctl-mobile-node-eap.conf
 /usr/share/doc/dsmip-ha/swanctl-mobile-node.conf
 /usr/share/lintian/overrides/dsmip-ha
 /usr/share/man/man5/dsmip-ha.conf.5.gz
