@@ -294,12 +294,13 @@ cmd_sa_del(struct ha_app *app, const char *arg, struct reply *r)
 	say(r, "ERR no SA 0x%x\n", spi);
 }
 
-/* End one binding: revoked (a BRI to the node) or flushed (nothing sent). */
+/* End one binding: revoked (a BRI to the node) or flushed (nothing sent; also one still in
+ * DAD, whose node was never told it is accepted). */
 static int
 end_binding(struct ha_app *app, uint32_t idx, bool revoke, uint64_t now)
 {
-	if (revoke)
-		return cp_revoke(app->cp, idx, false, now);
+	if (revoke && cp_revoke(app->cp, idx, false, now) == 0)
+		return 0;
 	return cp_binding_flush(app->cp, idx, now);
 }
 

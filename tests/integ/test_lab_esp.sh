@@ -143,8 +143,10 @@ expect_eq "no clear payload from the protected node" "$(stat_of drops esp_requir
 # -------------------------------------------------------------------- 6b. revocation
 # through the signalling SA to a real node: its kernel decrypts the BRI (here over UDP 4191
 # from the public IPv4 care-of address) and protects its BRA (mn_kbra.py answers)
-mn "(/usr/bin/python3 $MNT/mn_kbra.py --hoa $HOA6 --timeout 8 >/tmp/kbra.json 2>&1 &)" >/dev/null
-sleep 0.5
+mn "rm -f /tmp/kbra.ready; (/usr/bin/python3 $MNT/mn_kbra.py --hoa $HOA6 --timeout 8 \
+    --ready /tmp/kbra.ready >/tmp/kbra.json 2>&1 &)" >/dev/null
+mn "for i in \$(seq 1 50); do [ -e /tmp/kbra.ready ] && exit 0; sleep 0.1; done; exit 1" >/dev/null ||
+    fail "the node's BRI listener did not start"
 out=$("$BUILD/tools/dsmip-ctl" --file-prefix "$LAB_PREFIX" revoke mn1 2>&1)
 expect_contains "revoke: the binding ended" "$out" "binding of mn1 revoked"
 for i in $(seq 1 40); do

@@ -47,6 +47,19 @@ lists() {   # N ADDRESS PREFERENCE: home agent N lists ADDRESS with PREFERENCE
         [ "$(hl "$1" "['list'].get('1', {}).get('preference')")" = "$3" ]
 }
 count_is() { [ "$(bindings "$1")" = "$2" ]; }
+# listen NAME ARGS...: home_link.py ARGS in the router's namespace, in the background, once
+# its capture runs; its JSON goes to $LAB_DIR/NAME.json (heard NAME: wait for it, then the
+# JSON in $HEARD; not in a $(...): a subshell cannot wait for this shell's job)
+listen() {
+    local name=$1 i
+    shift
+    rm -f "$LAB_DIR/$name.ready"
+    HL_READY=$LAB_DIR/$name.ready ns_exec dsmip-inet $HL "$@" >"$LAB_DIR/$name.json" &
+    echo $! >"$LAB_DIR/$name.pid"
+    for i in $(seq 1 100); do [ -e "$LAB_DIR/$name.ready" ] && return 0; sleep 0.1; done
+    fail "$name: the capture did not start"
+}
+heard() { wait "$(cat "$LAB_DIR/$1.pid")"; HEARD=$(cat "$LAB_DIR/$1.json"); }
 dhaad() { json_get "$(ns_exec dsmip-inet $HL dhaad br-acc $COA "$1" "$2")" '" ".join(d.get("addresses", []))'; }
 
 lab_up || { fail "lab"; finish; }
@@ -97,15 +110,13 @@ wait_for "HA 2 lists HA 1 with -5" 5 lists 2 2001:db8:1::1 -5 && pass "HA 2 list
 # --- revocation on mn-del: mr1 registered on HA 1 from the router's address
 rep=$(ns_exec dsmip-inet $BU --gw 2001:db8:a::1 --hoa 2001:db8:1::200 --coa $COA --seq 1)
 expect_eq "mr1 registered on HA 1" "$(json_get "$rep" 'd.get("status")')" 0
-ns_exec dsmip-inet $HL bri br-acc $COA 2001:db8:1::200 2001:db8:1::1 1 8 >"$LAB_DIR/bri.json" &
-bri_pid=$!
-sleep 1
+listen bri bri br-acc $COA 2001:db8:1::200 2001:db8:1::1 1 8
 out=$("$CTL" --file-prefix "$P1" mn-del mr1 2>&1)
 expect_contains "mn-del: revoked first" "$out" "binding revoked"
 "$CTL" --file-prefix "$P1" binding mr1 >/dev/null 2>&1 &&
     pass "mr1 still known while its revocation runs" || fail "mr1 gone before its BRA"
-wait "$bri_pid"
-bri=$(cat "$LAB_DIR/bri.json")
+heard bri
+bri=$HEARD
 expect_eq "bri: to the care-of address, the home address in an RH2" \
     "$(json_get "$bri" 'd.get("dst"), d.get("rh2")')" "$COA ['2001:db8:1::200']"
 expect_eq "bri: trigger 1 (administrative), the retransmission answered" \
@@ -120,13 +131,11 @@ cap_start access dsmip-inet br-acc
 rep=$(ns_exec dsmip-inet $BU --gw 2001:db8:a::1 --hoa $HOA6 --coa $COA --seq 1)
 expect_eq "mn1 registered on HA 1" "$(json_get "$rep" 'd.get("status")')" 0
 ns_exec dsmip-cn ping -6 -c 2 -i 0.2 -W 1 $HOA6 >/dev/null 2>&1
-ns_exec dsmip-inet $HL has br-acc 5 >"$LAB_DIR/has.json" &
-has_pid=$!
-sleep 1
+listen has has br-acc 5
 out=$("$CTL" --file-prefix "$P1" switch mn1 2001:db8:1::2 2>&1)
 expect_contains "switch: sent" "$out" "Home Agent Switch sent to mn1"
-wait "$has_pid"
-has=$(cat "$LAB_DIR/has.json")
+heard has
+has=$HEARD
 expect_eq "has: to the care-of address, RH2, naming HA 2" \
     "$(json_get "$has" 'd.get("dst"), d.get("rh2"), d.get("addresses")')" \
     "$COA ['$HOA6'] ['2001:db8:1::2']"
@@ -156,13 +165,11 @@ expect_eq "HA 1 counters: has_tx" "$(cpc 1 has_tx)" 1
 sed -e 's|home_prefixes = \[ "2001:db8:1::/64" \];|home_prefixes = [ "2001:db8:1::/64", "2001:db8:2::/64" ];|' \
     "$C2" >"$C2.new" && mv "$C2.new" "$C2"
 grep -q '2001:db8:2::/64' "$C2" || fail "ha2.conf: prefix not added"
-ns_exec dsmip-inet $HL mpa-wait br-acc 5 >"$LAB_DIR/mpa.json" &
-mpa_pid=$!
-sleep 1
+listen mpa mpa-wait br-acc 5
 out=$("$CTL" --file-prefix "$P2" reload 2>&1)
 expect_contains "HA 2 reloads with a new home prefix" "$out" "reloaded"
-wait "$mpa_pid"
-mpa=$(cat "$LAB_DIR/mpa.json")
+heard mpa
+mpa=$HEARD
 expect_eq "unsolicited MPA: to the care-of address, RH2, both prefixes" \
     "$(json_get "$mpa" 'd.get("dst"), d.get("rh2"), [p[0] for p in d.get("prefixes", [])]')" \
     "$COA ['$HOA6'] ['2001:db8:1::2', '2001:db8:2::']"

@@ -19,14 +19,16 @@
                                          "flags", "dst", "rh2", "seqs"} ({} on timeout)
   home_link.py has IFACE SECONDS         the first Home Agent Switch (MH 12) seen: prints
                                          {"dst", "rh2", "addresses"} ({} on timeout)
+  (mpa-wait, bri, has: with HL_READY=FILE, FILE is created once the capture runs)
 """
 import json
+import os
 import socket
 import sys
 
 import time
 
-from scapy.all import AsyncSniffer, Raw, conf, send, sendp, sniff, sr1, Ether, get_if_hwaddr
+from scapy.all import AsyncSniffer, Raw, conf, send, sendp, sr1, Ether, get_if_hwaddr
 from scapy.layers.inet6 import (HAO, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, ICMPv6ND_RS,
                                 in6_chksum,
                                 ICMPv6ND_RA, ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr,
@@ -51,6 +53,24 @@ def mh_of(p):
     while nh in (0, 43, 60) and len(data) >= 8:     # hop-by-hop, routing, destination
         nh, data = data[0], data[(data[1] + 1) * 8:]
     return data if nh == 135 and len(data) >= 8 else None
+
+
+def mh_type(p):
+    mh = mh_of(p)
+    return mh[2] if mh is not None else -1
+
+
+def wait_for(match, secs, count=1):
+    """The first count IPv6 packets on iface that match, within secs. With HL_READY set,
+    that file is created once the capture runs: the test starts what it waits for then."""
+    ready = os.environ.get("HL_READY")
+    sn = AsyncSniffer(iface=iface, filter="ip6", count=count, lfilter=match,
+                      started_callback=(lambda: open(ready, "w").close()) if ready else None)
+    sn.start()
+    sn.join(timeout=secs)
+    if sn.running:
+        sn.stop()
+    return list(sn.results or [])
 
 
 def mpa_json(p):
@@ -97,38 +117,28 @@ elif cmd == "mps":
     got = sn.stop()
     print(json.dumps(mpa_json(got[0]) if got else {}))
 elif cmd == "mpa-wait":
-    got = sniff(iface=iface, filter="ip6", timeout=float(sys.argv[3]), count=1,
-                lfilter=lambda p: p.haslayer(ICMPv6MPAdv))
+    got = wait_for(lambda p: p.haslayer(ICMPv6MPAdv), float(sys.argv[3]))
     print(json.dumps(mpa_json(got[0]) if got else {}))
 elif cmd == "bri":
     coa, hoa, ha, skip, secs = (sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]),
                                 float(sys.argv[7]))
-    out, seqs, end = {}, [], time.time() + secs
-    while time.time() < end and not out:
-        got = sniff(iface=iface, filter="ip6 and dst host %s" % coa, count=1,
-                    timeout=max(0.1, end - time.time()),
-                    lfilter=lambda p: (mh_of(p) or b"\0\0\0")[2] == 16)
-        if not got:
-            break
-        p = got[0]
+    out, seqs = {}, []
+    for p in wait_for(lambda p: p[IPv6].dst == coa and mh_type(p) == 16, secs, skip + 1):
         mh = mh_of(p)
-        seq = int.from_bytes(mh[8:10], "big")
-        seqs.append(seq)
-        if len(seqs) <= skip:
-            continue
-        # the BRA: B.R. Type 2, status 0, the BRI's number, no flags, PadN to 16 bytes
+        seqs.append(int.from_bytes(mh[8:10], "big"))
+    if len(seqs) > skip:
+        # the BRA to the last: B.R. Type 2, status 0, its number, no flags, PadN to 16 bytes
         bra = bytearray([59, 1, 16, 0, 0, 0, 2, 0]) + mh[8:10] + bytes([0, 0, 1, 2, 0, 0])
         ck = in6_chksum(135, IPv6(src=hoa, dst=ha), bytes(bra))
         bra[4:6] = ck.to_bytes(2, "big")
         send(IPv6(src=coa, dst=ha) / IPv6ExtHdrDestOpt(nh=135, options=[HAO(hoa=hoa)]) /
              Raw(bytes(bra)))
         rh = p[IPv6ExtHdrRouting].addresses if p.haslayer(IPv6ExtHdrRouting) else []
-        out = {"bris": len(seqs), "seq": seq, "trigger": mh[7], "flags": mh[10],
+        out = {"bris": len(seqs), "seq": seqs[-1], "trigger": mh[7], "flags": mh[10],
                "dst": p[IPv6].dst, "rh2": list(rh), "seqs": seqs}
     print(json.dumps(out))
 elif cmd == "has":
-    got = sniff(iface=iface, filter="ip6", timeout=float(sys.argv[3]), count=1,
-                lfilter=lambda p: (mh_of(p) or b"\0\0\0")[2] == 12)
+    got = wait_for(lambda p: mh_type(p) == 12, float(sys.argv[3]))
     out = {}
     if got:
         p = got[0]

@@ -14,6 +14,8 @@ import socket
 import sys
 import time
 
+# (mn_kbu.py's mh_socket, without its scapy import: that takes seconds in the guest, and the
+# socket must be there before the first BRI)
 IPPROTO_MH = 135
 IPV6_CHECKSUM = 7
 
@@ -23,11 +25,14 @@ def main():
     ap.add_argument('--hoa', required=True)
     ap.add_argument('--ha6', default='2001:db8:1::1')
     ap.add_argument('--timeout', type=float, default=5.0)
+    ap.add_argument('--ready', help='a file created once the socket listens')
     a = ap.parse_args()
 
     s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, IPPROTO_MH)
     s.setsockopt(socket.IPPROTO_IPV6, IPV6_CHECKSUM, 4)
     s.bind((a.hoa, 0))
+    if a.ready:
+        open(a.ready, 'w').close()
     end = time.time() + a.timeout
     while time.time() < end:
         r, _, _ = select.select([s], [], [], max(0.0, end - time.time()))
