@@ -10,13 +10,11 @@
 
 #include <rte_mbuf.h>
 
-#include "bc_entry.h"
 #include "cp.h"
 #include "cp_hl.h"
 #include "cp_io_internal.h"
 #include "dp_ctx.h"
 #include "ha_addr.h"
-#include "ha_log.h"
 #include "wire_csum.h"
 #include "wire_ip.h"
 #include "wire_pkt.h"
