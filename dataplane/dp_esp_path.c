@@ -256,6 +256,47 @@ fwd_runs(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n)
 	}
 }
 
+/*
+ * With many SAs, each packet's SA is a chain of cache misses: the slot's pointer, the SA,
+ * rte_ipsec's SA, the crypto session and (inbound) the replay window, and the SA's counters. Walk the chain for the
+ * whole burst one level at a time, so that the burst's misses overlap instead of each
+ * packet stalling on its own (issue 17).
+ */
+static void
+prefetch_sas(const struct dp_lcore *lc, const uint32_t *slots, uint16_t n)
+{
+	const struct dp_sadb *db = lc->ctx->sadb;
+	uint16_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (slots[i] < db->cap) {
+			rte_prefetch0(&db->sa[slots[i]]);
+			rte_prefetch0(&lc->sa_ctr[slots[i]]);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct dp_sa *sa = dp_sa_get(db, slots[i]);
+
+		if (sa != NULL) {
+			rte_prefetch0(sa);
+			rte_prefetch0((const uint8_t *)sa + RTE_CACHE_LINE_SIZE);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct dp_sa *sa = dp_sa_get(db, slots[i]);
+
+		if (sa != NULL) {
+			rte_prefetch0(sa->sa);
+			rte_prefetch0((const uint8_t *)sa->sa + RTE_CACHE_LINE_SIZE);
+			rte_prefetch0(sa->crypto);
+			if (sa->rw != NULL)          /* inbound: our replay window */
+				rte_prefetch0(sa->rw);
+		}
+	}
+}
+
 /* Staged inbound packets of SAs this worker owns: per SA, rte_ipsec, then the checks. */
 static void
 in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
@@ -266,6 +307,7 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 
 	for (i = 0; i < n; i++)
 		slots[i] = esp_meta(ms[i])->slot;
+	prefetch_sas(lc, slots, n);
 	for (i = 0; i < n; i++) {
 		uint32_t slot = slots[i];
 		const struct dp_sa *sa;
@@ -449,56 +491,17 @@ out_send(struct dp_lcore *lc, struct rte_mbuf *m)
 	dp_out_tunnel(lc, m, em.e, em.port);
 }
 
-/*
- * With many SAs, each packet's SA is a chain of cache misses: the slot's pointer, the SA,
- * rte_ipsec's SA and the crypto session, and the SA's counters. Walk the chain for the
- * whole burst one level at a time, so that the burst's misses overlap instead of each
- * packet stalling on its own (issue 17).
- */
-static void
-prefetch_sas_out(const struct dp_lcore *lc, const struct bc_entry *const *ents, uint16_t n)
-{
-	const struct dp_sadb *db = lc->ctx->sadb;
-	uint16_t i;
-
-	if (db == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		uint32_t slot = ents[i]->sa_out;
-
-		if (slot < db->cap) {
-			rte_prefetch0(&db->sa[slot]);
-			rte_prefetch0(&lc->sa_ctr[slot]);
-		}
-	}
-	for (i = 0; i < n; i++) {
-		const struct dp_sa *sa = dp_sa_get(db, ents[i]->sa_out);
-
-		if (sa != NULL) {
-			rte_prefetch0(sa);
-			rte_prefetch0((const uint8_t *)sa + RTE_CACHE_LINE_SIZE);
-		}
-	}
-	for (i = 0; i < n; i++) {
-		const struct dp_sa *sa = dp_sa_get(db, ents[i]->sa_out);
-
-		if (sa != NULL) {
-			rte_prefetch0(sa->sa);
-			rte_prefetch0((const uint8_t *)sa->sa + RTE_CACHE_LINE_SIZE);
-			rte_prefetch0(sa->crypto);
-		}
-	}
-}
-
 void
 dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	  const struct bc_entry *const *ents, uint16_t n)
 {
 	struct rte_mbuf *st[DP_BURST_MAX], *grp[DP_BURST_MAX];
-	uint32_t slots[DP_BURST_MAX];
+	uint32_t slots[DP_BURST_MAX] = { 0 };   /* (gcc cannot tell n <= DP_BURST_MAX) */
 	uint16_t i, j, ns = 0, ng, ok;
 
-	prefetch_sas_out(lc, ents, n);
+	for (i = 0; i < n; i++)
+		slots[i] = ents[i]->sa_out;
+	prefetch_sas(lc, slots, n);
 	for (i = 0; i < n; i++)
 		if (out_stage(lc, port, pkts[i], ents[i])) {
 			slots[ns] = ents[i]->sa_out;
