@@ -51,11 +51,11 @@ static void
 bu_udp(struct env *v, const char *hoa_s, uint16_t seq, uint16_t flags, const char *outer,
        uint16_t port, const char *v4coa, bool want_v4, uint64_t now)
 {
-	struct in6_addr hoa = h6(hoa_s), ha = h6(H_HA6);
+	struct in6_addr hoa = a6(hoa_s), ha = a6(H_HA6);
 	struct wire_bu_args a = { .seq = seq, .flags = flags, .lifetime = 100, .has_v4coa = true,
-				  .v4coa = h4(v4coa) };
-	struct cp_rx_ctx ctx = { .udp4 = true, .outer_known = true, .outer_src4 = h4(outer),
-				 .outer_dst4 = h4(H_HA4), .outer_sport = port, .src6 = hoa,
+				  .v4coa = a4(v4coa) };
+	struct cp_rx_ctx ctx = { .udp4 = true, .outer_known = true, .outer_src4 = a4(outer),
+				 .outer_dst4 = a4(H_HA4), .outer_sport = port, .src6 = hoa,
 				 .dst6 = ha };
 	uint8_t mh[128];
 	int n;
@@ -72,7 +72,7 @@ static void
 bu_v6(struct env *v, const char *hoa_s, uint16_t seq, uint16_t flags, uint16_t life,
       const char *coa_s, uint64_t now)
 {
-	struct in6_addr hoa = h6(hoa_s), ha = h6(H_HA6), coa = h6(coa_s);
+	struct in6_addr hoa = a6(hoa_s), ha = a6(H_HA6), coa = a6(coa_s);
 	struct wire_bu_args a = { .seq = seq, .flags = flags, .lifetime = life,
 				  .has_altcoa = true, .altcoa = coa };
 	struct cp_rx_ctx ctx = { .has_hao = true, .hao = hoa, .src6 = coa, .dst6 = ha };
@@ -110,13 +110,13 @@ Test(cp_bc, nat_registration_is_published_with_both_keys_and_template)
 	cr_assert_eq(e->fmt, BC_FMT_UDP);
 	cr_assert(e->flags & BC_F_NAT);
 	cr_assert(e->flags & BC_F_HOA4);
-	cr_assert_eq(e->hoa4, h4("192.0.2.128"));
-	e4 = bc_lookup4(v.bc, h4("192.0.2.128"));
+	cr_assert_eq(e->hoa4, a4("192.0.2.128"));
+	e4 = bc_lookup4(v.bc, a4("192.0.2.128"));
 	cr_assert_eq(e4, e);
 	/* template: IPv4 198.51.100.1 -> 203.0.113.9, UDP 4191 -> 40001 */
 	cr_assert_eq(e->tmpl_len, 28);
 	cr_assert_eq(memcmp(e->tmpl + 12, &v.cfg->ha.addr4, 4), 0);
-	cr_assert_eq(wire_rd32(e->tmpl + 16), ntohl(h4("203.0.113.9")));
+	cr_assert_eq(wire_rd32(e->tmpl + 16), ntohl(a4("203.0.113.9")));
 	cr_assert_eq(wire_rd16(e->tmpl + 20), 4191);
 	cr_assert_eq(wire_rd16(e->tmpl + 22), 40001);
 	memcpy(hdr, e->tmpl, 20);
@@ -127,11 +127,11 @@ Test(cp_bc, nat_registration_is_published_with_both_keys_and_template)
 	bu_udp(&v, "2001:db8:1::102", 2, WIRE_BU_A | WIRE_BU_H, "203.0.113.50", 40002,
 	       "203.0.113.50", true, 2000);
 	last_ba_status(0);
-	e = bc_lookup4(v.bc, h4("192.0.2.128"));
+	e = bc_lookup4(v.bc, a4("192.0.2.128"));
 	cr_assert_not_null(e);
 	cr_assert_eq(e->fmt, BC_FMT_IP4);
 	cr_assert_eq(e->gen, 2);
-	cr_assert_eq(wire_rd32(e->tmpl + 16), ntohl(h4("203.0.113.50")));
+	cr_assert_eq(wire_rd32(e->tmpl + 16), ntohl(a4("203.0.113.50")));
 	env_down(&v);
 }
 
@@ -139,7 +139,7 @@ Test(cp_bc, nemo_prefixes_reach_the_router_and_go_with_it)
 {
 	struct env v;
 	const struct bc_entry *e;
-	struct in6_addr a = h6("2001:db8:200:1::7");
+	struct in6_addr a = a6("2001:db8:200:1::7");
 
 	env_up(&v);
 	bu_v6(&v, "2001:db8:1::201", 1, WIRE_BU_A | WIRE_BU_H | WIRE_BU_R, 100, "2001:db8:b::5",
@@ -150,19 +150,19 @@ Test(cp_bc, nemo_prefixes_reach_the_router_and_go_with_it)
 	cr_assert_eq(e->fmt, BC_FMT_IP6);
 	cr_assert(e->flags & BC_F_MR);
 	cr_assert_eq(memcmp(e->tmpl + 24, &(struct in6_addr){ 0 }, 16) != 0, 1);
-	cr_assert_not_null(bc_find4(v.bc, h4("192.0.2.70")));      /* 192.0.2.64/27 */
+	cr_assert_not_null(bc_find4(v.bc, a4("192.0.2.70")));      /* 192.0.2.64/27 */
 	bu_v6(&v, "2001:db8:1::201", 2, WIRE_BU_A | WIRE_BU_H | WIRE_BU_R, 0, "2001:db8:b::5",
 	      2000);
 	last_ba_status(0);
 	cr_assert_null(bc_find6(v.bc, &a));
-	cr_assert_null(bc_find4(v.bc, h4("192.0.2.70")));
+	cr_assert_null(bc_find4(v.bc, a4("192.0.2.70")));
 	env_down(&v);
 }
 
 Test(cp_bc, expiry_unpublishes)
 {
 	struct env v;
-	struct in6_addr hoa = h6("2001:db8:1::103");
+	struct in6_addr hoa = a6("2001:db8:1::103");
 
 	env_up(&v);
 	bu_v6(&v, "2001:db8:1::103", 1, WIRE_BU_A | WIRE_BU_H, 5, "2001:db8:b::5", 0);

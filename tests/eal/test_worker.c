@@ -16,6 +16,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "t_addr.h"
 #include "bc.h"
 #include "cp.h"
 #include "cp_bcw.h"
@@ -194,24 +195,6 @@ static uint64_t
 drops(const struct env *v, enum ha_drop d)
 {
 	return v->lc->stats.drops[d];
-}
-
-static struct in6_addr
-a6(const char *s)
-{
-	struct in6_addr a;
-
-	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1);
-	return a;
-}
-
-static uint32_t
-a4(const char *s)
-{
-	uint32_t a;
-
-	cr_assert_eq(inet_pton(AF_INET, s, &a), 1);
-	return a;
 }
 
 static size_t

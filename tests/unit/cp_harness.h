@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include "bc_entry.h"
+#include "t_addr.h"
 #include "cp.h"
 #include "wire_csum.h"
 #include "wire_ip.h"
@@ -155,24 +156,6 @@ static const struct cp_ops h_ops = {
 	.prefix6_del = h_p6_del, .prefix4_add = h_p4_add, .prefix4_del = h_p4_del,
 	.tx = h_tx, .dad_start = h_dad, .announce = h_announce,
 };
-
-static struct in6_addr
-h6(const char *s)
-{
-	struct in6_addr a;
-
-	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1, "bad IPv6 %s", s);
-	return a;
-}
-
-static uint32_t
-h4(const char *s)
-{
-	uint32_t a;
-
-	cr_assert_eq(inet_pton(AF_INET, s, &a), 1, "bad IPv4 %s", s);
-	return a;
-}
 
 /* A parsed reply: the BA or BE carried by packet i, with its carriage. */
 struct h_reply {

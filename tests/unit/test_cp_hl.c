@@ -5,17 +5,9 @@
 
 #include <criterion/criterion.h>
 
+#include "t_addr.h"
 #include "cfg.h"
 #include "cp_hl.h"
-
-static struct in6_addr
-a6(const char *s)
-{
-	struct in6_addr a;
-
-	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1);
-	return a;
-}
 
 static void
 home_cfg(struct ha_cfg *cfg)

@@ -97,11 +97,11 @@ static int
 bu(struct env *v, const char *id, uint16_t seq, bool router, int n_v4, bool prefix)
 {
 	struct cp_mn *m = cp_mndb_find_id(cp_mndb(v->cp), id);
-	struct in6_addr ha6 = h6(H_HA6);
+	struct in6_addr ha6 = a6(H_HA6);
 	struct wire_bu_args a = { .seq = seq, .lifetime = 100, .has_v4coa = true,
-				  .v4coa = h4("100.64.0.9") };
+				  .v4coa = a4("100.64.0.9") };
 	struct cp_rx_ctx ctx = { .udp4 = true, .outer_known = true,
-				 .outer_src4 = h4("203.0.113.9"), .outer_dst4 = h4(H_HA4),
+				 .outer_src4 = a4("203.0.113.9"), .outer_dst4 = a4(H_HA4),
 				 .outer_sport = 40000, .dst6 = ha6 };
 	struct h_reply r;
 	uint8_t mh[256];
@@ -173,7 +173,7 @@ Test(cp_reconf, pool_change_keeps_delegated_prefixes_and_leases)
 	cr_assert_eq(pool_used(&v), 5, "the prefix and the address are still held");
 	/* the next allocation does not hand out what mr1 or mn2 hold */
 	cr_assert_eq(bu(&v, "mn4", 1, false, 1, false), 0);
-	cr_assert_eq(bind_of(&v, "mn4")->hoa4, h4("192.0.2.133"));
+	cr_assert_eq(bind_of(&v, "mn4")->hoa4, a4("192.0.2.133"));
 	/* mr1's binding ends: its prefix goes back to the pool it is in */
 	cr_assert_eq(cp_binding_flush(v.cp, cp_mndb_find_id(cp_mndb(v.cp), "mr1")->idx, v.now), 0);
 	cr_assert_eq(pool_used(&v), 2);
@@ -214,7 +214,7 @@ Test(cp_reconf, a_prefix_outside_the_pool_is_claimed_when_a_pool_covers_it_again
 	cr_assert_eq(reload(&v, conf_with(NULL, NULL), NULL, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(pool_used(&v), 4, "the prefix claimed in the pool that covers it again");
 	cr_assert_eq(bu(&v, "mn2", 1, false, 1, false), 0);
-	cr_assert_eq(bind_of(&v, "mn2")->hoa4, h4("192.0.2.132"), "not inside mr1's prefix");
+	cr_assert_eq(bind_of(&v, "mn2")->hoa4, a4("192.0.2.132"), "not inside mr1's prefix");
 	invariants(&v);
 	/* mr1's binding ends: the prefix goes back to that pool */
 	cr_assert_eq(cp_binding_flush(v.cp, cp_mndb_find_id(cp_mndb(v.cp), "mr1")->idx, v.now), 0);
@@ -258,7 +258,7 @@ Test(cp_reconf, spi_held_by_a_runtime_node_refuses_the_whole_reload)
 	memset(&rt, 0, sizeof(rt));
 	snprintf(rt.id, sizeof(rt.id), "rt1");
 	rt.count = 1;
-	rt.hoa6 = h6("2001:db8:1::301");
+	rt.hoa6 = a6("2001:db8:1::301");
 	rt.n_sas = 1;
 	rt.sas[0] = (struct cfg_sa){ .spi = 0x4001, .dir = CFG_SA_IN, .role = CFG_SA_SIGNALLING };
 	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), 0);
@@ -297,9 +297,9 @@ Test(cp_reconf, static_ipv4_address_of_a_runtime_node_refused)
 	memset(&rt, 0, sizeof(rt));
 	snprintf(rt.id, sizeof(rt.id), "rt1");
 	rt.count = 1;
-	rt.hoa6 = h6("2001:db8:1::301");
+	rt.hoa6 = a6("2001:db8:1::301");
 	rt.hoa4_mode = CFG_HOA4_STATIC;
-	rt.hoa4 = h4("192.0.2.120");
+	rt.hoa4 = a4("192.0.2.120");
 	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), 0);
 	cr_assert_neq(reload(&v, conf_with("{ id = \"mn3\"; hoa6 = \"2001:db8:1::103\"; }",
 					   "{ id = \"mn3\"; hoa6 = \"2001:db8:1::103\"; "
@@ -320,10 +320,10 @@ Test(cp_reconf, prefix_overlapping_a_runtime_router_refused)
 	memset(&rt, 0, sizeof(rt));
 	snprintf(rt.id, sizeof(rt.id), "rtr");
 	rt.count = 1;
-	rt.hoa6 = h6("2001:db8:1::301");
+	rt.hoa6 = a6("2001:db8:1::301");
 	rt.mobile_router = true;
 	rt.n_prefixes6 = 1;
-	rt.prefixes6[0] = (struct ha_prefix6){ h6("2001:db8:400::"), 48 };
+	rt.prefixes6[0] = (struct ha_prefix6){ a6("2001:db8:400::"), 48 };
 	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), 0);
 	cr_assert_neq(reload(&v, conf_with("\"2001:db8:200::/48\"", "\"2001:db8:400:7::/64\""),
 			     NULL, err, sizeof(err)), 0);
@@ -356,7 +356,7 @@ Test(cp_reconf, failed_addition_undoes_everything)
 	cr_assert_not_null(cp_mndb_find_id(cp_mndb(v.cp), "mn4"), "removed node is back");
 	cr_assert_null(cp_mndb_find_id(cp_mndb(v.cp), "failme"));
 	cr_assert_eq(bind_of(&v, "mn4")->state, CP_BIND_ACTIVE, "with its binding");
-	cr_assert_eq(bind_of(&v, "mn4")->hoa4, h4("192.0.2.132"), "and its lease");
+	cr_assert_eq(bind_of(&v, "mn4")->hoa4, a4("192.0.2.132"), "and its lease");
 	cr_assert(h_rec.published[cp_mndb_find_id(cp_mndb(v.cp), "mn4")->idx]);
 	cr_assert_eq(bind_of(&v, "mr1")->state, CP_BIND_ACTIVE);
 	cr_assert_eq(bind_of(&v, "mn3")->state, CP_BIND_ACTIVE, "the changed node is as it was");
@@ -382,7 +382,7 @@ Test(cp_reconf, reload_makes_the_running_set_match_the_file)
 	memset(&rt, 0, sizeof(rt));
 	snprintf(rt.id, sizeof(rt.id), "mn9");
 	rt.count = 1;
-	rt.hoa6 = h6("2001:db8:1::109");
+	rt.hoa6 = a6("2001:db8:1::109");
 	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), 0);
 	cr_assert_eq(reload(&v, conf_with("  { id = \"mr2\";",
 					  "  { id = \"mn9\"; hoa6 = \"2001:db8:1::109\"; },\n"
@@ -407,13 +407,13 @@ Test(cp_reconf, runtime_router_overlapping_prefix_refused)
 	memset(&rt, 0, sizeof(rt));
 	snprintf(rt.id, sizeof(rt.id), "rtr");
 	rt.count = 1;
-	rt.hoa6 = h6("2001:db8:1::301");
+	rt.hoa6 = a6("2001:db8:1::301");
 	rt.mobile_router = true;
 	rt.n_prefixes6 = 1;
-	rt.prefixes6[0] = (struct ha_prefix6){ h6("2001:db8:100:9::"), 64 };   /* in mr1's */
+	rt.prefixes6[0] = (struct ha_prefix6){ a6("2001:db8:100:9::"), 64 };   /* in mr1's */
 	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), -EEXIST);
 	cr_assert_str_eq(cp_mndb_prefix_clash(cp_mndb(v.cp), &rt)->id, "mr1");
-	rt.prefixes6[0] = (struct ha_prefix6){ h6("2001:db8:900::"), 48 };
+	rt.prefixes6[0] = (struct ha_prefix6){ a6("2001:db8:900::"), 48 };
 	cr_assert_eq(cp_mn_add_rt(v.cp, &rt, NULL), 0);
 	invariants(&v);
 	down(&v);

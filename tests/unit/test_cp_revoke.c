@@ -43,7 +43,7 @@ node(const char *id)
 static void
 bu(const char *id, const char *coa, bool v4, uint16_t seq, uint64_t now)
 {
-	struct in6_addr hoa = cp_mndb_find_id(cp_mndb(cp), id)->hoa6, ha6 = h6(H_HA6);
+	struct in6_addr hoa = cp_mndb_find_id(cp_mndb(cp), id)->hoa6, ha6 = a6(H_HA6);
 	struct wire_bu_args a = { .seq = seq, .lifetime = 100, .flags = WIRE_BU_A | WIRE_BU_H };
 	struct cp_rx_ctx ctx;
 	uint8_t mh[256];
@@ -53,17 +53,17 @@ bu(const char *id, const char *coa, bool v4, uint16_t seq, uint64_t now)
 	ctx.dst6 = ha6;
 	if (v4) {
 		a.has_v4coa = true;
-		a.v4coa = h4(coa);
+		a.v4coa = a4(coa);
 		ctx.udp4 = true;
 		ctx.outer_known = true;
-		ctx.outer_src4 = h4(coa);
-		ctx.outer_dst4 = h4(H_HA4);
+		ctx.outer_src4 = a4(coa);
+		ctx.outer_dst4 = a4(H_HA4);
 		ctx.outer_sport = 40000;
 		ctx.src6 = hoa;
 	} else {
 		a.has_altcoa = true;
-		a.altcoa = h6(coa);
-		ctx.src6 = h6(coa);
+		a.altcoa = a6(coa);
+		ctx.src6 = a6(coa);
 		ctx.has_hao = true;
 		ctx.hao = hoa;
 	}
@@ -83,7 +83,7 @@ bu(const char *id, const char *coa, bool v4, uint16_t seq, uint64_t now)
 static void
 answer(const char *id, const char *coa, bool bra, uint8_t status, uint16_t seq, uint64_t now)
 {
-	struct in6_addr hoa = cp_mndb_find_id(cp_mndb(cp), id)->hoa6, ha6 = h6(H_HA6);
+	struct in6_addr hoa = cp_mndb_find_id(cp_mndb(cp), id)->hoa6, ha6 = a6(H_HA6);
 	struct cp_rx_ctx ctx;
 	uint8_t mh[64];
 	int n = bra ? wire_mh_bra_build(mh, sizeof(mh), status, seq, 0, &hoa, &ha6)
@@ -92,7 +92,7 @@ answer(const char *id, const char *coa, bool bra, uint8_t status, uint16_t seq, 
 	cr_assert_gt(n, 0);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.dst6 = ha6;
-	ctx.src6 = h6(coa);
+	ctx.src6 = a6(coa);
 	ctx.has_hao = true;
 	ctx.hao = hoa;
 	cp_rx_mh(cp, mh, (uint16_t)n, &ctx, now);
@@ -114,7 +114,7 @@ Test(cp_revoke, bri_goes_to_the_care_of_address_and_is_retransmitted_until_the_b
 {
 	uint32_t mn3 = node("mn3");
 	struct h_reply r;
-	struct in6_addr coa = h6("2001:db8:b::5"), hoa = h6("2001:db8:1::103");
+	struct in6_addr coa = a6("2001:db8:b::5"), hoa = a6("2001:db8:1::103");
 	int n;
 
 	bu("mn3", "2001:db8:b::5", false, 1, 1000);
@@ -168,7 +168,7 @@ Test(cp_revoke, an_ipv4_care_of_address_gets_it_over_udp_through_the_signalling_
 	cp_tick(cp, 1500);
 	r = last_sent();
 	cr_assert(r.ipv4);
-	cr_assert_eq(r.dst4, h4("203.0.113.9"));
+	cr_assert_eq(r.dst4, a4("203.0.113.9"));
 	cr_assert_eq(r.dport, 40000, "to the port the BU came from");
 	cr_assert_eq(r.mh.type, WIRE_MH_BR);
 	cr_assert_eq(h_rec.meta[h_rec.n_tx - 1].spi_out, 0x2001, "the outbound signalling SA");
@@ -228,7 +228,7 @@ Test(cp_revoke, a_binding_error_unknown_type_ends_it_and_a_new_registration_canc
 
 Test(cp_revoke, without_a_binding_there_is_nothing_to_revoke_or_switch)
 {
-	struct in6_addr ha = h6("2001:db8:1::2");
+	struct in6_addr ha = a6("2001:db8:1::2");
 
 	cr_assert_eq(cp_revoke(cp, node("mn3"), false, 1000), -ENOENT);
 	cr_assert_eq(cp_ha_switch(cp, node("mn3"), &ha, 1), -ENOENT);
@@ -237,8 +237,8 @@ Test(cp_revoke, without_a_binding_there_is_nothing_to_revoke_or_switch)
 
 Test(cp_revoke, ha_switch_names_the_other_home_agents_and_keeps_the_binding)
 {
-	struct in6_addr ha[2] = { h6("2001:db8:1::2"), h6("2001:db8:1::3") };
-	struct in6_addr coa = h6("2001:db8:b::5"), hoa = h6("2001:db8:1::103"), src = h6(H_HA6);
+	struct in6_addr ha[2] = { a6("2001:db8:1::2"), a6("2001:db8:1::3") };
+	struct in6_addr coa = a6("2001:db8:b::5"), hoa = a6("2001:db8:1::103"), src = a6(H_HA6);
 	struct wire_ip6_info i6;
 	struct wire_mh m;
 	const uint8_t *p;

@@ -143,7 +143,7 @@ static int
 send_bu(struct env *v, const struct in6_addr *hoa, const struct wire_bu_args *a,
 	struct cp_rx_ctx *ctx)
 {
-	struct in6_addr ha6 = h6(H_HA6);
+	struct in6_addr ha6 = a6(H_HA6);
 	struct h_reply r;
 	uint8_t mh[256];
 	int n, tx = h_rec.n_tx;
@@ -166,9 +166,9 @@ bu4(struct env *v, const char *id, uint16_t seq, uint16_t sport, bool router, in
 {
 	struct cp_mn *m = node(v, id);
 	struct wire_bu_args a = { .seq = seq, .lifetime = 100, .has_v4coa = true,
-				  .v4coa = h4("100.64.0.9") };
+				  .v4coa = a4("100.64.0.9") };
 	struct cp_rx_ctx ctx = { .udp4 = true, .outer_known = true,
-				 .outer_src4 = h4("203.0.113.9"), .outer_dst4 = h4(H_HA4),
+				 .outer_src4 = a4("203.0.113.9"), .outer_dst4 = a4(H_HA4),
 				 .outer_sport = sport };
 	int i;
 
@@ -187,8 +187,8 @@ bu6(struct env *v, const char *id, const char *coa, uint16_t seq, uint16_t lifet
 {
 	struct cp_mn *m = node(v, id);
 	struct wire_bu_args a = { .seq = seq, .lifetime = lifetime, .has_altcoa = true,
-				  .altcoa = h6(coa), .flags = WIRE_BU_A | WIRE_BU_H };
-	struct cp_rx_ctx ctx = { .src6 = h6(coa), .has_hao = true, .hao = m->hoa6 };
+				  .altcoa = a6(coa), .flags = WIRE_BU_A | WIRE_BU_H };
+	struct cp_rx_ctx ctx = { .src6 = a6(coa), .has_hao = true, .hao = m->hoa6 };
 
 	return send_bu(v, &m->hoa6, &a, &ctx);
 }

@@ -536,7 +536,7 @@ static struct in6_addr
 step_hoa(struct cp *cp, const struct step *s)
 {
 	if (s->hoa[0] != '\0')
-		return h6(s->hoa);
+		return a6(s->hoa);
 	cr_assert_not_null(cp_mndb_find_id(cp_mndb(cp), s->mn), "no node %s", s->mn);
 	return cp_mndb_find_id(cp_mndb(cp), s->mn)->hoa6;
 }
@@ -545,7 +545,7 @@ step_hoa(struct cp *cp, const struct step *s)
 static int
 build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx)
 {
-	struct in6_addr hoa = step_hoa(cp, s), ha6 = h6(H_HA6);
+	struct in6_addr hoa = step_hoa(cp, s), ha6 = a6(H_HA6);
 	struct wire_bu_args a = { .seq = s->seq, .lifetime = s->dereg ? 0 :
 						   (s->lifetime != 0 ? s->lifetime : 100) };
 	bool v4path = s->path == P4 || s->path == P4_NAT || s->path == P4_NOOPT;
@@ -557,7 +557,7 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 	ctx->dst6 = ha6;
 	if (!v4path && s->path != P6_HOME && (s->path != P6_TUN || s->altcoa[0] != '\0')) {
 		a.has_altcoa = true;
-		a.altcoa = h6(s->altcoa[0] != '\0' ? s->altcoa : s->coa);
+		a.altcoa = a6(s->altcoa[0] != '\0' ? s->altcoa : s->coa);
 	}
 	if (s->path == P6_HOME) {
 		a.has_altcoa = true;       /* CoA = HoA: the return-home deregistration */
@@ -566,17 +566,17 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 	a.has_nonce = s->nonce;
 	if (s->v4coa_opt_on_v6 || s->path == P4 || s->path == P4_NAT) {
 		a.has_v4coa = true;
-		a.v4coa = s->path == P4 ? h4(s->coa) : h4("100.64.0.9");
+		a.v4coa = s->path == P4 ? a4(s->coa) : a4("100.64.0.9");
 	}
 	a.n_v4hoa = s->n_v4;
 	for (i = 0; i < s->n_v4; i++) {
-		a.v4hoa[i].addr = h4(s->v4[i].addr);
+		a.v4hoa[i].addr = a4(s->v4[i].addr);
 		a.v4hoa[i].plen = s->v4[i].plen;
 		a.v4hoa[i].p = s->v4[i].p;
 	}
 	a.n_mnp = s->n_mnp;
 	for (i = 0; i < s->n_mnp; i++) {
-		a.mnp[i].prefix = h6(s->mnp[i].prefix);
+		a.mnp[i].prefix = a6(s->mnp[i].prefix);
 		a.mnp[i].plen = s->mnp[i].len;
 	}
 	n = wire_mh_bu_build(mh, 256, &a, &hoa, &ha6);
@@ -586,8 +586,8 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 	if (v4path) {
 		ctx->udp4 = true;
 		ctx->outer_known = !s->no_outer;
-		ctx->outer_src4 = h4(s->coa);
-		ctx->outer_dst4 = h4(H_HA4);
+		ctx->outer_src4 = a4(s->coa);
+		ctx->outer_dst4 = a4(H_HA4);
 		ctx->outer_sport = s->sport != 0 ? s->sport : 40000;
 		ctx->src6 = hoa;
 	} else if (s->path == P6_HOME) {
@@ -595,9 +595,9 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 	} else if (s->path == P6_TUN) {
 		ctx->src6 = hoa;
 		ctx->tun6 = true;
-		ctx->outer_src6 = h6(s->coa);
+		ctx->outer_src6 = a6(s->coa);
 	} else {
-		ctx->src6 = h6(s->coa);
+		ctx->src6 = a6(s->coa);
 		ctx->has_hao = true;
 		ctx->hao = hoa;
 		ctx->udp6 = s->path == P6_UDP;
@@ -606,7 +606,7 @@ build_bu(struct cp *cp, const struct step *s, uint8_t *mh, struct cp_rx_ctx *ctx
 		ctx->protected_ = true;
 		ctx->sa_signalling = !s->payload_sa;
 		ctx->spi = 0x1001;
-		ctx->sa_hoa = h6(s->sa_hoa);
+		ctx->sa_hoa = a6(s->sa_hoa);
 	}
 	return n;
 }
@@ -667,11 +667,11 @@ check_ba(const struct cp_case *c, int si, const struct step *s, int tx_before)
 	/* carriage: UDP BUs are answered to V4ADDR:Z, IPv6 ones to the CoA with an RH2 */
 	if (s->kind == K_BU && (s->path == P4 || s->path == P4_NAT || s->path == P4_NOOPT)) {
 		cr_assert(r.ipv4, "%s step %d: BA not over IPv4", c->name, si);
-		cr_assert_eq(r.dst4, h4(s->coa));
+		cr_assert_eq(r.dst4, a4(s->coa));
 		cr_assert_eq(r.dport, s->sport != 0 ? s->sport : 40000);
 		cr_assert_not(r.rh2);
 	} else if (s->kind == K_BU && s->path == P6) {
-		struct in6_addr coa = h6(s->coa);
+		struct in6_addr coa = a6(s->coa);
 
 		cr_assert_not(r.ipv4);
 		cr_assert_eq(memcmp(&r.dst6, &coa, 16), 0, "%s step %d: BA dst", c->name, si);
@@ -679,7 +679,7 @@ check_ba(const struct cp_case *c, int si, const struct step *s, int tx_before)
 	} else if (s->kind == K_BU && s->path == P6_HOME) {
 		cr_assert_not(r.rh2, "%s step %d: RH2 on a BA to the home address", c->name, si);
 	} else if (s->kind == K_BU && s->path == P6_TUN) {
-		struct in6_addr coa = h6(s->coa);
+		struct in6_addr coa = a6(s->coa);
 
 		cr_assert(r.tun6, "%s step %d: BA not tunnelled back", c->name, si);
 		cr_assert_eq(memcmp(&r.outer6, &coa, 16), 0, "%s step %d: outer dst", c->name, si);
@@ -779,8 +779,8 @@ run_case(const struct cp_case *c, struct cp_stats *stats)
 			break;
 		case K_RAW:
 			memset(&ctx, 0, sizeof(ctx));
-			ctx.src6 = h6("2001:db8:b::5");
-			ctx.dst6 = h6(H_HA6);
+			ctx.src6 = a6("2001:db8:b::5");
+			ctx.dst6 = a6(H_HA6);
 			/* a valid checksum: the type check comes after it (RFC 6275 §9.2) */
 			memcpy(mh, s->raw, s->raw_len);
 			wire_wr16(mh + 4, 0);
@@ -802,8 +802,8 @@ run_case(const struct cp_case *c, struct cp_stats *stats)
 			struct h_reply r;
 
 			memset(&ctx, 0, sizeof(ctx));
-			ctx.src6 = h6("2001:db8:b::5");
-			ctx.dst6 = h6("2001:db8:1::10");
+			ctx.src6 = a6("2001:db8:b::5");
+			ctx.dst6 = a6("2001:db8:1::10");
 			ctx.has_hao = true;
 			ctx.hao = step_hoa(cp, s);
 			cp_rx_unknown_hao(cp, &ctx, now);
@@ -872,15 +872,15 @@ Test(cp_natd, heuristic_records_only_a_new_outer_source)
 	struct cp_bind b;
 
 	memset(&b, 0, sizeof(b));
-	cr_assert(cp_natd_heuristic(NULL, h4("203.0.113.9"), 40000));
+	cr_assert(cp_natd_heuristic(NULL, a4("203.0.113.9"), 40000));
 	b.state = CP_BIND_ACTIVE;
-	b.coa4 = h4("203.0.113.9");
+	b.coa4 = a4("203.0.113.9");
 	b.port = 40000;
-	cr_assert_not(cp_natd_heuristic(&b, h4("203.0.113.9"), 40000));
-	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.9"), 40001));
-	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.10"), 40000));
+	cr_assert_not(cp_natd_heuristic(&b, a4("203.0.113.9"), 40000));
+	cr_assert(cp_natd_heuristic(&b, a4("203.0.113.9"), 40001));
+	cr_assert(cp_natd_heuristic(&b, a4("203.0.113.10"), 40000));
 	b.state = CP_BIND_HOLD;
-	cr_assert(cp_natd_heuristic(&b, h4("203.0.113.9"), 40000));
+	cr_assert(cp_natd_heuristic(&b, a4("203.0.113.9"), 40000));
 }
 
 /* RFC 5555 §5: an IPv4 home address maps to one IPv6 home address. A node added with another
@@ -900,9 +900,9 @@ Test(cp_mndb, static_ipv4_home_address_belongs_to_one_node)
 	memset(&c, 0, sizeof(c));
 	snprintf(c.id, sizeof(c.id), "intruder");
 	c.count = 1;
-	c.hoa6 = h6("2001:db8:1::150");
+	c.hoa6 = a6("2001:db8:1::150");
 	c.hoa4_mode = CFG_HOA4_STATIC;
-	c.hoa4 = h4("192.0.2.101");                 /* mn1's */
+	c.hoa4 = a4("192.0.2.101");                 /* mn1's */
 	cr_assert_eq(cp_mn_add(cp, &c, &idx), -EEXIST);
 	cr_assert_null(cp_mndb_find_id(cp_mndb(cp), "intruder"));
 	cr_assert_str_eq(cp_mndb_find4(cp_mndb(cp), c.hoa4)->id, "mn1");

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "t_addr.h"
 #include "bc_entry.h"
 #include "dp_classify.h"
 #include "dp_frag.h"
@@ -25,24 +26,6 @@
 
 static const uint8_t MAC_HA[6] = { 0x02, 0, 0, 0, 0, 0xaa };
 static const uint8_t MAC_PEER[6] = { 0x02, 0, 0, 0, 0, 0xbb };
-
-static uint32_t
-a4(const char *s)
-{
-	uint32_t a;
-
-	cr_assert_eq(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
-static struct in6_addr
-a6(const char *s)
-{
-	struct in6_addr a;
-
-	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1);
-	return a;
-}
 
 static void
 ctx_init(struct dp_ctx *c)

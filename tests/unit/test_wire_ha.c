@@ -5,18 +5,10 @@
 
 #include <criterion/criterion.h>
 
+#include "t_addr.h"
 #include "wire_csum.h"
 #include "wire_ha.h"
 #include "wire_ip.h"
-
-static struct in6_addr
-a6(const char *s)
-{
-	struct in6_addr a;
-
-	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1);
-	return a;
-}
 
 static bool
 eq6(const struct in6_addr *a, const char *s)

@@ -5,29 +5,12 @@
 
 #include <criterion/criterion.h>
 
+#include "t_addr.h"
 #include "wire_csum.h"
 #include "wire_ip.h"
 #include "wire_mh.h"
 #include "wire_pkt.h"
 #include "wire_tun.h"
-
-static struct in6_addr
-a6(const char *s)
-{
-	struct in6_addr a;
-
-	cr_assert_eq(inet_pton(AF_INET6, s, &a), 1);
-	return a;
-}
-
-static uint32_t
-a4(const char *s)
-{
-	uint32_t a;
-
-	cr_assert_eq(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
 
 /* ------------------------------------------------------------------ checksums */
 
