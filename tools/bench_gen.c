@@ -13,6 +13,8 @@
  * 198.51.100.1, node k: HoA 2001:db8:1::1:0 + k and 100.64.0.1 + k, IPv6 CoA
  * 2001:db8:b::1:0 + k, public IPv4 CoA 203.0.113.1..250, NAT 203.0.113.66 port 1024 + k
  * (UDP 4500 mapping 33000 + k); correspondent 2001:db8:c::10 / 203.0.113.200.
+ * route4 / route6 (plain routing, no binding): a home-link host 192.0.2.2 / 2001:db8:1::2
+ * to 203.0.113.1..200 / 2001:db8:c::1:0 + k, past the default gateway of the access port.
  * Frames are addressed to the HA's port MACs 02:70:63:61:70:00 (net_pcap, traffic) and
  * 02:00:00:00:02:00 (BUs), which tools/bench sets in its config.
  */
@@ -68,8 +70,8 @@ struct opts {
 	bool esp_sig;
 };
 
-static struct in6_addr ha6, cn6, hoa6_0, coa6_0;
-static uint32_t ha4, cn4, hoa4_0, nat4, v4coa_opt;
+static struct in6_addr ha6, cn6, hoa6_0, coa6_0, host6, far6_0;
+static uint32_t ha4, cn4, hoa4_0, nat4, v4coa_opt, host4;
 static struct rte_mempool *pool;
 static struct dp_sadb *sadb;
 static uint32_t *node_sa;             /* node -> SA slot (its inbound SPI, as the node's out) */
@@ -267,6 +269,18 @@ traffic_frame(const struct opts *o, const char *path, uint32_t k, uint16_t sz, u
 	size_t off;
 	int n;
 
+	if (strcmp(path, "route4") == 0 || strcmp(path, "route6") == 0) {
+		/* a host on the home link -> a correspondent elsewhere: what l3fwd does */
+		bool v4 = path[5] == '4';
+		struct in6_addr d6;
+		uint32_t d4 = htonl(0xcb007100u + 1u + k % 200u);   /* 203.0.113.1..200 */
+
+		ha_addr6_add(&far6_0, k, &d6);
+		off = eth(f, MAC_TRAFFIC, v4 ? WIRE_ETHERTYPE_IPV4 : WIRE_ETHERTYPE_IPV6);
+		if (v4)
+			return off + ip_pkt(f + off, 4, &host4, &d4, (uint16_t)(sz - off));
+		return off + ip_pkt(f + off, 6, &host6, &d6, (uint16_t)(sz - off));
+	}
 	if (strncmp(path, "encap", 5) == 0 || strcmp(path, "esp_out") == 0) {
 		/* correspondent -> home address, on the home link */
 		bool v4 = strcmp(path, "encap4in6") == 0 || strcmp(path, "encap4in4") == 0;
@@ -504,6 +518,9 @@ main(int argc, char **argv)
 	inet_pton(AF_INET, "100.64.0.1", &hoa4_0);
 	inet_pton(AF_INET, "203.0.113.66", &nat4);
 	inet_pton(AF_INET, "192.0.2.10", &v4coa_opt);
+	inet_pton(AF_INET6, "2001:db8:1::2", &host6);
+	inet_pton(AF_INET6, "2001:db8:c::1:0", &far6_0);
+	inet_pton(AF_INET, "192.0.2.2", &host4);
 	if ((o.esp || o.esp_sig || (o.path != NULL && strcmp(o.path, "esp_in") == 0)) &&
 	    esp_init(&o, argv[0]) != 0) {
 		fprintf(stderr, "bench-gen: ESP set-up failed\n");

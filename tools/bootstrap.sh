@@ -25,8 +25,9 @@ PKGS_IKE="libmnl-dev strongswan-charon strongswan-swanctl strongswan-pki charon-
 PKGS_OPS="libmicrohttpd-dev libjansson-dev"
 
 # The Debian package (tools/package.sh, integ/package): debhelper, lintian, scdoc for the
-# man pages; gnuplot for tools/bench --plot.
-PKGS_PKG="debhelper dpkg-dev lintian scdoc man-db gnuplot-nox"
+# man pages; gnuplot for tools/bench --plot; dpdk-doc for DPDK's examples tools/bench
+# builds and runs beside dsmip-ha (l3fwd).
+PKGS_PKG="debhelper dpkg-dev lintian scdoc man-db gnuplot-nox dpdk-doc"
 # The lab's virtio mode (the home agent as a VNF): Open vSwitch with DPDK.
 PKGS_VNF="openvswitch-switch-dpdk"
 
