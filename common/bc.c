@@ -16,6 +16,8 @@
 #include <rte_malloc.h>
 
 #include "bc.h"
+#include "bc_home.h"
+#include "ha_log.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -60,6 +62,8 @@ struct bc {
 	uint32_t *pfx_mn;                /* prefix slot -> mobile node index */
 	struct rte_hash *spi_h;          /* SPI -> struct bc_spi_val * */
 	uint32_t capacity;
+	struct bc_home home;             /* the ranges every key is in (the workers read its
+					  * live counts; the rest is the writer's) */
 	/* writer only */
 	struct rte_lpm6 *lpm6[2];
 	struct rte_rcu_qsbr *v;
@@ -422,18 +426,71 @@ lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
 	return (unsigned int)nh;
 }
 
+/*
+ * Only the keys inside the home ranges go to the hash (bc_home.h): a destination outside
+ * them cannot be a home address, and a miss costs as much as a hit.
+ */
+static unsigned int
+lookup_home(const struct rte_hash *h, const void **keys, const uint8_t *inside,
+	    unsigned int n, unsigned int m, const struct bc_entry **out)
+{
+	const void *k[RTE_HASH_LOOKUP_BULK_MAX];
+	const struct bc_entry *o[RTE_HASH_LOOKUP_BULK_MAX];
+	uint8_t idx[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned int i, j = 0, hits;
+
+	if (m == n)
+		return lookup_bulk(h, keys, n, out);
+	for (i = 0; i < n; i++) {
+		out[i] = NULL;
+		if (inside[i]) {
+			k[j] = keys[i];
+			idx[j++] = (uint8_t)i;
+		}
+	}
+	if (m == 0)
+		return 0;
+	hits = lookup_bulk(h, k, m, o);
+	for (j = 0; j < m; j++)
+		out[idx[j]] = o[j];
+	return hits;
+}
+
 unsigned int
 bc_lookup6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
 		const struct bc_entry **out)
 {
-	return lookup_bulk(bc->h6, (const void **)a, n, out);
+	uint32_t live = __atomic_load_n(&bc->home.live6, __ATOMIC_ACQUIRE);
+	uint8_t inside[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned int i, m = 0;
+
+	if (live == 0)
+		return lookup_bulk(bc->h6, (const void **)a, n, out);
+	for (i = 0; i < n; i++) {
+		inside[i] = bc_home_covers6(&bc->home, live, a[i]);
+		m += inside[i];
+	}
+	return lookup_home(bc->h6, (const void **)a, inside, n, m, out);
 }
 
 unsigned int
 bc_lookup4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
 		const struct bc_entry **out)
 {
-	return lookup_bulk(bc->h4, (const void **)a, n, out);
+	uint32_t live = __atomic_load_n(&bc->home.live4, __ATOMIC_ACQUIRE);
+	uint8_t inside[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned int i, m = 0;
+
+	if (live == 0)
+		return lookup_bulk(bc->h4, (const void **)a, n, out);
+	for (i = 0; i < n; i++) {
+		uint32_t v;
+
+		memcpy(&v, a[i], 4);    /* a points into a packet: no alignment promised */
+		inside[i] = bc_home_covers4(&bc->home, live, v);
+		m += inside[i];
+	}
+	return lookup_home(bc->h4, (const void **)a, inside, n, m, out);
 }
 
 const struct bc_entry *
@@ -563,6 +620,13 @@ bc_publish(struct bc *bc, struct bc_entry *e)
 			return -EEXIST;
 	}
 
+	/* a key outside the home ranges: the lookups hash every address from now on */
+	if (bc_home_note6(&bc->home, &e->hoa6))
+		CP_LOG(NOTICE, "home address of node %u outside the home prefixes: every IPv6 "
+		       "destination is looked up in the binding cache from now on", e->mn);
+	if (has4 && bc_home_note4(&bc->home, e->hoa4))
+		CP_LOG(NOTICE, "IPv4 home address of node %u outside the IPv4 home prefixes and "
+		       "pools: every IPv4 destination is looked up from now on", e->mn);
 	/* Each key store is one atomic pointer swap: readers see old or e, never half. */
 	rc = rte_hash_add_key_data(bc->h6, &e->hoa6, e);
 	if (rc != 0)
@@ -642,6 +706,20 @@ bc_stats_get(const struct bc *bc, struct bc_stats *st)
 	st->retire_pending = bc->retire_pending;
 	st->publishes = bc->publishes;
 	st->retired = bc->retired;
+	st->home_ranges6 = bc->home.live6;
+	st->home_ranges4 = bc->home.live4;
+}
+
+bool
+bc_home_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len)
+{
+	return bc_home_add6(&bc->home, prefix, len, bc->n_bindings == 0);
+}
+
+bool
+bc_home_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len)
+{
+	return bc_home_add4(&bc->home, prefix, len, bc->n_bindings == 0);
 }
 
 /* rte_hash_count also counts deleted keys still waiting for their grace period: walk. */

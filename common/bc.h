@@ -60,6 +60,8 @@ struct bc_stats {
 	uint32_t retire_pending;      /**< waiting for a grace period */
 	uint64_t publishes;
 	uint64_t retired;
+	uint32_t home_ranges6;        /**< home ranges the IPv6 lookups filter by (0: off) */
+	uint32_t home_ranges4;        /**< ... the IPv4 ones */
 };
 
 /* ------------------------------------------------------------------ lifecycle (CP) */
@@ -177,6 +179,17 @@ void bc_synchronize(struct bc *bc);
 
 /** Counters and occupancy. CP writer only (or approximate from elsewhere). */
 void bc_stats_get(const struct bc *bc, struct bc_stats *st);
+
+/**
+ * The home ranges every home address lies in (bc_home.h): the bulk lookups hash only the
+ * addresses inside them. Add every IPv6 home prefix, every IPv4 one and every IPv4 pool
+ * before the first binding; a reload's new prefixes may be added later (ranges are never
+ * removed). A key published outside them, or ranges first given to a non-empty table,
+ * switch the family's filter off for good (correct, only slower). CP writer only.
+ * @return true while the family's filter is on.
+ */
+bool bc_home_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len);
+bool bc_home_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len);
 
 /** Keys in the IPv6 and IPv4 home-address tables, by a full walk (checks, not telemetry).
  *  CP writer only. */

@@ -172,6 +172,11 @@ cp_ctl_reload(struct ha_app *app, char *err, size_t errlen)
 	if (home_prefixes_changed(old, nc)) {
 		/* the workers' anycast list, then the nodes (RFC 6275 §10.6.2) */
 		dp_setup_anycast(&app->dps.ctx, nc, grace_period, app->bc);
+		/* the binding lookups' ranges only widen: the old prefixes' keys may remain
+		 * until their nodes go */
+		for (e = 0; e < nc->ha.n_prefixes6; e++)
+			bc_home_prefix6_add(app->bc, &nc->ha.prefixes6[e].addr,
+					    nc->ha.prefixes6[e].len);
 		cp_io_hl_prefixes_changed(app->io);
 		CP_AUDIT("home prefixes changed: %u IPv6 home prefixes", nc->ha.n_prefixes6);
 	}

@@ -240,6 +240,9 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 		rte_tel_data_add_dict_u64(bcd, "bindings", st.bindings);
 		rte_tel_data_add_dict_u64(bcd, "prefixes", st.prefixes);
 		rte_tel_data_add_dict_u64(bcd, "spis", st.spis);
+		/* the ranges the workers' lookups filter destinations by (0: none) */
+		rte_tel_data_add_dict_u64(bcd, "home_ranges6", st.home_ranges6);
+		rte_tel_data_add_dict_u64(bcd, "home_ranges4", st.home_ranges4);
 		rte_tel_data_add_dict_container(d, "binding_cache", bcd, 0);
 	}
 	if (app->sadb != NULL) {

@@ -417,6 +417,27 @@ load_config(struct ha_app *a)
 	return 0;
 }
 
+/*
+ * The ranges every home address lies in (common/bc_home.h): the workers hash only the
+ * destinations inside them. Before the first binding, restored ones included.
+ */
+static void
+bc_home_ranges(struct bc *bc, const struct ha_cfg *cfg)
+{
+	struct bc_stats st;
+	unsigned int i;
+
+	for (i = 0; i < cfg->ha.n_prefixes6; i++)
+		bc_home_prefix6_add(bc, &cfg->ha.prefixes6[i].addr, cfg->ha.prefixes6[i].len);
+	for (i = 0; i < cfg->ha.n_prefixes4; i++)
+		bc_home_prefix4_add(bc, cfg->ha.prefixes4[i].addr, cfg->ha.prefixes4[i].len);
+	for (i = 0; i < cfg->ha.n_pools; i++)
+		bc_home_prefix4_add(bc, cfg->ha.pools[i].addr, cfg->ha.pools[i].len);
+	bc_stats_get(bc, &st);
+	CP_LOG(INFO, "binding lookups only for destinations in %u IPv6 and %u IPv4 home ranges "
+	       "(0: every destination)", st.home_ranges6, st.home_ranges4);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -498,6 +519,7 @@ main(int argc, char **argv)
 		       app.cfg->cap.prefixes, app.cfg->cap.sas, rte_strerror(rte_errno));
 		goto out_bc;
 	}
+	bc_home_ranges(app.bc, app.cfg);
 	/* ESP: one crypto queue pair per worker and one for the control plane */
 	app.sadb = dp_sadb_create(&(struct dp_sadb_params){
 		.crypto_dev = app.cfg->dp.crypto_device,

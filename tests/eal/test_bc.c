@@ -3,6 +3,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include "bc_home.h"
 #include "bc_util.h"
 #include "eal_fixture.h"
 
@@ -314,6 +315,121 @@ Test(bc, bulk_lookups_mix_hits_and_misses)
 	cr_assert_eq(bc_lookup4_bulk(bc, p4, 32, out), 8);
 	for (i = 0; i < 32; i++)
 		cr_assert_eq(out[i] != NULL, i % 4 == 0);
+	bc_free(bc);
+}
+
+/* 32 destinations: even ones the nodes' home addresses, odd ones outside every range */
+static void
+mixed_destinations(struct in6_addr *a6, uint32_t *a4, const struct in6_addr **p6,
+		   const uint32_t **p4)
+{
+	unsigned int i;
+
+	for (i = 0; i < 32; i++) {
+		t_hoa6(i, &a6[i]);
+		a4[i] = t_hoa4(i);
+		if (i % 2) {
+			a6[i].s6_addr[5] = 0xcc;             /* 2001:db8:cc::/48 */
+			a4[i] = htonl(0xcb007100u + i);      /* 203.0.113.0/24 */
+		}
+		p6[i] = &a6[i];
+		p4[i] = &a4[i];
+	}
+}
+
+Test(bc, home_ranges_skip_what_cannot_be_a_home_address)
+{
+	struct bc *bc = mk_bc(64, 16, 16);
+	struct in6_addr a6[32], pfx6;
+	uint32_t a4[32];
+	const struct in6_addr *p6[32];
+	const uint32_t *p4[32];
+	const struct bc_entry *out[32];
+	struct bc_stats st;
+	unsigned int i;
+
+	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
+	cr_assert(bc_home_prefix6_add(bc, &pfx6, 64));
+	cr_assert(bc_home_prefix4_add(bc, htonl(0x64400000u), 10));   /* 100.64.0.0/10 */
+	cr_assert(bc_home_prefix6_add(bc, &pfx6, 64), "the same range again changes nothing");
+	bc_stats_get(bc, &st);
+	cr_assert_eq(st.home_ranges6, 1);
+	cr_assert_eq(st.home_ranges4, 1);
+	for (i = 0; i < 32; i += 2)
+		publish(bc, i, 1, true);
+	/* a node whose address is odd would be outside: nodes 0, 2, ... are all inside */
+	mixed_destinations(a6, a4, p6, p4);
+	cr_assert_eq(bc_lookup6_bulk(bc, p6, 32, out), 16);
+	for (i = 0; i < 32; i++)
+		cr_assert_eq(out[i] != NULL, i % 2 == 0, "IPv6 destination %u", i);
+	for (i = 0; i < 32; i += 2)
+		cr_assert_eq(t_check(out[i], i), 0);
+	cr_assert_eq(bc_lookup4_bulk(bc, p4, 32, out), 16);
+	for (i = 0; i < 32; i++)
+		cr_assert_eq(out[i] != NULL, i % 2 == 0, "IPv4 destination %u", i);
+	/* every destination outside, every one inside: the two short cuts */
+	cr_assert_eq(bc_lookup6_bulk(bc, p6 + 1, 1, out), 0);
+	cr_assert_null(out[0]);
+	cr_assert_eq(bc_lookup4_bulk(bc, p4, 1, out), 1);
+	cr_assert_not_null(out[0]);
+	bc_free(bc);
+}
+
+Test(bc, a_home_address_outside_the_ranges_switches_the_filter_off)
+{
+	struct bc *bc = mk_bc(64, 16, 16);
+	struct in6_addr pfx6, out6;
+	const struct in6_addr *p6[1] = { &out6 };
+	uint32_t out4 = htonl(0xcb007107u);
+	const uint32_t *p4[1] = { &out4 };
+	const struct bc_entry *out[1];
+	struct bc_entry *e;
+	struct bc_stats st;
+
+	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
+	bc_home_prefix6_add(bc, &pfx6, 64);
+	bc_home_prefix4_add(bc, htonl(0x64400000u), 10);
+	/* node 7 gets addresses outside both ranges: it must still be found in bulk */
+	e = bc_entry_new(bc);
+	cr_assert_not_null(e);
+	t_fill(e, 7, 1, true);
+	inet_pton(AF_INET6, "2001:db8:cc::7", &out6);
+	e->hoa6 = out6;
+	e->hoa4 = out4;
+	cr_assert_eq(bc_publish(bc, e), 0);
+	bc_stats_get(bc, &st);
+	cr_assert_eq(st.home_ranges6, 0, "filter off after a key outside");
+	cr_assert_eq(st.home_ranges4, 0);
+	cr_assert_eq(bc_lookup6_bulk(bc, p6, 1, out), 1);
+	cr_assert_eq(out[0], e);
+	cr_assert_eq(bc_lookup4_bulk(bc, p4, 1, out), 1);
+	cr_assert_eq(out[0], e);
+	/* off for good: a later range does not switch it back on */
+	inet_pton(AF_INET6, "2001:db8:2::", &pfx6);
+	cr_assert_not(bc_home_prefix6_add(bc, &pfx6, 64));
+	bc_free(bc);
+}
+
+Test(bc, ranges_given_to_a_table_with_keys_stay_off)
+{
+	struct bc *bc = mk_bc(64, 16, 16);
+	struct in6_addr pfx6;
+	struct bc_stats st;
+	unsigned int i;
+
+	publish(bc, 3, 1, true);
+	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
+	cr_assert_not(bc_home_prefix6_add(bc, &pfx6, 64), "keys of unknown places already in");
+	bc_remove(bc, 3);
+	bc_reclaim(bc);
+	/* ... and more ranges than it holds switch a fresh filter off too */
+	bc_free(bc);
+	bc = mk_bc(64, 16, 16);
+	for (i = 0; i < BC_HOME_MAX; i++)
+		cr_assert(bc_home_prefix4_add(bc, htonl(0xc6336400u + (i << 2)), 30));
+	cr_assert_not(bc_home_prefix4_add(bc, htonl(0xcb007100u), 24));
+	bc_stats_get(bc, &st);
+	cr_assert_eq(st.home_ranges4, 0);
 	bc_free(bc);
 }
 

@@ -57,6 +57,9 @@ for sig in TERM INT; do
         "$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["capacity"]')" 65536
     expect_eq "binding cache empty ($sig)" \
         "$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["bindings"]')" 0
+    # lookups filtered by the one IPv6 home prefix; no IPv4 prefix or pool: no IPv4 filter
+    expect_eq "binding lookups' home ranges ($sig)" \
+        "$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["home_ranges6"]'),$(json_get "$info" 'd["/dsmip/info"]["binding_cache"]["home_ranges4"]')" "1,0"
     if [ "$sig" = TERM ]; then
         # questions for the control loop, 8 clients at once (keepalived's check, a scrape,
         # an operator): every one is answered, none is told busy
