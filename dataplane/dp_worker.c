@@ -527,12 +527,23 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 		enum ha_drop why = HA_DROP_MALFORMED;
 		enum wire_err e;
+		uint16_t ip_len;
 
 		if (i + PREFETCH_OFFSET < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET], void *));
 		bytes += rte_pktmbuf_pkt_len(m);
 		if (m->nb_segs > 1) {
 			drop(lc, m, HA_DROP_MULTI_SEGMENT);
+			continue;
+		}
+		/* most frames are plain packets to forward: known from a few bytes */
+		ip_len = dp_classify_fast_fwd(f, rte_pktmbuf_data_len(m),
+					      (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0, c,
+					      port);
+		if (ip_len != 0) {
+			rte_pktmbuf_adj(m, WIRE_ETH_HLEN);
+			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - ip_len));
+			fwd[nf++] = m;
 			continue;
 		}
 		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m),
