@@ -6,7 +6,7 @@
 #include <rte_mbuf.h>
 
 #include "cp_preload.h"
-#include "dp_esp_path.h"
+#include "dp_esp_in.h"
 #include "dp_out.h"
 #include "ha_log.h"
 #include "wire_pcap.h"

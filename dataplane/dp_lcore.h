@@ -110,6 +110,14 @@ dp_stage_end(struct dp_lcore *lc, enum dp_stage s, uint32_t n)
 	lc->tsc_mark = t;
 }
 
+/* Count m as dropped for why and free it. */
+static inline void
+dp_drop(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_drop why)
+{
+	lc->stats.drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
 static inline void
 dp_mn_rx(struct dp_lcore *lc, uint32_t mn, uint32_t bytes)
 {
@@ -127,12 +135,6 @@ dp_mn_tx(struct dp_lcore *lc, uint32_t mn, uint32_t bytes)
 		lc->mn_ctr[mn].tx_bytes += bytes;
 	}
 }
-
-/**
- * Route packets whose data starts at the IP header: bindings first (tunnelled or through the
- * payload SA), then the FIB. port: where they came in (for ICMP errors).
- */
-void dp_worker_fwd(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 
 /**
  * What a worker does with a received burst on port index port (frames from L2). Called by

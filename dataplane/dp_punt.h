@@ -69,4 +69,16 @@ dp_punt_meta(struct rte_mbuf *m)
 	return (struct dp_punt *)rte_mbuf_to_priv(m);
 }
 
+struct dp_lcore;
+struct dp_inner;
+struct wire_pkt;
+struct wire_ip6_info;
+
+/**
+ * A Mobility Header for the control plane: m received on port index port, w its parse; in
+ * and i6 say where the MH is when it came inside a tunnel (NULL: directly). Consumes m.
+ */
+void dp_punt_mh(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w,
+		uint16_t port, const struct dp_inner *in, const struct wire_ip6_info *i6);
+
 #endif /* DP_PUNT_H */

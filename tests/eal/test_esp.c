@@ -14,7 +14,7 @@
 #include "cfg.h"
 #include "bc.h"
 #include "dp_esp.h"
-#include "dp_esp_path.h"
+#include "dp_esp_in.h"
 #include "dp_lcore.h"
 #include "dp_sa.h"
 #include "eal_fixture.h"

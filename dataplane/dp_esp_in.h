@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The workers' ESP: classification by SPI before decryption (seed 001 §4.3-§4.4), steering
- * of each inbound payload SA to the one worker that owns it (rte_ipsec's inbound SAs are
- * single-threaded), decryption with the anti-spoof check, and the outbound payload SA with
- * the binding's current outer header put on afterwards (seed 001 §4.1).
+ * The inbound ESP stage: classification by SPI before decryption (seed 001 §4.3-§4.4),
+ * signalling SAs to the control plane, steering of each inbound payload SA to the one
+ * worker that owns it (rte_ipsec's inbound SAs are single-threaded), decryption with the
+ * anti-spoof check, then forwarding (dp_fwd.h).
  */
-#ifndef DP_ESP_PATH_H
-#define DP_ESP_PATH_H
+#ifndef DP_ESP_IN_H
+#define DP_ESP_IN_H
 
 #include <stdint.h>
 
 #include <rte_mbuf.h>
 
-#include "bc_entry.h"
 #include "dp_lcore.h"
 #include "wire_pkt.h"
 
@@ -28,13 +27,6 @@ void dp_esp_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 void dp_esp_rx_steered(struct dp_lcore *lc);
 
 /**
- * Inner packets (data at the IP header, TTL already decremented) for bindings with a
- * payload SA: encrypt, then the binding's outer header, then route. Consumes every packet.
- */
-void dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
-	       const struct bc_entry *const *ents, uint16_t n);
-
-/**
  * Signalling ESP found inside a tunnel to the home agent (the inner IPv6 of UDP 4191 or of
  * IPv6-in-IPv6): punt it. @return 0 when punted, else the drop reason and m untouched:
  * HA_DROP_ESP for an SPI the home agent does not have (an SA gone, e.g. before a restart),
@@ -43,4 +35,4 @@ void dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 int dp_esp_punt_inner(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w,
 		      uint16_t port, uint16_t ip6_off, uint16_t ip6_len, uint16_t esp_off);
 
-#endif /* DP_ESP_PATH_H */
+#endif /* DP_ESP_IN_H */

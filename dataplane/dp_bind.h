@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The binding lookup stage: the addresses of a burst (destinations to forward, inner
+ * sources to check) collected per family, then one bulk exact lookup per family, prefixes
+ * for the misses, and each hit's entry and node counters prefetched for the stages after.
+ */
+#ifndef DP_BIND_H
+#define DP_BIND_H
+
+#include <stdint.h>
+
+#include "bc_entry.h"
+#include "dp_lcore.h"
+
+/* Addresses to look up in the binding cache, per family, with where each answer goes. */
+struct dp_bind_keys {
+	const struct in6_addr *k6[DP_BURST_MAX];
+	const uint32_t *k4[DP_BURST_MAX];
+	uint8_t idx6[DP_BURST_MAX];
+	uint8_t idx4[DP_BURST_MAX];
+	uint16_t n6;
+	uint16_t n4;
+};
+
+static inline void
+dp_bind_add(struct dp_bind_keys *k, uint16_t i, int family, const uint8_t *addr)
+{
+	if (family == 6) {
+		k->k6[k->n6] = (const struct in6_addr *)(const void *)addr;
+		k->idx6[k->n6++] = (uint8_t)i;
+	} else {
+		k->k4[k->n4] = (const uint32_t *)(const void *)addr;
+		k->idx4[k->n4++] = (uint8_t)i;
+	}
+}
+
+/** Look up every key of k; ent[i] for the packet index each key was added with (NULL: no
+ *  binding). Prefetches what the hits' next stages read. */
+void dp_bind_lookup(const struct dp_lcore *lc, struct dp_bind_keys *k,
+		    const struct bc_entry **ent);
+
+#endif /* DP_BIND_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The outbound ESP stage (see dp_esp_out.h). */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "dp_encap.h"
+#include "dp_esp.h"
+#include "dp_esp_out.h"
+#include "dp_esp_stage.h"
+#include "dp_out.h"
+#include "dp_pkt.h"
+#include "dp_sa.h"
+#include "wire_csum.h"
+#include "wire_ip.h"
+#include "wire_tun.h"
+
+/* ------------------------------------------------------------------ outbound payload */
+
+/* The largest inner packet that fits mtu through sa and an outer header of outer bytes. */
+static uint16_t
+esp_inner_mtu(const struct dp_sa *sa, uint16_t mtu, uint16_t outer)
+{
+	int room = (int)mtu - outer - 8 - sa->iv_len - sa->icv_len;
+
+	room = (room & ~(sa->pad_align - 1)) - 2;
+	return room > 0 ? (uint16_t)room : 0;
+}
+
+/* Check and stage one packet; false when it was dropped. */
+static bool
+out_stage(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct bc_entry *e)
+{
+	const struct dp_ctx *c = lc->ctx;
+	const struct dp_sa *sa = c->sadb != NULL ? dp_sa_get(c->sadb, e->sa_out) : NULL;
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t len = rte_pktmbuf_data_len(m), mtu, outer = dp_encap_esp_overhead(e);
+	struct esp_meta *em;
+	uint8_t v = ip[0] >> 4;
+
+	if (sa == NULL) {
+		dp_drop(lc, m, HA_DROP_ESP_NO_SA);
+		return false;
+	}
+	if ((e->fmt == BC_FMT_UDP || e->fmt == BC_FMT_UDP_TLV) && (e->flags & BC_F_NAT) &&
+	    e->esp_port == 0) {
+		dp_drop(lc, m, HA_DROP_ESP_NATT_UNMAPPED);
+		return false;
+	}
+	if (dp_out_coa_mtu(lc, e, &mtu) != 0) {
+		dp_drop(lc, m, HA_DROP_NO_ROUTE);
+		return false;
+	}
+	if ((uint32_t)len + dp_sa_overhead(sa, len) + outer > mtu) {
+		dp_out_too_big(lc, ip, len, port, esp_inner_mtu(sa, mtu, outer));
+		dp_drop(lc, m, HA_DROP_TOO_BIG);
+		return false;
+	}
+	em = esp_meta(m);
+	em->e = e;
+	em->slot = sa->slot;
+	em->port = port;
+	em->tos = v == 4 ? ip[1] : (uint8_t)(wire_rd16(ip) >> 4);
+	em->len = len;
+	if (dp_esp_out_stage(m, v == 4 ? WIRE_PROTO_IPIP : WIRE_PROTO_IPV6) != 0) {
+		dp_drop(lc, m, HA_DROP_NO_HEADROOM);
+		return false;
+	}
+	return true;
+}
+
+/* After rte_ipsec: the binding's current outer header (seed 001 §4.1), then out. */
+static void
+out_send(struct dp_lcore *lc, struct rte_mbuf *m)
+{
+	const struct esp_meta em = *esp_meta(m);
+	struct dp_pkt p;
+
+	dp_mn_tx(lc, em.e->mn, em.len);
+	dp_esp_out_unstage(m);
+	dp_pkt_from_mbuf(&p, m);
+	switch (dp_encap_esp(&p, em.e, em.tos)) {
+	case DP_ENCAP_OK:
+		break;
+	case DP_ENCAP_NO_MAPPING:
+		dp_drop(lc, m, HA_DROP_ESP_NATT_UNMAPPED);
+		return;
+	default:
+		dp_drop(lc, m, HA_DROP_NO_HEADROOM);
+		return;
+	}
+	dp_pkt_to_mbuf(&p, m);
+	lc->stats.events[HA_EV_ENCAP_ESP]++;
+	dp_out_tunnel(lc, m, em.e, em.port);
+}
+
+void
+dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
+	  const struct bc_entry *const *ents, uint16_t n)
+{
+	struct rte_mbuf *st[DP_BURST_MAX], *grp[DP_BURST_MAX];
+	uint32_t slots[DP_BURST_MAX] = { 0 };   /* (gcc cannot tell n <= DP_BURST_MAX) */
+	uint16_t i, j, ns = 0, ng, ok;
+
+	for (i = 0; i < n; i++)
+		slots[i] = ents[i]->sa_out;
+	dp_esp_prefetch_sas(lc, slots, n);
+	for (i = 0; i < n; i++)
+		if (out_stage(lc, port, pkts[i], ents[i])) {
+			slots[ns] = ents[i]->sa_out;
+			st[ns++] = pkts[i];
+		}
+	for (i = 0; i < ns; i++) {
+		uint32_t slot = slots[i];
+		const struct dp_sa *sa;
+
+		if (slot == DP_SA_NONE)
+			continue;
+		sa = dp_sa_get(lc->ctx->sadb, slot);
+		ng = dp_esp_take_group(st, slots, ns, i, grp);
+		if (sa == NULL) {    /* removed since it was staged */
+			for (j = 0; j < ng; j++)
+				dp_drop(lc, grp[j], HA_DROP_ESP_NO_SA);
+			continue;
+		}
+		ok = dp_esp_process(sa, grp, ng, &lc->sa_ctr[slot], &lc->esp);
+		for (j = ok; j < ng; j++)
+			dp_drop(lc, grp[j], HA_DROP_ESP_FAILED);
+		for (j = 0; j < ok; j++)
+			out_send(lc, grp[j]);
+	}
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* What the ESP stages, inbound (dp_esp_in.c) and outbound (dp_esp_out.c), share. */
+#ifndef DP_ESP_STAGE_H
+#define DP_ESP_STAGE_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "bc_entry.h"
+#include "dp_lcore.h"
+#include "dp_sa.h"
+
+/* While a packet is staged for ESP, its mbuf private area says where it belongs. */
+struct esp_meta {
+	const struct bc_entry *e;     /* outbound: the binding */
+	uint32_t slot;                /* the SA */
+	uint32_t gen;                 /* inbound: which SA of that slot (dp_sa.gen) */
+	uint32_t src4;                /* inbound over UDP 4500: outer source, network order */
+	uint16_t sport;               /* ... and UDP source port, host order */
+	uint16_t port;                /* arrival port */
+	uint8_t natt;                 /* inbound over UDP 4500 */
+	uint8_t tos;                  /* outbound: the inner DSCP/ECN */
+	uint16_t len;                 /* outbound: the inner packet's length */
+};
+
+_Static_assert(sizeof(struct esp_meta) <= DP_MBUF_PRIV, "ESP metadata fits the mbuf area");
+
+static inline struct esp_meta *
+esp_meta(struct rte_mbuf *m)
+{
+	return (struct esp_meta *)rte_mbuf_to_priv(m);
+}
+
+/*
+ * rte_ipsec takes a burst per SA: the packets of ms[i..n) staged for the SA of ms[i], in
+ * order, into grp; each packet is taken once (slot[j] = DP_SA_NONE). slot[] holds each
+ * packet's SA slot, so that grouping reads no mbuf. @return how many.
+ */
+static inline uint16_t
+dp_esp_take_group(struct rte_mbuf **ms, uint32_t *slot, uint16_t n, uint16_t i, struct rte_mbuf **grp)
+{
+	uint32_t want = slot[i];
+	uint16_t j, ng = 0;
+
+	for (j = i; j < n; j++) {
+		if (slot[j] == want) {
+			slot[j] = DP_SA_NONE;
+			grp[ng++] = ms[j];
+		}
+	}
+	return ng;
+}
+
+/*
+ * With many SAs, each packet's SA is a chain of cache misses: the slot's pointer, the SA,
+ * rte_ipsec's SA, the crypto session and (inbound) the replay window, and the SA's counters. Walk the chain for the
+ * whole burst one level at a time, so that the burst's misses overlap instead of each
+ * packet stalling on its own (issue 17).
+ */
+static inline void
+dp_esp_prefetch_sas(const struct dp_lcore *lc, const uint32_t *slots, uint16_t n)
+{
+	const struct dp_sadb *db = lc->ctx->sadb;
+	uint16_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (slots[i] < db->cap) {
+			rte_prefetch0(&db->sa[slots[i]]);
+			rte_prefetch0(&lc->sa_ctr[slots[i]]);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct dp_sa *sa = dp_sa_get(db, slots[i]);
+
+		if (sa != NULL) {
+			rte_prefetch0(sa);
+			rte_prefetch0((const uint8_t *)sa + RTE_CACHE_LINE_SIZE);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct dp_sa *sa = dp_sa_get(db, slots[i]);
+
+		if (sa != NULL) {
+			rte_prefetch0(sa->sa);
+			rte_prefetch0((const uint8_t *)sa->sa + RTE_CACHE_LINE_SIZE);
+			rte_prefetch0(sa->crypto);
+			if (sa->rw != NULL)          /* inbound: our replay window */
+				rte_prefetch0(sa->rw);
+		}
+	}
+}
+
+#endif /* DP_ESP_STAGE_H */
