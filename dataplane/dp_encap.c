@@ -7,25 +7,6 @@
 #include "wire_ip.h"
 #include "wire_tun.h"
 
-bool
-dp_ttl_dec(uint8_t *d)
-{
-	if ((d[0] >> 4) == 4) {
-		uint16_t old = (uint16_t)(d[8] << 8 | d[9]);
-
-		if (d[8] <= 1)
-			return false;
-		d[8]--;
-		wire_wr16(d + 10, wire_csum_update16(wire_rd16(d + 10), old,
-						     (uint16_t)(d[8] << 8 | d[9])));
-		return true;
-	}
-	if (d[7] <= 1)
-		return false;
-	d[7]--;
-	return true;
-}
-
 enum dp_encap_err
 dp_encap_one(struct dp_pkt *p, const struct bc_entry *e)
 {

@@ -7,10 +7,12 @@
 #ifndef DP_ENCAP_H
 #define DP_ENCAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bc_entry.h"
 #include "dp_pkt.h"
+#include "wire_csum.h"
 
 enum dp_encap_err {
 	DP_ENCAP_OK = 0,
@@ -53,6 +55,23 @@ enum dp_encap_err dp_encap_esp(struct dp_pkt *p, const struct bc_entry *e, uint8
  * Decrement the TTL (IPv4, with an incremental checksum update, RFC 1624) or hop limit of the
  * IP packet at data. @return false when it was already 1 or 0: the packet must not go on.
  */
-bool dp_ttl_dec(uint8_t *data);
+static inline bool
+dp_ttl_dec(uint8_t *d)
+{
+	if ((d[0] >> 4) == 4) {
+		uint16_t old = (uint16_t)(d[8] << 8 | d[9]);
+
+		if (d[8] <= 1)
+			return false;
+		d[8]--;
+		wire_wr16(d + 10, wire_csum_update16(wire_rd16(d + 10), old,
+						     (uint16_t)(d[8] << 8 | d[9])));
+		return true;
+	}
+	if (d[7] <= 1)
+		return false;
+	d[7]--;
+	return true;
+}
 
 #endif /* DP_ENCAP_H */

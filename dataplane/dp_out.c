@@ -211,10 +211,12 @@ dp_out_route(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port)
 void
 dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_t in_port)
 {
+	const struct dp_ctx *c = lc->ctx;
 	const struct dp_nh *h4[DP_BURST_MAX], *h6[DP_BURST_MAX];
 	uint8_t dst6[DP_BURST_MAX][16];
 	uint32_t dst4[DP_BURST_MAX];
-	uint16_t i, n4 = 0, n6 = 0;
+	uint64_t tx_pkts[CFG_MAX_PORTS] = { 0 }, tx_bytes[CFG_MAX_PORTS] = { 0 };
+	uint16_t i, p, n4 = 0, n6 = 0;
 
 	/* one bulk lookup per family for the whole burst */
 	for (i = 0; i < n; i++) {
@@ -231,9 +233,34 @@ dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_
 		dp_fib_lookup6_bulk(lc->ctx->fib, (const uint8_t (*)[16])dst6, n6, h6);
 	n4 = n6 = 0;
 	for (i = 0; i < n; i++) {
-		const uint8_t *ip = rte_pktmbuf_mtod(m[i], const uint8_t *);
+		struct rte_mbuf *x = m[i];
+		const uint8_t *ip = rte_pktmbuf_mtod(x, const uint8_t *);
+		const struct dp_nh *h = (ip[0] >> 4) == 4 ? h4[n4++] : h6[n6++];
+		const struct dp_adj *a;
+		uint8_t mac[8], *eth;
 
-		route_send(lc, m[i], in_port, (ip[0] >> 4) == 4 ? h4[n4++] : h6[n6++]);
+		/* the common case in one pass: a gateway whose adjacency is resolved and a
+		 * packet that fits; the Ethernet header written as encapsulation does */
+		if (h == NULL || h->adj == 0 || rte_pktmbuf_data_len(x) > c->port[h->port].mtu ||
+		    rte_pktmbuf_headroom(x) < WIRE_ETH_HLEN) {
+			route_send(lc, x, in_port, h);
+			continue;
+		}
+		a = &c->adj[h->adj - 1];
+		if (!dp_adj_mac(a, mac)) {
+			route_send(lc, x, in_port, h);
+			continue;
+		}
+		eth = (uint8_t *)rte_pktmbuf_prepend(x, WIRE_ETH_HLEN);
+		memcpy(eth, mac, 6);
+		memcpy(eth + 6, a->src_type, 8);       /* source MAC and EtherType */
+		tx_pkts[a->port]++;
+		tx_bytes[a->port] += x->data_len;
+		rte_eth_tx_buffer(c->port[a->port].port_id, lc->queue, lc->txb[a->port], x);
+	}
+	for (p = 0; p < lc->n_ports; p++) {
+		lc->stats.tx_pkts[p] += tx_pkts[p];
+		lc->stats.tx_bytes[p] += tx_bytes[p];
 	}
 }
 

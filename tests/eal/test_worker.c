@@ -521,3 +521,69 @@ Test(worker, a_binding_stacked_on_its_next_hop_follows_the_adjacency)
 	cr_assert_eq(dp_adj_refs(v.s.ctx.adjt, e->adj - 1), 2, "moved, not leaked");
 	down(&v);
 }
+
+/* A home-link host's packet to a correspondent past the default gateway: what left. */
+static void
+host_to_far(struct env *v, int family, uint8_t *out, uint16_t *out_len)
+{
+	static uint8_t got[4][2048];
+	uint8_t f[256];
+	uint16_t len[4];
+	size_t o;
+
+	if (family == 4) {
+		o = eth(f, MAC_HOME, MAC_CN, WIRE_ETHERTYPE_IPV4);
+		wire_ip4_hdr_build(f + o, a4("192.0.2.10"), a4("203.0.113.77"), WIRE_PROTO_UDP, 48,
+				   64, 9, true);
+		o += 48;
+	} else {
+		struct in6_addr s = a6("2001:db8:1::10"), d = a6("2001:db8:c::5");
+
+		o = eth(f, MAC_HOME, MAC_CN, WIRE_ETHERTYPE_IPV6);
+		wire_ip6_hdr_build(f + o, &s, &d, WIRE_PROTO_UDP, 8, 64);
+		memset(f + o + 40, 0, 8);
+		o += 48;
+	}
+	inject(v, HOME, f, o);
+	cr_assert_eq(collect(v, ACCESS, got, len, 4), 1, "one routed packet");
+	memcpy(out, got[0], len[0]);
+	*out_len = len[0];
+}
+
+/*
+ * Issue 16: plain routing through a gateway writes the Ethernet header from the gateway's
+ * adjacency in the burst loop: its MAC, the port's, the EtherType, the TTL / hop limit one
+ * less (and the IPv4 checksum still right); a rewritten adjacency is followed; unresolved,
+ * the neighbour table is.
+ */
+Test(worker, plain_routing_writes_the_gateways_adjacency)
+{
+	static const uint8_t NEW_MAC[6] = { 0x02, 0, 0, 0, 0xa0, 0x78 };
+	uint32_t gw = a4("198.51.100.254");
+	uint64_t tx0;
+	uint8_t out[2048];
+	uint16_t len;
+	struct env v;
+
+	up(&v, 1024, 10000);
+	tx0 = v.lc->stats.tx_pkts[ACCESS];
+	host_to_far(&v, 4, out, &len);
+	cr_assert_eq(len, 14 + 48);
+	cr_assert_eq(memcmp(out, MAC_ROUTER, 6), 0, "the gateway's MAC");
+	cr_assert_eq(memcmp(out + 6, MAC_ACCESS, 6), 0, "the access port's own");
+	cr_assert_eq(wire_rd16(out + 12), WIRE_ETHERTYPE_IPV4);
+	cr_assert_eq(out[14 + 8], 63, "TTL one less");
+	cr_assert_eq(wire_csum_ip4(out + 14, 20), 0, "IPv4 checksum updated");
+	cr_assert_eq(v.lc->stats.tx_pkts[ACCESS], tx0 + 1, "counted on the port");
+	host_to_far(&v, 6, out, &len);
+	cr_assert_eq(wire_rd16(out + 12), WIRE_ETHERTYPE_IPV6);
+	cr_assert_eq(out[14 + 7], 63, "hop limit one less");
+	dp_adj_neigh(v.s.ctx.adjt, 4, ACCESS, &gw, NEW_MAC);
+	host_to_far(&v, 4, out, &len);
+	cr_assert_eq(memcmp(out, NEW_MAC, 6), 0, "written from the adjacency");
+	dp_adj_neigh(v.s.ctx.adjt, 4, ACCESS, &gw, NULL);
+	host_to_far(&v, 4, out, &len);
+	cr_assert_eq(memcmp(out, MAC_ROUTER, 6), 0, "unresolved: the neighbour table's");
+	cr_assert_eq(v.lc->stats.tx_pkts[ACCESS], tx0 + 4);
+	down(&v);
+}
