@@ -74,6 +74,15 @@ dp_adj_mac(const struct dp_adj *a, uint8_t mac[8])
 	return mac[6] != 0;
 }
 
+/** DP: the Ethernet header toward a's next hop at eth (14 bytes): mac as dp_adj_mac read
+ *  it, then the port's MAC and the EtherType. */
+static inline void
+dp_adj_write_eth(const struct dp_adj *a, const uint8_t mac[8], uint8_t *eth)
+{
+	memcpy(eth, mac, 6);
+	memcpy(eth + 6, a->src_type, 8);
+}
+
 /**
  * CP: a reference to the adjacency toward dst (family 4: network-order IPv4 in the first
  * 4 bytes; 6: 16 bytes) through c's FIB, created if needed with its neighbour's MAC if c's

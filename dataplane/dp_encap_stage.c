@@ -136,8 +136,7 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 			continue;
 		}
 		eth = pk.data - WIRE_ETH_HLEN;
-		memcpy(eth, mac, 6);
-		memcpy(eth + 6, a->src_type, 8);       /* source MAC and EtherType */
+		dp_adj_write_eth(a, mac, eth);
 		x->data_off = (uint16_t)(eth - (uint8_t *)x->buf_addr);
 		x->data_len = x->pkt_len = (uint16_t)(pk.len + WIRE_ETH_HLEN);
 		dp_mn_tx(lc, b->mn, len);

@@ -252,8 +252,7 @@ dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_
 			continue;
 		}
 		eth = (uint8_t *)rte_pktmbuf_prepend(x, WIRE_ETH_HLEN);
-		memcpy(eth, mac, 6);
-		memcpy(eth + 6, a->src_type, 8);       /* source MAC and EtherType */
+		dp_adj_write_eth(a, mac, eth);
 		tx_pkts[a->port]++;
 		tx_bytes[a->port] += x->data_len;
 		rte_eth_tx_buffer(c->port[a->port].port_id, lc->queue, lc->txb[a->port], x);
