@@ -189,3 +189,93 @@ dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 		return DP_C_DROP;
 	}
 }
+
+bool
+dp_classify_fast_decap(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool l4_csum_good,
+		       const struct dp_ctx *c, uint16_t port, struct wire_pkt *w)
+{
+	const uint8_t *ip = f + WIRE_ETH_HLEN, *udp;
+	struct wire_udp4191 u;
+	uint16_t et, tot, ulen;
+	uint32_t dst;
+
+	if (len < WIRE_ETH_HLEN + WIRE_IP6_HLEN || !mac_is(f, c->port[port].mac))
+		return false;
+	et = wire_rd16(f + 12);
+	if (et == WIRE_ETHERTYPE_IPV6) {
+		uint16_t pl = wire_rd16(ip + 4);
+		uint8_t nh = ip[6];
+
+		if ((ip[0] >> 4) != 6 || pl == 0 || WIRE_IP6_HLEN + (uint32_t)pl > len - 14u ||
+		    (nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP) || !dp_local6(c, ip + 24))
+			return false;
+		memset(w, 0, sizeof(*w));
+		w->l3 = WIRE_L3_IP6;
+		w->ip6.payload_len = pl;
+		w->ip6.l4_off = WIRE_IP6_HLEN;
+		w->ip6.l4_proto = nh;
+		w->ip6.hop_limit = ip[7];
+		w->ip_len = (uint16_t)(WIRE_IP6_HLEN + pl);
+		w->ttl = ip[7];
+		w->l4_off = WIRE_ETH_HLEN + WIRE_IP6_HLEN;
+		w->l4_len = pl;
+		w->l4_proto = nh;
+		w->tun = WIRE_TUN_IPIP;
+		w->inner_proto = nh;
+		w->inner_off = w->l4_off;
+		goto done;
+	}
+	if (et != WIRE_ETHERTYPE_IPV4)
+		return false;
+	tot = wire_rd16(ip + 2);
+	memcpy(&dst, ip + 16, 4);
+	/* no options, not a fragment (MF and offset zero), to us, a good header */
+	if (ip[0] != 0x45 || tot <= WIRE_IP4_HLEN || tot > len - 14u ||
+	    (wire_rd16(ip + 6) & 0x3fff) != 0 || !dp_local4(c, dst) ||
+	    (!ip4_csum_good && wire_csum_ip4(ip, WIRE_IP4_HLEN) != 0))
+		return false;
+	if (ip[9] == WIRE_PROTO_UDP) {
+		udp = ip + WIRE_IP4_HLEN;
+		if (tot < WIRE_IP4_HLEN + WIRE_UDP_HLEN || wire_rd16(udp + 2) != WIRE_PORT_DSMIP)
+			return false;
+		ulen = wire_rd16(udp + 4);
+		/* a checksum to verify is the general path's (udp_csum_ok) */
+		if (ulen < WIRE_UDP_HLEN || ulen > tot - WIRE_IP4_HLEN ||
+		    (wire_rd16(udp + 6) != 0 && !l4_csum_good) ||
+		    wire_udp4191_parse(udp + WIRE_UDP_HLEN, ulen - WIRE_UDP_HLEN, &u) != WIRE_E_OK)
+			return false;
+		memset(w, 0, sizeof(*w));
+		w->sport = wire_rd16(udp);
+		w->dport = WIRE_PORT_DSMIP;
+		w->l4_len = ulen;
+		w->tun = u.tlv ? WIRE_TUN_UDP_TLV : WIRE_TUN_UDP;
+		w->inner_proto = u.next;
+		w->inner_off = (uint16_t)(WIRE_ETH_HLEN + WIRE_IP4_HLEN + WIRE_UDP_HLEN + u.inner_off);
+	} else if (ip[9] == WIRE_PROTO_IPV6 || ip[9] == WIRE_PROTO_IPIP) {
+		memset(w, 0, sizeof(*w));
+		w->l4_len = (uint16_t)(tot - WIRE_IP4_HLEN);
+		w->tun = WIRE_TUN_IPIP;
+		w->inner_proto = ip[9];
+		w->inner_off = WIRE_ETH_HLEN + WIRE_IP4_HLEN;
+	} else {
+		return false;
+	}
+	w->l3 = WIRE_L3_IP4;
+	w->ip4.hlen = WIRE_IP4_HLEN;
+	w->ip4.tot_len = tot;
+	w->ip4.proto = ip[9];
+	w->ip4.ttl = ip[8];
+	w->ip4.df = (ip[6] & 0x40) != 0;
+	memcpy(&w->ip4.src, ip + 12, 4);
+	w->ip4.dst = dst;
+	w->ip_len = tot;
+	w->ttl = ip[8];
+	w->l4_proto = ip[9];
+	w->l4_off = WIRE_ETH_HLEN + WIRE_IP4_HLEN;
+done:
+	w->l2_len = WIRE_ETH_HLEN;
+	w->l3_off = WIRE_ETH_HLEN;
+	w->ethertype = et;
+	w->l4_csum_good = l4_csum_good;
+	return true;
+}

@@ -68,6 +68,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		enum ha_drop why = HA_DROP_MALFORMED;
 		enum wire_err e;
 		uint16_t ip_len;
+		bool ip4_good;
 
 		if (i + PREFETCH_OFFSET < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET], void *));
@@ -76,14 +77,21 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			dp_drop(lc, m, HA_DROP_MULTI_SEGMENT);
 			continue;
 		}
-		/* most frames are plain packets to forward: known from a few bytes */
-		ip_len = dp_classify_fast_fwd(f, rte_pktmbuf_data_len(m),
-					      (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0, c,
-					      port);
+		/* most frames are plain packets to forward or tunnels to us: known from a few
+		 * bytes, before the general parser */
+		ip4_good = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0;
+		ip_len = dp_classify_fast_fwd(f, rte_pktmbuf_data_len(m), ip4_good, c, port);
 		if (ip_len != 0) {
 			rte_pktmbuf_adj(m, WIRE_ETH_HLEN);
 			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - ip_len));
 			fwd[nf++] = m;
+			continue;
+		}
+		if (dp_classify_fast_decap(f, rte_pktmbuf_data_len(m), ip4_good,
+					   (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0, c,
+					   port, &w[i])) {
+			dw[nd] = &w[i];
+			dec[nd++] = m;
 			continue;
 		}
 		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m),
