@@ -18,21 +18,8 @@
 static void
 punt_event(struct dp_lcore *lc, uint8_t kind, uint32_t mn, const struct wire_pkt *w)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(lc->ctx->pool);
-	struct dp_punt *meta;
-
-	if (m == NULL) {
-		lc->stats.drops[HA_DROP_NO_MBUF]++;
-		return;
-	}
-	meta = dp_punt_meta(m);
-	memset(meta, 0, sizeof(*meta));
-	meta->kind = kind;
-	meta->mn = mn;
-	if (w->l3 == WIRE_L3_IP4)
-		meta->outer_src4 = w->ip4.src;
-	meta->outer_sport = w->sport;
-	dp_out_punt(lc, m, kind == DP_PUNT_NAT_PORT ? HA_EV_NAT_PORT_CHANGE : HA_EV_PUNT_OTHER);
+	dp_punt_event(lc, kind, mn, w->l3 == WIRE_L3_IP4 ? w->ip4.src : 0, w->sport,
+		      kind == DP_PUNT_NAT_PORT ? HA_EV_NAT_PORT_CHANGE : HA_EV_PUNT_OTHER);
 }
 
 static void

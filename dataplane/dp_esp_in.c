@@ -49,17 +49,7 @@ punt_esp(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, uint
 		meta->hao_off = (uint16_t)(w->l3_off + w->ip6.hao_off);
 	} else {
 		/* in a tunnel: what the outer header said travels with it (seed 001 §4.4) */
-		meta->udp4 = w->l3 == WIRE_L3_IP4 && w->tun != WIRE_TUN_IPIP;
-		meta->udp6 = w->l3 == WIRE_L3_IP6 && w->tun != WIRE_TUN_IPIP;
-		meta->tlv = w->tun == WIRE_TUN_UDP_TLV;
-		meta->tun6 = w->l3 == WIRE_L3_IP6 && w->tun == WIRE_TUN_IPIP;
-		if (w->l3 == WIRE_L3_IP4) {
-			meta->outer_src4 = w->ip4.src;
-			meta->outer_dst4 = w->ip4.dst;
-		} else {
-			memcpy(meta->outer_src6, f + w->l3_off + 8, 16);
-		}
-		meta->outer_sport = w->sport;
+		dp_punt_set_outer(meta, w, f);
 	}
 	dp_out_punt(lc, m, HA_EV_PUNT_ESP);
 }
@@ -87,21 +77,8 @@ dp_esp_punt_inner(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt
 static void
 report(struct dp_lcore *lc, uint8_t kind, uint32_t mn, const struct esp_meta *em)
 {
-	struct rte_mbuf *m;
-	struct dp_punt *meta;
-
-	m = rte_pktmbuf_alloc(lc->ctx->pool);
-	if (m == NULL) {
-		lc->stats.drops[HA_DROP_NO_MBUF]++;
-		return;
-	}
-	meta = dp_punt_meta(m);
-	memset(meta, 0, sizeof(*meta));
-	meta->kind = kind;
-	meta->mn = mn;
-	meta->outer_src4 = em->src4;
-	meta->outer_sport = em->sport;
-	dp_out_punt(lc, m, kind == DP_PUNT_ESP_NATT ? HA_EV_ESP_NATT_CHANGE : HA_EV_PUNT_OTHER);
+	dp_punt_event(lc, kind, mn, em->src4, em->sport,
+		      kind == DP_PUNT_ESP_NATT ? HA_EV_ESP_NATT_CHANGE : HA_EV_PUNT_OTHER);
 }
 
 /* Trim m to the inner IP packet's own length; false when it is not one. */

@@ -11,6 +11,8 @@
 
 #include <rte_mbuf.h>
 
+#include "ha_counters.h"
+
 #define DP_MBUF_PRIV 64
 
 enum dp_punt_kind {
@@ -73,6 +75,15 @@ struct dp_lcore;
 struct dp_inner;
 struct wire_pkt;
 struct wire_ip6_info;
+
+/** How a packet punted from inside a tunnel came (seed 001 §4.4): the tunnel's kind, outer
+ *  addresses and UDP source port, from its parse w over frame. */
+void dp_punt_set_outer(struct dp_punt *meta, const struct wire_pkt *w, const uint8_t *frame);
+
+/** A small event for the control plane (an mbuf of its own, no packet): kind about node
+ *  mn, with the outer IPv4 source and UDP source port it concerns; counted as ev. */
+void dp_punt_event(struct dp_lcore *lc, uint8_t kind, uint32_t mn, uint32_t src4,
+		   uint16_t sport, enum ha_event ev);
 
 /**
  * A Mobility Header for the control plane: m received on port index port, w its parse; in

@@ -168,6 +168,22 @@ Test(dp_classify, classes)
 	cr_assert_eq(why, HA_DROP_ETHERTYPE);
 }
 
+/* 1-3 bits of the first 64 bytes of f flipped, and sometimes its length *n cut short. */
+static void
+corrupt(uint8_t *f, uint16_t *n, uint32_t *rnd)
+{
+	unsigned int flips, j;
+
+	*rnd ^= *rnd << 13, *rnd ^= *rnd >> 17, *rnd ^= *rnd << 5;
+	flips = 1 + *rnd % 3;
+	for (j = 0; j < flips; j++) {
+		*rnd ^= *rnd << 13, *rnd ^= *rnd >> 17, *rnd ^= *rnd << 5;
+		f[*rnd % 64] ^= (uint8_t)(1u << ((*rnd >> 8) % 8));
+	}
+	if ((*rnd >> 16) % 4 == 0)
+		*n = (uint16_t)(*n - (*rnd >> 20) % 24);
+}
+
 /*
  * dp_classify_fast_fwd may only say what the general path says: whenever it calls a frame
  * a packet to forward, wire_pkt_parse + dp_classify call it DP_C_FWD with the same IP
@@ -216,7 +232,6 @@ Test(dp_classify, the_fast_check_agrees_with_the_general_path)
 	for (i = 0; i < ns; i++) {
 		for (k = 0; k < 3001; k++) {
 			uint16_t fast, n = (uint16_t)seeds[i].n;
-			unsigned int flips, j;
 			bool nic;
 			struct wire_pkt w;
 			enum wire_err e;
@@ -224,17 +239,8 @@ Test(dp_classify, the_fast_check_agrees_with_the_general_path)
 			enum dp_class cl;
 
 			memcpy(f, seeds[i].f, sizeof(f));
-			if (k > 0) {
-				/* 1-3 bytes of the first 64 changed, sometimes the length too */
-				rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
-				flips = 1 + rnd % 3;
-				for (j = 0; j < flips; j++) {
-					rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
-					f[rnd % 64] ^= (uint8_t)(1u << ((rnd >> 8) % 8));
-				}
-				if ((rnd >> 16) % 4 == 0)
-					n = (uint16_t)(n - (rnd >> 20) % 24);
-			}
+			if (k > 0)
+				corrupt(f, &n, &rnd);
 			nic = k % 2 == 1;
 			fast = dp_classify_fast_fwd(f, n, nic, &c, 1);
 			if (k == 0)
@@ -332,7 +338,6 @@ Test(dp_classify, the_fast_tunnel_check_agrees_with_the_general_path)
 	for (i = 0; i < ns; i++) {
 		for (k = 0; k < 3001; k++) {
 			uint16_t n = (uint16_t)seeds[i].n;
-			unsigned int flips, j;
 			bool nic = k % 2 == 1, fast;
 			struct wire_pkt w, g;
 			enum wire_err e;
@@ -340,16 +345,8 @@ Test(dp_classify, the_fast_tunnel_check_agrees_with_the_general_path)
 			enum dp_class cl;
 
 			memcpy(f, seeds[i].f, sizeof(f));
-			if (k > 0) {
-				rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
-				flips = 1 + rnd % 3;
-				for (j = 0; j < flips; j++) {
-					rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
-					f[rnd % 64] ^= (uint8_t)(1u << ((rnd >> 8) % 8));
-				}
-				if ((rnd >> 16) % 4 == 0)
-					n = (uint16_t)(n - (rnd >> 20) % 24);
-			}
+			if (k > 0)
+				corrupt(f, &n, &rnd);
 			fast = dp_classify_fast_decap(f, n, nic, nic, &c, 0, &w);
 			if (k == 0)
 				cr_assert_eq(fast, seeds[i].decap, "seed %u", i);
