@@ -68,7 +68,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		enum ha_drop why = HA_DROP_MALFORMED;
 		enum wire_err e;
 		uint16_t ip_len;
-		bool ip4_good;
+		bool ip4_good, l4_good;
 
 		if (i + PREFETCH_OFFSET < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET], void *));
@@ -79,7 +79,9 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		}
 		/* most frames are plain packets to forward or tunnels to us: known from a few
 		 * bytes, before the general parser */
+		/* GOOD, or NONE (GOOD|BAD: verified, the field itself not filled) */
 		ip4_good = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0;
+		l4_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0;
 		ip_len = dp_classify_fast_fwd(f, rte_pktmbuf_data_len(m), ip4_good, c, port);
 		if (ip_len != 0) {
 			rte_pktmbuf_adj(m, WIRE_ETH_HLEN);
@@ -87,18 +89,15 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			fwd[nf++] = m;
 			continue;
 		}
-		if (dp_classify_fast_decap(f, rte_pktmbuf_data_len(m), ip4_good,
-					   (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0, c,
-					   port, &w[i])) {
+		if (dp_classify_fast_decap(f, rte_pktmbuf_data_len(m), ip4_good, l4_good, c, port,
+					   &w[i])) {
 			dw[nd] = &w[i];
 			dec[nd++] = m;
 			continue;
 		}
-		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m),
-				   (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) ?
-				   WIRE_PKT_F_NO_IP4_CSUM : 0, &w[i]);
-		/* GOOD, or NONE (GOOD|BAD: verified, the field itself not filled) */
-		w[i].l4_csum_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0;
+		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m), ip4_good ? WIRE_PKT_F_NO_IP4_CSUM : 0,
+				   &w[i]);
+		w[i].l4_csum_good = l4_good;
 		switch (dp_classify(&w[i], e, f, c, port, &why)) {
 		case DP_C_DROP:
 			dp_drop(lc, m, why);
