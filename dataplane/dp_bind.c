@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The binding lookup stage (see dp_bind.h). */
+#include <string.h>
+
 #include <rte_prefetch.h>
 
 #include "bc.h"
@@ -45,7 +47,12 @@ dp_bind_lookup(const struct dp_lcore *lc, struct dp_bind_keys *k, const struct b
 		bc_lookup4_bulk(lc->bc, k->k4, k->n4, e4);
 	for (i = 0; i < k->n6; i++)
 		ent[k->idx6[i]] = e6[i] != NULL ? e6[i] : bc_lookup_prefix6(lc->bc, k->k6[i]);
-	for (i = 0; i < k->n4; i++)
-		ent[k->idx4[i]] = e4[i] != NULL ? e4[i] : bc_lookup_prefix4(lc->bc, *k->k4[i]);
+	for (i = 0; i < k->n4; i++) {
+		uint32_t a;
+
+		/* the key points into a packet (2 mod 4 after Ethernet): read it as bytes */
+		memcpy(&a, k->k4[i], 4);
+		ent[k->idx4[i]] = e4[i] != NULL ? e4[i] : bc_lookup_prefix4(lc->bc, a);
+	}
 	prefetch_bindings(lc, k, ent);
 }

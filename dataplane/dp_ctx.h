@@ -83,6 +83,16 @@ dp_local4(const struct dp_ctx *c, uint32_t a)
 	return false;
 }
 
+/* Is the IPv4 address at p (in a packet: any alignment) one of ours? */
+static inline bool
+dp_local4_at(const struct dp_ctx *c, const void *p)
+{
+	uint32_t a;
+
+	memcpy(&a, p, 4);
+	return dp_local4(c, a);
+}
+
 static inline bool
 dp_local6(const struct dp_ctx *c, const void *a)
 {

@@ -47,7 +47,7 @@ inner_to_us(struct dp_lcore *lc, struct rte_mbuf *m, const struct wire_pkt *w, u
 	int why;
 
 	if (in->family == 4) {
-		if (!dp_local4(lc->ctx, *(const uint32_t *)(const void *)(ip + 16)))
+		if (!dp_local4_at(lc->ctx, ip + 16))
 			return false;
 		dp_drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
 		return true;

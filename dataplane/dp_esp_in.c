@@ -148,7 +148,7 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uin
 	/* addressed to the home agent itself: not routed out again (as in the clear tunnel,
 	 * nothing but signalling terminates here, and that comes on the signalling SA) */
 	if (next == WIRE_PROTO_IPV6 ? dp_local6(lc->ctx, ip + 24) :
-	    dp_local4(lc->ctx, *(const uint32_t *)(const void *)(ip + 16))) {
+	    dp_local4_at(lc->ctx, ip + 16)) {
 		dp_drop(lc, m, HA_DROP_LOCAL_UNHANDLED);
 		return false;
 	}
