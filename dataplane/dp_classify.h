@@ -96,16 +96,4 @@ dp_classify_fast_fwd(const uint8_t *f, uint16_t len, bool ip4_csum_good, const s
 	return 0;
 }
 
-/**
- * The tunnels to the home agent before the general parser: IPv6-in-IPv6 and IPv4-in-IPv6
- * to one of its IPv6 addresses; IPv4-in-IPv4, IPv6-in-IPv4 and UDP 4191 (vanilla or TLV,
- * checksum zero or checked by the NIC, l4_csum_good) to one of its IPv4 addresses — unicast
- * to this port's MAC, no VLAN tag, no IPv4 options or fragment, no IPv6 extension header.
- * Fills *w as wire_pkt_parse would for what the decapsulation stage reads. Anything else
- * (false) takes the general path, which decides exactly as before. Pure.
- */
-bool dp_classify_fast_decap(const uint8_t *f, uint16_t len, bool ip4_csum_good,
-			    bool l4_csum_good, const struct dp_ctx *c, uint16_t port,
-			    struct wire_pkt *w);
-
 #endif /* DP_CLASSIFY_H */

@@ -77,8 +77,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			dp_drop(lc, m, HA_DROP_MULTI_SEGMENT);
 			continue;
 		}
-		/* most frames are plain packets to forward or tunnels to us: known from a few
-		 * bytes, before the general parser */
+		/* most frames are plain packets to forward: known from a few bytes */
 		/* GOOD, or NONE (GOOD|BAD: verified, the field itself not filled) */
 		ip4_good = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0;
 		l4_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0;
@@ -87,12 +86,6 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			rte_pktmbuf_adj(m, WIRE_ETH_HLEN);
 			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - ip_len));
 			fwd[nf++] = m;
-			continue;
-		}
-		if (dp_classify_fast_decap(f, rte_pktmbuf_data_len(m), ip4_good, l4_good, c, port,
-					   &w[i])) {
-			dw[nd] = &w[i];
-			dec[nd++] = m;
 			continue;
 		}
 		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m), ip4_good ? WIRE_PKT_F_NO_IP4_CSUM : 0,
