@@ -151,7 +151,7 @@ void cp_store_sa_free(struct cp_store_sa *w);
 void cp_store_sa_reset(struct cp_store_sa *w);
 
 /**
- * Visit up to budget SA slots (0: the default share of a control-loop pass) at control-plane
+ * Visit up to budget SA slots (0: the paced share, every slot once per 20 ms) at control-plane
  * time now_ms: an outbound SA whose use nears its stored reservation gets a new one, an
  * inbound SA whose window moved gets its edge stored; both go into the next flush.
  */

@@ -217,3 +217,43 @@ Test(store_sa, inbound_edge_is_stored_as_the_window_moves, .init = setup, .fini 
 	rte_pktmbuf_free_bulk(pkt, 5);
 	cp_store_sa_free(w);
 }
+
+/*
+ * The control loop's sweep is paced by the clock: every slot once per 20 ms, not once per
+ * pass (each visit reads the workers' counter lines, and a worker's next write to a line
+ * read by another core misses: issue 17). An SA that needs a new reservation right after
+ * its visit gets it at its next visit, 20 ms later, however often the loop turns.
+ */
+Test(store_sa, the_loops_sweep_visits_each_slot_once_per_20_ms,
+     .init = setup, .fini = teardown)
+{
+	struct cfg_sa c = sa_cfg(CFG_SA_OUT, 0);
+	struct dp_sa *sa = sa_add(&c);
+	struct cp_store_sa *w = cp_store_sa_create(64, 1);
+	struct cp_store *s;
+	char err[600];
+	uint64_t t;
+	unsigned int pass;
+
+	cr_assert_not_null(w);
+	cr_assert_eq(sa->slot, 0);
+	s = cp_store_open(path, 64, 100, false, err, sizeof(err));
+	cr_assert_not_null(s, "%s", err);
+	/* the first pass reaches slot 0: its first reservation */
+	cp_store_sa_sweep(w, s, db, 0, 1000);
+	cr_assert_gt(cp_store_flush(s, NULL, 1000, 0), 0);
+	/* used up to the reservation at once: due for a new one */
+	dp_sadb_counters(db, 0)[sa->slot].pkts += STEP;
+	for (t = 1000; t < 1019; t++) {
+		for (pass = 0; pass < 10; pass++)      /* a loop turning every 100 us */
+			cp_store_sa_sweep(w, s, db, 0, t);
+		cr_assert_eq(cp_store_flush(s, NULL, t, 0), 0, "slot 0 visited again at %lu ms",
+			     (unsigned long)(t - 1000));
+	}
+	for (; t < 1022; t++)
+		cp_store_sa_sweep(w, s, db, 0, t);
+	cr_assert_gt(cp_store_flush(s, NULL, t, 0), 0, "slot 0 not visited again within 22 ms");
+	cp_store_close(s);
+	cr_assert_geq(stored_start(c), STEP + STEP / 2);
+	cp_store_sa_free(w);
+}
