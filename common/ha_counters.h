@@ -60,6 +60,7 @@
 	_(ENCAP_ESP, "encap_esp", "tunnelled through the node's payload SA")          \
 	_(DECAP_ESP, "decap_esp", "decrypted from the node's payload SA")             \
 	_(ESP_STEERED, "esp_steered", "ESP handed to the lcore that owns its SA")     \
+	_(ESP_OP_BURST, "esp_op_bursts", "ESP bursts of many SAs through one crypto enqueue") \
 	_(PUNT_ESP, "punt_esp", "ESP of a signalling SA to the control plane")        \
 	_(FORWARDED, "forwarded", "routed by the FIB")                                  \
 	_(PUNT_MH, "punt_mh", "Mobility Header to the control plane")                   \

@@ -184,20 +184,23 @@ fwd_runs(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n)
 	}
 }
 
-/* Staged inbound packets of SAs this worker owns: per SA, rte_ipsec, then the checks. */
+/* Staged inbound packets of SAs this worker owns: rte_ipsec per SA (all of them in one
+ * crypto enqueue when there are many), then the checks. */
 static void
 in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 {
-	struct rte_mbuf *grp[DP_BURST_MAX], *fwd[DP_BURST_MAX];
+	struct rte_mbuf *flat[DP_BURST_MAX], *fwd[DP_BURST_MAX];
+	struct dp_esp_group g[DP_BURST_MAX];
+	const struct dp_sa *sa;
 	uint32_t slots[DP_BURST_MAX], t = now_s(lc);
-	uint16_t i, j, ng, ok, nf = 0;
+	uint16_t i, j, ng, ok, nf = 0, ngr = 0, used = 0;
 
 	for (i = 0; i < n; i++)
 		slots[i] = esp_meta(ms[i])->slot;
 	dp_esp_prefetch_sas(lc, slots, n);
 	for (i = 0; i < n; i++) {
 		uint32_t slot = slots[i];
-		const struct dp_sa *sa;
+		struct rte_mbuf **grp = flat + used;
 
 		if (slot == DP_SA_NONE)
 			continue;
@@ -218,12 +221,18 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 				grp[ok++] = grp[j];
 		if (steered && (ng = ok) == 0)
 			continue;
-		ok = dp_esp_process(sa, grp, ng, &lc->sa_ctr[slot], &lc->esp);
-		for (j = ok; j < ng; j++)
-			dp_drop(lc, grp[j], HA_DROP_ESP_FAILED);
-		for (j = 0; j < ok; j++)
-			if (in_accepted(lc, sa, grp[j], t))
-				fwd[nf++] = grp[j];
+		g[ngr++] = (struct dp_esp_group){ .sa = sa, .ctr = &lc->sa_ctr[slot], .mb = grp,
+						  .n = ng };
+		used += ng;
+	}
+	if (ngr > 0 && dp_esp_process_groups(g, ngr, &lc->esp) > 0)
+		lc->stats.events[HA_EV_ESP_OP_BURST]++;
+	for (i = 0; i < ngr; i++) {
+		for (j = g[i].ok; j < g[i].n; j++)
+			dp_drop(lc, g[i].mb[j], HA_DROP_ESP_FAILED);
+		for (j = 0; j < g[i].ok; j++)
+			if (in_accepted(lc, g[i].sa, g[i].mb[j], t))
+				fwd[nf++] = g[i].mb[j];
 	}
 	if (nf > 0)
 		fwd_runs(lc, fwd, nf);

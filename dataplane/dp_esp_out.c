@@ -98,9 +98,10 @@ void
 dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	  const struct bc_entry *const *ents, uint16_t n)
 {
-	struct rte_mbuf *st[DP_BURST_MAX], *grp[DP_BURST_MAX];
+	struct rte_mbuf *st[DP_BURST_MAX], *flat[DP_BURST_MAX];
+	struct dp_esp_group g[DP_BURST_MAX];
 	uint32_t slots[DP_BURST_MAX] = { 0 };   /* (gcc cannot tell n <= DP_BURST_MAX) */
-	uint16_t i, j, ns = 0, ng, ok;
+	uint16_t i, j, ns = 0, ng, ngr = 0, used = 0;
 
 	for (i = 0; i < n; i++)
 		slots[i] = ents[i]->sa_out;
@@ -110,6 +111,7 @@ dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			slots[ns] = ents[i]->sa_out;
 			st[ns++] = pkts[i];
 		}
+	/* the burst by SA, each group's packets in order */
 	for (i = 0; i < ns; i++) {
 		uint32_t slot = slots[i];
 		const struct dp_sa *sa;
@@ -117,16 +119,24 @@ dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		if (slot == DP_SA_NONE)
 			continue;
 		sa = dp_sa_get(lc->ctx->sadb, slot);
-		ng = dp_esp_take_group(st, slots, ns, i, grp);
+		ng = dp_esp_take_group(st, slots, ns, i, flat + used);
 		if (sa == NULL) {    /* removed since it was staged */
 			for (j = 0; j < ng; j++)
-				dp_drop(lc, grp[j], HA_DROP_ESP_NO_SA);
+				dp_drop(lc, flat[used + j], HA_DROP_ESP_NO_SA);
 			continue;
 		}
-		ok = dp_esp_process(sa, grp, ng, &lc->sa_ctr[slot], &lc->esp);
-		for (j = ok; j < ng; j++)
-			dp_drop(lc, grp[j], HA_DROP_ESP_FAILED);
-		for (j = 0; j < ok; j++)
-			out_send(lc, grp[j]);
+		g[ngr++] = (struct dp_esp_group){ .sa = sa, .ctr = &lc->sa_ctr[slot],
+						  .mb = flat + used, .n = ng };
+		used += ng;
+	}
+	if (ngr == 0)
+		return;
+	if (dp_esp_process_groups(g, ngr, &lc->esp) > 0)
+		lc->stats.events[HA_EV_ESP_OP_BURST]++;
+	for (i = 0; i < ngr; i++) {
+		for (j = g[i].ok; j < g[i].n; j++)
+			dp_drop(lc, g[i].mb[j], HA_DROP_ESP_FAILED);
+		for (j = 0; j < g[i].ok; j++)
+			out_send(lc, g[i].mb[j]);
 	}
 }

@@ -70,15 +70,19 @@ dp_esp_prefetch_sas(const struct dp_lcore *lc, const uint32_t *slots, uint16_t n
 	for (i = 0; i < n; i++) {
 		if (slots[i] < db->cap) {
 			rte_prefetch0(&db->sa[slots[i]]);
+			/* 40 bytes: may straddle two lines */
 			rte_prefetch0(&lc->sa_ctr[slots[i]]);
+			rte_prefetch0((const uint8_t *)&lc->sa_ctr[slots[i] + 1] - 1);
 		}
 	}
 	for (i = 0; i < n; i++) {
 		const struct dp_sa *sa = dp_sa_get(db, slots[i]);
 
 		if (sa != NULL) {
+			/* the CPU and the crypto-op session, then the fields ESP reads */
 			rte_prefetch0(sa);
 			rte_prefetch0((const uint8_t *)sa + RTE_CACHE_LINE_SIZE);
+			rte_prefetch0((const uint8_t *)sa + 2 * RTE_CACHE_LINE_SIZE);
 		}
 	}
 	for (i = 0; i < n; i++) {

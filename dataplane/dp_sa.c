@@ -238,7 +238,8 @@ dp_sadb_create(const struct dp_sadb_params *p)
 	}
 	if (crypto_dev_open(db, p->crypto_dev) != 0)
 		goto fail;
-	DP_LOG(INFO, "ESP: %s, CPU crypto, room for %u SAs", db->dev_name, db->cap);
+	DP_LOG(INFO, "ESP: %s, CPU crypto, room for %u SAs, %u-byte sessions", db->dev_name,
+	       db->cap, db->ses_pool->elt_size);
 	return db;
 fail:
 	dp_sadb_free(db);
@@ -348,6 +349,14 @@ dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 		sa_destroy(db, s);
 		return rc;
 	}
+	/* the crypto-op twin (dp_esp_process_groups): the same rte_ipsec SA, so sequence
+	 * numbers and rte_ipsec's window are one whichever path a burst takes */
+	s->ls = s->ss;
+	if (!s->async) {
+		s->ls.type = RTE_SECURITY_ACTION_TYPE_NONE;
+		if (rte_ipsec_session_prepare(&s->ls) != 0)
+			s->ls.sa = NULL;
+	}
 	s->spi = c->spi;
 	s->gen = ++db->gen;
 	s->seq_start = c->seq_start;
@@ -445,6 +454,8 @@ dp_sa_resume(struct dp_sadb *db, uint32_t slot, uint64_t seq)
 	if (rc < 0)
 		return rc;
 	rc = rte_ipsec_session_prepare(&s->ss);
+	if (rc == 0 && s->ls.sa != NULL && !s->async)
+		rc = rte_ipsec_session_prepare(&s->ls);
 	if (rc != 0)
 		return rc;
 	s->seq_start = seq;

@@ -45,6 +45,9 @@ struct dp_sa_ctr {
 
 struct dp_sa {
 	struct rte_ipsec_session ss;  /**< rte_ipsec's view: SA + cryptodev session */
+	struct rte_ipsec_session ls;  /**< the same SA and crypto session through crypto ops
+				       *   (many SAs in a burst, dp_esp_process_groups); .sa
+				       *   NULL when the device cannot */
 	struct rte_ipsec_sa *sa;
 	void *crypto;                 /**< cryptodev session */
 	uint32_t spi;                 /**< host order */
