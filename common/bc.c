@@ -553,6 +553,23 @@ bc_spi_lookup(const struct bc *bc, uint32_t spi)
 	return d;
 }
 
+void
+bc_spi_lookup_bulk(const struct bc *bc, const uint32_t **spi, unsigned int n,
+		   const struct bc_spi_val **out)
+{
+	uint64_t hits = 0;
+	unsigned int i;
+
+	if (n == 0)
+		return;
+	if (rte_hash_lookup_bulk_data(bc->spi_h, (const void **)spi, n, &hits,
+				      (void **)out) < 0)
+		hits = 0;
+	for (i = 0; i < n; i++)
+		if ((hits & (1ull << i)) == 0)
+			out[i] = NULL;
+}
+
 /* ------------------------------------------------------------------ writer: bindings */
 
 struct bc_entry *

@@ -118,6 +118,11 @@ const struct bc_entry *bc_get(const struct bc *bc, uint32_t mn);
 /** The SPI table. DP reader, RCU online. @return NULL for an unknown SPI. */
 const struct bc_spi_val *bc_spi_lookup(const struct bc *bc, uint32_t spi);
 
+/** The SPI table for n (<= RTE_HASH_LOOKUP_BULK_MAX) SPIs at once (host order, given as
+ *  pointers); out[i] is NULL for an unknown one. DP reader, RCU online. */
+void bc_spi_lookup_bulk(const struct bc *bc, const uint32_t **spi, unsigned int n,
+			const struct bc_spi_val **out);
+
 /* ------------------------------------------------------------------ writer (CP only) */
 
 /** A zeroed entry from the reserved array. CP writer only. @return NULL with rte_errno. */

@@ -111,11 +111,11 @@ inner_ok(struct rte_mbuf *m, uint8_t next)
  * and shows the NAT's mapping of the node's port 4500, which downlink ESP needs.
  */
 static bool
-in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uint32_t t)
+in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uint32_t t,
+	    const struct bc_entry *e)
 {
 	struct esp_meta em = *esp_meta(m);
 	uint8_t next = dp_esp_in_unstage(m);
-	const struct bc_entry *e;
 	const uint8_t *ip;
 
 	if (next == ESP_NEXT_DUMMY) {
@@ -130,14 +130,12 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uin
 	if (next == WIRE_PROTO_IPV6) {
 		const struct in6_addr *src = (const struct in6_addr *)(const void *)(ip + 8);
 
-		e = bc_lookup6(lc->bc, src);
-		if (e == NULL)
+		if (e == NULL)     /* not a home address (inner_sources): a prefix's? */
 			e = bc_lookup_prefix6(lc->bc, src);
 	} else {
 		uint32_t src;
 
 		memcpy(&src, ip + 12, 4);
-		e = bc_lookup4(lc->bc, src);
 		if (e == NULL)
 			e = bc_lookup_prefix4(lc->bc, src);
 	}
@@ -168,6 +166,47 @@ in_accepted(struct dp_lcore *lc, const struct dp_sa *sa, struct rte_mbuf *m, uin
 	return true;
 }
 
+/*
+ * The bindings of the decrypted packets' inner sources, for the whole burst in two bulk
+ * lookups (in_accepted checks them), src[] in the groups' order of good packets. A packet
+ * too short to hold an inner header gets NULL; in_accepted drops it as malformed anyway.
+ */
+static void
+inner_sources(struct dp_lcore *lc, const struct dp_esp_group *g, uint16_t ng,
+	      const struct bc_entry **src)
+{
+	const struct in6_addr *k6[DP_BURST_MAX];
+	const uint32_t *k4[DP_BURST_MAX];
+	const struct bc_entry *e6[DP_BURST_MAX], *e4[DP_BURST_MAX];
+	uint8_t at6[DP_BURST_MAX], at4[DP_BURST_MAX];
+	uint16_t i, j, n = 0, n6 = 0, n4 = 0;
+
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < g[i].ok; j++, n++) {
+			const struct rte_mbuf *m = g[i].mb[j];
+			const uint8_t *t = rte_pktmbuf_mtod(m, const uint8_t *);
+			const uint8_t *ip = t + DP_ESP_TMPL_LEN;
+			uint32_t len = rte_pktmbuf_data_len(m);
+
+			src[n] = NULL;
+			if (t[9] == WIRE_PROTO_IPV6 && len >= DP_ESP_TMPL_LEN + WIRE_IP6_HLEN) {
+				k6[n6] = (const struct in6_addr *)(const void *)(ip + 8);
+				at6[n6++] = (uint8_t)n;
+			} else if (t[9] == WIRE_PROTO_IPIP && len >= DP_ESP_TMPL_LEN + 20) {
+				k4[n4] = (const uint32_t *)(const void *)(ip + 12);
+				at4[n4++] = (uint8_t)n;
+			}
+		}
+	if (n6 > 0)
+		bc_lookup6_bulk(lc->bc, k6, n6, e6);
+	if (n4 > 0)
+		bc_lookup4_bulk(lc->bc, k4, n4, e4);
+	for (i = 0; i < n6; i++)
+		src[at6[i]] = e6[i];
+	for (i = 0; i < n4; i++)
+		src[at4[i]] = e4[i];
+}
+
 /* Route what was decrypted, a run of packets from the same port at a time. */
 static void
 fwd_runs(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n)
@@ -192,19 +231,22 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 	struct rte_mbuf *flat[DP_BURST_MAX], *fwd[DP_BURST_MAX];
 	struct dp_esp_group g[DP_BURST_MAX];
 	const struct dp_sa *sa;
+	const struct bc_entry *src[DP_BURST_MAX];
 	uint32_t slots[DP_BURST_MAX], t = now_s(lc);
-	uint16_t i, j, ng, ok, nf = 0, ngr = 0, used = 0;
+	uint16_t next[DP_BURST_MAX];
+	uint16_t i, j, ng, ok, nf = 0, ngr = 0, used = 0, k;
 
 	for (i = 0; i < n; i++)
 		slots[i] = esp_meta(ms[i])->slot;
 	dp_esp_prefetch_sas(lc, slots, n);
+	dp_esp_link_sas(slots, n, next);
 	for (i = 0; i < n; i++) {
 		uint32_t slot = slots[i];
 		struct rte_mbuf **grp = flat + used;
 
 		if (slot == DP_SA_NONE)
 			continue;
-		ng = dp_esp_take_group(ms, slots, n, i, grp);
+		ng = dp_esp_take_group(ms, slots, next, n, i, grp);
 		sa = dp_sa_get(lc->ctx->sadb, slot);
 		if (sa == NULL) {
 			for (j = 0; j < ng; j++)
@@ -227,11 +269,12 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 	}
 	if (ngr > 0 && dp_esp_process_groups(g, ngr, &lc->esp) > 0)
 		lc->stats.events[HA_EV_ESP_OP_BURST]++;
-	for (i = 0; i < ngr; i++) {
+	inner_sources(lc, g, ngr, src);
+	for (i = 0, k = 0; i < ngr; i++) {
 		for (j = g[i].ok; j < g[i].n; j++)
 			dp_drop(lc, g[i].mb[j], HA_DROP_ESP_FAILED);
 		for (j = 0; j < g[i].ok; j++)
-			if (in_accepted(lc, g[i].sa, g[i].mb[j], t))
+			if (in_accepted(lc, g[i].sa, g[i].mb[j], t, src[k++]))
 				fwd[nf++] = g[i].mb[j];
 	}
 	if (nf > 0)
@@ -244,12 +287,24 @@ dp_esp_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 {
 	const struct dp_ctx *c = lc->ctx;
 	struct rte_mbuf *own[DP_BURST_MAX];
+	const struct bc_spi_val *vals[DP_BURST_MAX];
+	const uint32_t *spis[DP_BURST_MAX];
 	uint16_t i, no = 0;
 
+	/* every packet's SA first, the SAs' lines on their way before the first is read */
+	for (i = 0; i < n; i++) {
+		spis[i] = &ws[i]->spi;
+		vals[i] = NULL;
+	}
+	if (c->sadb != NULL)
+		bc_spi_lookup_bulk(lc->bc, spis, n, vals);
+	for (i = 0; i < n; i++)
+		if (vals[i] != NULL)
+			rte_prefetch0(&((const struct dp_sa *)vals[i]->sa)->slot);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct wire_pkt *w = ws[i];
-		const struct bc_spi_val *v = c->sadb != NULL ? bc_spi_lookup(lc->bc, w->spi) : NULL;
+		const struct bc_spi_val *v = vals[i];
 		const struct dp_sa *sa;
 		struct esp_meta *em;
 

@@ -4,6 +4,7 @@
 #define DP_ESP_STAGE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
@@ -34,21 +35,49 @@ esp_meta(struct rte_mbuf *m)
 }
 
 /*
- * rte_ipsec takes a burst per SA: the packets of ms[i..n) staged for the SA of ms[i], in
- * order, into grp; each packet is taken once (slot[j] = DP_SA_NONE). slot[] holds each
- * packet's SA slot, so that grouping reads no mbuf. @return how many.
+ * rte_ipsec takes a burst per SA. next[i]: the next packet after i with the same SA slot,
+ * or n: one pass over the burst with a small open-addressed table (twice the burst), so
+ * that grouping costs the same whether the burst has one SA or one per packet.
+ */
+static inline void
+dp_esp_link_sas(const uint32_t *slot, uint16_t n, uint16_t *next)
+{
+	enum { SIZE = 2 * DP_BURST_MAX };
+	uint32_t key[SIZE];
+	uint16_t last[SIZE];
+	uint8_t used[SIZE];
+	uint16_t i;
+
+	memset(used, 0, sizeof(used));
+	for (i = 0; i < n; i++) {
+		uint32_t h = (slot[i] * 0x9e3779b1u) >> 25;   /* 7 bits: SIZE = 128 */
+
+		while (used[h] && key[h] != slot[i])
+			h = (h + 1) & (SIZE - 1);
+		if (used[h]) {
+			next[last[h]] = i;
+		} else {
+			used[h] = 1;
+			key[h] = slot[i];
+		}
+		last[h] = i;
+		next[i] = n;
+	}
+}
+
+/*
+ * The packets of ms[i..n) with the SA of ms[i], in order, into grp, following next
+ * (dp_esp_link_sas); each is taken once (slot[j] = DP_SA_NONE). @return how many.
  */
 static inline uint16_t
-dp_esp_take_group(struct rte_mbuf **ms, uint32_t *slot, uint16_t n, uint16_t i, struct rte_mbuf **grp)
+dp_esp_take_group(struct rte_mbuf **ms, uint32_t *slot, const uint16_t *next, uint16_t n,
+		  uint16_t i, struct rte_mbuf **grp)
 {
-	uint32_t want = slot[i];
 	uint16_t j, ng = 0;
 
-	for (j = i; j < n; j++) {
-		if (slot[j] == want) {
-			slot[j] = DP_SA_NONE;
-			grp[ng++] = ms[j];
-		}
+	for (j = i; j < n; j = next[j]) {
+		slot[j] = DP_SA_NONE;
+		grp[ng++] = ms[j];
 	}
 	return ng;
 }

@@ -639,3 +639,49 @@ Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = setup, .
 	rte_ring_free(ctx.esp_ring[1]);
 	bc_free(bc);
 }
+
+/*
+ * What a payload SA decrypts must come from a home address of the SA's own node (seed 001
+ * §19.6): the inner source's binding is looked up for the whole burst at once, and a packet
+ * from another node's home address, or from an address no node has, is dropped after it
+ * was decrypted (the SA counts it; the drop says why).
+ */
+Test(esp_steer, decrypted_packets_from_another_nodes_address_are_dropped, .init = setup,
+     .fini = teardown)
+{
+	const struct esp_kat *k = &esp_kats[2];       /* inner IPv6 from 2001:db8:1::100 */
+	struct bc *bc = bc_create(&(struct bc_params){ .name = "inner2", .capacity = 16,
+		.prefixes = 16, .spis = 16, .max_readers = 2, .socket = 0 });
+	struct cfg_sa c = sa_cfg(k, CFG_SA_IN, 64);
+	struct bc_entry *e;
+	struct dp_ctx ctx;
+	struct dp_lcore lc0;
+	struct wire_pkt w, *wp = &w;
+	struct rte_mbuf *m;
+	uint32_t slot;
+
+	cr_assert_not_null(bc);
+	slot = steer_setup(bc, &c, &ctx, &lc0);   /* the SA is node 3's, worker 0 owns it */
+	lc0.worker = 0;
+	lc0.esp = dp_sadb_lcore(db, 0);
+	/* 2001:db8:1::100 is node 4's home address */
+	e = bc_entry_new(bc);
+	cr_assert_not_null(e);
+	e->mn = 4;
+	memcpy(&e->hoa6, k->plain + 8, 16);
+	cr_assert_eq(bc_publish(bc, e), 0);
+	cr_assert_not_null(bc_lookup6(bc, &e->hoa6));
+	m = esp_udp4_frame(k, 0, &w);
+	dp_esp_rx(&lc0, 0, &m, &wp, 1);
+	cr_assert_eq(lc0.stats.drops[HA_DROP_ESP_INNER], 1);
+	/* and then nobody's */
+	cr_assert_eq(bc_remove(bc, 4), 0);
+	m = esp_udp4_frame(&esp_kats[3], 0, &w);
+	dp_esp_rx(&lc0, 0, &m, &wp, 1);
+	cr_assert_eq(lc0.stats.drops[HA_DROP_ESP_INNER], 2);
+	cr_assert_eq(lc0.stats.events[HA_EV_DECAP_ESP], 0);
+	cr_assert_eq(dp_sadb_counters(db, 0)[slot].pkts, 2, "both were decrypted first");
+	rte_ring_free(ctx.esp_ring[0]);
+	rte_ring_free(ctx.esp_ring[1]);
+	bc_free(bc);
+}
