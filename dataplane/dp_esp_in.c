@@ -205,6 +205,21 @@ inner_sources(struct dp_lcore *lc, const struct dp_esp_group *g, uint16_t ng,
 		src[at6[i]] = e6[i];
 	for (i = 0; i < n4; i++)
 		src[at4[i]] = e4[i];
+	/* what in_accepted touches per node (the entry, then its node's report times and
+	 * counters): with many nodes each is a miss of its own, so all are asked for first */
+	for (i = 0; i < n; i++)
+		if (src[i] != NULL) {
+			rte_prefetch0(src[i]);
+			rte_prefetch0((const uint8_t *)src[i] + RTE_CACHE_LINE_SIZE); /* esp_port */
+		}
+	for (i = 0; i < n; i++) {
+		uint32_t mn = src[i] != NULL ? src[i]->mn : UINT32_MAX;
+
+		if (mn < lc->seen_cap) {
+			rte_prefetch0(&lc->seen_s[mn]);
+			rte_prefetch0(&lc->mn_ctr[mn]);
+		}
+	}
 }
 
 /* Route what was decrypted, a run of packets from the same port at a time. */
