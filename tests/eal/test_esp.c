@@ -17,52 +17,9 @@
 #include "dp_esp_in.h"
 #include "dp_lcore.h"
 #include "dp_sa.h"
-#include "eal_fixture.h"
-#include "esp_kat.h"
+#include "esp_fixture.h"
 #include "wire_csum.h"
 #include "wire_pkt.h"
-
-static struct rte_mempool *pool;
-static struct dp_sadb *db;
-static struct dp_esp_lcore lc;
-
-static void
-setup(void)
-{
-	ha_eal_init();
-	pool = rte_pktmbuf_pool_create("t_esp", 1023, 32, 64, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	cr_assert_not_null(pool);
-	db = dp_sadb_create(&(struct dp_sadb_params){
-		.crypto_dev = "crypto_aesni_mb0", .capacity = 64, .n_lcores = 1, .socket = 0 });
-	cr_assert_not_null(db, "crypto_aesni_mb with CPU crypto");
-	lc = dp_sadb_lcore(db, 0);
-}
-
-static void
-teardown(void)
-{
-	dp_sadb_free(db);
-	rte_mempool_free(pool);
-	ha_eal_fini();
-}
-
-static struct cfg_sa
-sa_cfg(const struct esp_kat *k, enum cfg_sa_dir dir, uint32_t window)
-{
-	struct cfg_sa c;
-
-	memset(&c, 0, sizeof(c));
-	c.spi = k->spi;
-	c.dir = dir;
-	c.role = k->next == 135 ? CFG_SA_SIGNALLING : CFG_SA_PAYLOAD;
-	c.alg = (enum cfg_sa_alg)k->alg;
-	c.key_len = k->key_len;
-	memcpy(c.key, k->key, k->key_len);
-	c.auth_key_len = k->auth_key_len;
-	memcpy(c.auth_key, k->auth_key, k->auth_key_len);
-	c.replay_window = window;
-	return c;
-}
 
 static struct dp_sa *
 sa_new(const struct esp_kat *k, enum cfg_sa_dir dir, uint32_t window)

@@ -13,35 +13,10 @@
 #include "cfg.h"
 #include "dp_esp.h"
 #include "dp_sa.h"
-#include "eal_fixture.h"
-#include "esp_kat.h"
+#include "esp_fixture.h"
 #include "wire_csum.h"
 
 #define PAIRS (RTE_DIM(esp_kats) / 2)  /* each vector comes as sequence numbers 1 and 2 */
-
-static struct rte_mempool *pool;
-static struct dp_sadb *db;
-static struct dp_esp_lcore lc;
-
-static void
-setup(void)
-{
-	ha_eal_init();
-	pool = rte_pktmbuf_pool_create("t_espg", 1023, 32, 64, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	cr_assert_not_null(pool);
-	db = dp_sadb_create(&(struct dp_sadb_params){
-		.crypto_dev = "crypto_aesni_mb0", .capacity = 64, .n_lcores = 1, .socket = 0 });
-	cr_assert_not_null(db);
-	lc = dp_sadb_lcore(db, 0);
-}
-
-static void
-teardown(void)
-{
-	dp_sadb_free(db);
-	rte_mempool_free(pool);
-	ha_eal_fini();
-}
 
 static bool
 is_cbc(const struct esp_kat *k)
@@ -52,19 +27,9 @@ is_cbc(const struct esp_kat *k)
 static struct dp_sa *
 sa_new(const struct esp_kat *k, enum cfg_sa_dir dir)
 {
-	struct cfg_sa c;
+	struct cfg_sa c = sa_cfg(k, dir, dir == CFG_SA_IN ? 64 : 0);
 	uint32_t slot;
 
-	memset(&c, 0, sizeof(c));
-	c.spi = k->spi;
-	c.dir = dir;
-	c.role = k->next == 135 ? CFG_SA_SIGNALLING : CFG_SA_PAYLOAD;
-	c.alg = (enum cfg_sa_alg)k->alg;
-	c.key_len = k->key_len;
-	memcpy(c.key, k->key, k->key_len);
-	c.auth_key_len = k->auth_key_len;
-	memcpy(c.auth_key, k->auth_key, k->auth_key_len);
-	c.replay_window = dir == CFG_SA_IN ? 64 : 0;
 	cr_assert_eq(dp_sa_add(db, &c, 1, NULL, DP_SA_OWNER_CP, &slot), 0, "%s", k->name);
 	return dp_sa_get(db, slot);
 }
