@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Staging around rte_ipsec and burst processing with per-SA counters (see dp_esp.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_cryptodev.h>
@@ -93,53 +94,6 @@ in_len_ok(const struct dp_sa *sa, const struct rte_mbuf *m)
 		return false;
 	clen = plen - ESP_HLEN - sa->iv_len - sa->icv_len;
 	return (clen & (sa->pad_align - 1)) == 0;
-}
-
-/*
- * rte_ipsec's prepare step on the crypto-op path (outbound AES-CBC, see dp_sa.c): the CBC IV
- * of every op is fresh random data, so the IV field on the wire (the first ciphertext
- * block) is unpredictable. Like the CPU path, it returns the packets that went through the
- * crypto device first in mb[] (failures flagged for rte_ipsec_pkt_process), then those
- * rte_ipsec could not prepare.
- */
-static uint16_t
-prepare_async(const struct dp_sa *sa, struct rte_mbuf **mb, uint16_t n,
-	      const struct dp_esp_lcore *lc)
-{
-	struct rte_crypto_op *cop[DP_ESP_BURST_MAX], *done[DP_ESP_BURST_MAX];
-	uint16_t k, i, enq, nd = 0;
-	uint32_t spins = 0;
-
-	if (lc == NULL || rte_crypto_op_bulk_alloc(lc->ops, RTE_CRYPTO_OP_TYPE_SYMMETRIC, cop,
-						   n) == 0)
-		return 0;
-	k = rte_ipsec_pkt_crypto_prepare(&sa->ss, mb, cop, n);
-	for (i = k; i < n; i++)
-		rte_crypto_op_free(cop[i]);
-	for (i = 0; i < k; i++) {
-		uint64_t *iv = rte_crypto_op_ctod_offset(cop[i], uint64_t *, DP_SA_IV_OFS);
-
-		iv[0] = rte_rand();
-		iv[1] = rte_rand();
-	}
-	enq = rte_cryptodev_enqueue_burst(lc->dev_id, lc->qp, cop, k);
-	while (nd < enq && spins++ < DEQ_SPINS)
-		nd += rte_cryptodev_dequeue_burst(lc->dev_id, lc->qp, done + nd,
-						  (uint16_t)(enq - nd));
-	/* the packets in the order the device returned them, failures flagged */
-	for (i = 0; i < nd; i++) {
-		mb[i] = done[i]->sym->m_src;
-		if (done[i]->status != RTE_CRYPTO_OP_STATUS_SUCCESS)
-			mb[i]->ol_flags |= RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
-		rte_crypto_op_free(done[i]);
-	}
-	/* not taken by the device: failed */
-	for (i = enq; i < k; i++) {
-		mb[nd++] = cop[i]->sym->m_src;
-		mb[nd - 1]->ol_flags |= RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
-		rte_crypto_op_free(cop[i]);
-	}
-	return nd;
 }
 
 static inline uint64_t *
@@ -239,30 +193,15 @@ esp_post(struct dp_esp_group *g, const struct rte_ipsec_session *ss)
 	g->ok = good;
 }
 
-uint16_t
-dp_esp_process(const struct dp_sa *sa, struct rte_mbuf **mb, uint16_t n, struct dp_sa_ctr *ctr,
-	       const struct dp_esp_lcore *lc)
-{
-	struct dp_esp_group g = { .sa = sa, .ctr = ctr, .mb = mb, .n = n };
-
-	esp_pre(&g);
-	if (g.nv == 0)
-		g.k = 0;
-	else if (sa->async)
-		g.k = prepare_async(sa, mb, g.nv, lc);
-	else
-		g.k = rte_ipsec_pkt_cpu_prepare(&sa->ss, mb, g.nv);
-	esp_count_unprepared(&g);
-	esp_post(&g, &sa->ss);
-	return g.ok;
-}
-
 /*
- * Many SAs in one burst: every group's crypto ops (rte_ipsec's prepare on the SA's
- * lookaside session, dp_sa.ls) in one enqueue and one dequeue, then each group's process
- * step. The multi-buffer PMD takes ops of any session; what this saves is a CPU-crypto call
- * per SA (measured in esp-bench: README). The ops leave every mbuf where it was; a failed
- * op flags its mbuf for rte_ipsec_pkt_process, as rte_ipsec's lookaside path expects.
+ * The crypto-op path: every group's ops (rte_ipsec's prepare on the SA's lookaside
+ * session, dp_sa.ls) in one enqueue and one dequeue, then each group's process step. Taken
+ * by a burst of many SAs (the multi-buffer PMD takes ops of any session; what this saves is
+ * a CPU-crypto call per SA, measured in esp-bench: README) and by outbound AES-CBC, whose
+ * CBC IV is ours to fill here with fresh random data, so the IV field on the wire (the
+ * first ciphertext block) is unpredictable (dp_sa.c says why CPU crypto cannot). The ops
+ * leave every mbuf where it was; a failed op flags its mbuf for rte_ipsec_pkt_process, as
+ * rte_ipsec's lookaside path expects.
  */
 static void
 process_ops(struct dp_esp_group *g, uint16_t ng, const struct dp_esp_lcore *lc)
@@ -284,7 +223,7 @@ process_ops(struct dp_esp_group *g, uint16_t ng, const struct dp_esp_lcore *lc)
 
 		x->k = total > 0 && x->nv > 0 ?
 		       rte_ipsec_pkt_crypto_prepare(&x->sa->ls, x->mb, cop + used, x->nv) : 0;
-		if (x->sa->async)       /* AES-CBC: a fresh random IV (prepare_async says why) */
+		if (x->sa->async)       /* AES-CBC: a fresh random IV */
 			for (j = 0; j < x->k; j++) {
 				uint64_t *iv = rte_crypto_op_ctod_offset(cop[used + j], uint64_t *,
 									 DP_SA_IV_OFS);
@@ -316,16 +255,35 @@ process_ops(struct dp_esp_group *g, uint16_t ng, const struct dp_esp_lcore *lc)
 }
 
 uint16_t
+dp_esp_process(const struct dp_sa *sa, struct rte_mbuf **mb, uint16_t n, struct dp_sa_ctr *ctr,
+	       const struct dp_esp_lcore *lc)
+{
+	struct dp_esp_group g = { .sa = sa, .ctr = ctr, .mb = mb, .n = n };
+
+	if (sa->async && lc != NULL) {
+		process_ops(&g, 1, lc);
+		return g.ok;
+	}
+	esp_pre(&g);
+	/* an SA on the op path without a queue pair prepares nothing: all counted */
+	g.k = g.nv > 0 && !sa->async ? rte_ipsec_pkt_cpu_prepare(&sa->ss, mb, g.nv) : 0;
+	esp_count_unprepared(&g);
+	esp_post(&g, &sa->ss);
+	return g.ok;
+}
+
+
+uint16_t
 dp_esp_process_groups(struct dp_esp_group *g, uint16_t ng, const struct dp_esp_lcore *lc)
 {
 	uint16_t i, total = 0;
+	bool ops = ng >= DP_ESP_OPS_GROUPS && lc != NULL;
 
-	for (i = 0; i < ng; i++) {
+	for (i = 0; ops && i < ng; i++) {
 		total += g[i].n;
-		if (g[i].sa->ls.sa == NULL)
-			total = DP_ESP_BURST_MAX + 1;
+		ops = g[i].sa->ls.sa != NULL;    /* every SA has its op session */
 	}
-	if (ng >= DP_ESP_OPS_GROUPS && lc != NULL && total <= DP_ESP_BURST_MAX) {
+	if (ops && total <= DP_ESP_BURST_MAX) {
 		process_ops(g, ng, lc);
 		return ng;
 	}

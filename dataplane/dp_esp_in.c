@@ -192,7 +192,7 @@ inner_sources(struct dp_lcore *lc, const struct dp_esp_group *g, uint16_t ng,
 			if (t[9] == WIRE_PROTO_IPV6 && len >= DP_ESP_TMPL_LEN + WIRE_IP6_HLEN) {
 				k6[n6] = (const struct in6_addr *)(const void *)(ip + 8);
 				at6[n6++] = (uint8_t)n;
-			} else if (t[9] == WIRE_PROTO_IPIP && len >= DP_ESP_TMPL_LEN + 20) {
+			} else if (t[9] == WIRE_PROTO_IPIP && len >= DP_ESP_TMPL_LEN + WIRE_IP4_HLEN) {
 				k4[n4] = (const uint32_t *)(const void *)(ip + 12);
 				at4[n4++] = (uint8_t)n;
 			}
