@@ -409,21 +409,28 @@ bc_lookup4(const struct bc *bc, uint32_t a)
 	return d;
 }
 
+/* Any of the tables in bulk: out[i] the data of keys[i], NULL on a miss. @return hits. */
 static unsigned int
-lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
-	    const struct bc_entry **out)
+hash_bulk(const struct rte_hash *h, const void **keys, unsigned int n, void **out)
 {
 	uint64_t hits = 0;
 	unsigned int i;
 	int nh;
 
-	nh = rte_hash_lookup_bulk_data(h, keys, n, &hits, (void **)out);
+	nh = rte_hash_lookup_bulk_data(h, keys, n, &hits, out);
 	if (nh < 0)
-		return 0;
+		hits = 0;
 	for (i = 0; i < n; i++)
 		if ((hits & (1ull << i)) == 0)
 			out[i] = NULL;
-	return (unsigned int)nh;
+	return nh < 0 ? 0 : (unsigned int)nh;
+}
+
+static unsigned int
+lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
+	    const struct bc_entry **out)
+{
+	return hash_bulk(h, keys, n, (void **)out);
 }
 
 /*
@@ -557,17 +564,7 @@ void
 bc_spi_lookup_bulk(const struct bc *bc, const uint32_t **spi, unsigned int n,
 		   const struct bc_spi_val **out)
 {
-	uint64_t hits = 0;
-	unsigned int i;
-
-	if (n == 0)
-		return;
-	if (rte_hash_lookup_bulk_data(bc->spi_h, (const void **)spi, n, &hits,
-				      (void **)out) < 0)
-		hits = 0;
-	for (i = 0; i < n; i++)
-		if ((hits & (1ull << i)) == 0)
-			out[i] = NULL;
+	hash_bulk(bc->spi_h, (const void **)spi, n, (void **)out);
 }
 
 /* ------------------------------------------------------------------ writer: bindings */
