@@ -247,6 +247,15 @@ fail:
 }
 
 void
+dp_sadb_stop(struct dp_sadb *db)
+{
+	if (db == NULL || !db->started)
+		return;
+	rte_cryptodev_stop(db->dev_id);
+	db->started = false;
+}
+
+void
 dp_sadb_free(struct dp_sadb *db)
 {
 	uint32_t i;
@@ -257,8 +266,7 @@ dp_sadb_free(struct dp_sadb *db)
 	for (i = 0; db->sa != NULL && i < db->cap; i++)
 		if (db->sa[i] != NULL)
 			dp_sa_del(db, i);
-	if (db->started)
-		rte_cryptodev_stop(db->dev_id);
+	dp_sadb_stop(db);
 	rte_mempool_free(db->op_pool);
 	rte_mempool_free(db->ses_pool);
 	for (i = 0; db->ctr != NULL && i < db->n_qps; i++)

@@ -114,6 +114,8 @@ struct dp_sadb_params {
  */
 struct dp_sadb *dp_sadb_create(const struct dp_sadb_params *p);
 void dp_sadb_free(struct dp_sadb *db);
+/** Stop the crypto device (no lcore may use it any more); dp_sadb_free does it too. */
+void dp_sadb_stop(struct dp_sadb *db);
 
 /**
  * Create the SA described by c for mobile node mn with home address hoa6.
