@@ -334,9 +334,11 @@ charon {
     # the guest is only an IKE peer: no routes, no virtual addresses
     install_routes = no
     install_virtual_ip = no
-    # a lab without loss: a dead peer is declared after 1 + 1 + 1 + 1 s, not the default
-    # ~165 s (the restart test's dead-peer detection)
-    retransmit_timeout = 1.0
+    # a lab without loss: a dead peer is declared after 2 + 2 + 2 + 2 s, not the default
+    # ~165 s (the restart test's dead-peer detection); not 1 s: a guest on a loaded 2-core
+    # machine may take more than a second for one exchange (and its peer's retransmission
+    # would be one more datagram to count)
+    retransmit_timeout = 2.0
     retransmit_base = 1.0
     retransmit_tries = 3
     filelog {
