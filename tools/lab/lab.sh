@@ -382,17 +382,21 @@ ike_ha_start() {
     mac=$(ns_exec dsmip-ha cat /sys/class/net/dsmip-ike/address) || return 1
     uml_boot ikeha dsmip-ha "home agent's charon" \
         "vec0:transport=raw,ifname=dsmip-ike,mac=$mac" || return 1
-    uml_cmd ikeha "ip addr add 198.51.100.1/32 dev vec0
-        ip -6 addr add 2001:db8:1::1/128 dev vec0 nodad
-        ip -6 addr add 2001:db8:a::1/128 dev vec0 nodad
-        ip route add 192.0.2.254/32 dev vec0
+    uml_cmd ikeha "ip route add 192.0.2.254/32 dev vec0
         ip neigh replace 192.0.2.254 lladdr 02:00:00:00:00:fe dev vec0 nud permanent
         ip route add default via 192.0.2.254
         ip -6 neigh replace fe80::fe lladdr 02:00:00:00:00:fe dev vec0 nud permanent
         ip -6 route add default via fe80::fe dev vec0
         setsid $LAB_BUILD/tools/dsmip-xfrm-relay file:$LAB_DIR/xfrm.relay </dev/null \
             >$LAB_DIR/relay.log 2>&1 &" >/dev/null || return 1
-    ike_charon ikeha "$conf" ha
+    # the home agent's addresses only once charon has its connections: an IKE_SA_INIT that
+    # came in between would be refused (NO_PROPOSAL_CHOSEN), which ends a node's attempts
+    # for good; to an address the guest does not have yet it goes unanswered, and the node
+    # sends it again
+    ike_charon ikeha "$conf" ha || return 1
+    uml_cmd ikeha "ip addr add 198.51.100.1/32 dev vec0
+        ip -6 addr add 2001:db8:1::1/128 dev vec0 nodad
+        ip -6 addr add 2001:db8:a::1/128 dev vec0 nodad" >/dev/null
 }
 
 ike_ha_stop() { uml_halt ikeha; }
