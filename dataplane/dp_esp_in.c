@@ -296,12 +296,44 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 		fwd_runs(lc, fwd, nf);
 }
 
+/*
+ * The burst's packets of SAs other workers own (to[i]: ms[i]'s worker), one ring enqueue per
+ * worker: a ring operation per packet was an atomic update of the ring's shared head per
+ * packet. What a full ring does not take is dropped and counted.
+ */
+static void
+steer(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t *to, uint16_t n)
+{
+	struct rte_mbuf *b[DP_BURST_MAX];
+	uint16_t i, nb, rest;
+	unsigned int sent;
+
+	while (n > 0) {
+		uint16_t w = to[0];
+
+		for (i = 0, nb = 0, rest = 0; i < n; i++) {
+			if (to[i] == w) {
+				b[nb++] = ms[i];
+			} else {
+				ms[rest] = ms[i];
+				to[rest++] = to[i];
+			}
+		}
+		sent = rte_ring_mp_enqueue_burst(lc->ctx->esp_ring[w], (void **)b, nb, NULL);
+		lc->stats.events[HA_EV_ESP_STEERED] += sent;
+		for (i = (uint16_t)sent; i < nb; i++)
+			dp_drop(lc, b[i], HA_DROP_ESP_RING_FULL);
+		n = rest;
+	}
+}
+
 void
 dp_esp_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	  struct wire_pkt *const *ws, uint16_t n)
 {
 	const struct dp_ctx *c = lc->ctx;
-	struct rte_mbuf *own[DP_BURST_MAX];
+	struct rte_mbuf *own[DP_BURST_MAX], *away[DP_BURST_MAX];
+	uint16_t to[DP_BURST_MAX], na = 0;
 	const struct bc_spi_val *vals[DP_BURST_MAX];
 	const uint32_t *spis[DP_BURST_MAX];
 	uint16_t i, no = 0;
@@ -354,12 +386,13 @@ dp_esp_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		/* one lcore per inbound SA: rte_ipsec's replay window is not shared */
 		if (v->owner_lcore == lc->worker || v->owner_lcore >= c->n_workers) {
 			own[no++] = m;
-		} else if (rte_ring_mp_enqueue(c->esp_ring[v->owner_lcore], m) != 0) {
-			dp_drop(lc, m, HA_DROP_ESP_RING_FULL);
 		} else {
-			lc->stats.events[HA_EV_ESP_STEERED]++;
+			away[na] = m;
+			to[na++] = v->owner_lcore;
 		}
 	}
+	if (na > 0)
+		steer(lc, away, to, na);
 	if (no > 0)
 		in_process(lc, own, no, false);
 }

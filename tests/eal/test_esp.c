@@ -519,6 +519,55 @@ Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = te
 }
 
 /*
+ * A burst for SAs of two other workers (worker 1 receives, SA a is worker 0's, SA b worker
+ * 2's, interleaved a b a b a): each worker's packets go on its ring in their order, one
+ * enqueue per worker; what a full ring does not take (worker 0's holds 1 here) is dropped
+ * and counted, the rest is steered.
+ */
+Test(esp_steer, a_burst_goes_to_each_owner_in_order, .init = setup, .fini = teardown)
+{
+	const struct esp_kat *k = &esp_kats[2];
+	struct bc *bc = bc_create(&(struct bc_params){ .name = "steer3", .capacity = 16,
+		.prefixes = 16, .spis = 16, .max_readers = 2, .socket = 0 });
+	struct cfg_sa a = sa_cfg(k, CFG_SA_IN, 64), b = a;
+	struct dp_ctx ctx;
+	struct dp_lcore lc1;
+	struct wire_pkt w[5], *wp[5];
+	struct rte_mbuf *m[5], *got[4];
+	uint32_t slot;
+	unsigned int i;
+
+	cr_assert_not_null(bc);
+	steer_setup(bc, &a, &ctx, &lc1);
+	b.spi = a.spi + 1;
+	cr_assert_eq(dp_sa_add(db, &b, 4, NULL, 2, &slot), 0);
+	cr_assert_eq(bc_spi_add(bc, &(struct bc_spi_val){ .sa = dp_sa_get(db, slot), .spi = b.spi,
+		.mn = 4, .owner_lcore = 2, .role = BC_SPI_PAYLOAD }), 0);
+	ctx.n_workers = 3;
+	rte_ring_free(ctx.esp_ring[0]);
+	ctx.esp_ring[0] = rte_ring_create("esp0s", 2, 0, RING_F_SC_DEQ);   /* holds 1 */
+	ctx.esp_ring[2] = rte_ring_create("esp2", 64, 0, RING_F_SC_DEQ);
+	cr_assert(ctx.esp_ring[0] != NULL && ctx.esp_ring[2] != NULL);
+	for (i = 0; i < 5; i++) {
+		m[i] = esp_udp4_frame(k, i % 2 == 0 ? 0 : b.spi, &w[i]);
+		wp[i] = &w[i];
+	}
+	dp_esp_rx(&lc1, 0, m, wp, 5);
+	cr_assert_eq(lc1.stats.events[HA_EV_ESP_STEERED], 3);
+	cr_assert_eq(lc1.stats.drops[HA_DROP_ESP_RING_FULL], 2);
+	cr_assert_eq(rte_ring_count(ctx.esp_ring[1]), 0);
+	cr_assert_eq(rte_ring_dequeue_burst(ctx.esp_ring[0], (void **)got, 4, NULL), 1);
+	cr_assert_eq(got[0], m[0], "worker 0's first packet");
+	rte_pktmbuf_free(got[0]);
+	cr_assert_eq(rte_ring_dequeue_burst(ctx.esp_ring[2], (void **)got, 4, NULL), 2);
+	cr_assert(got[0] == m[1] && got[1] == m[3], "worker 2's packets in their order");
+	rte_pktmbuf_free_bulk(got, 2);
+	for (i = 0; i < 3; i++)
+		rte_ring_free(ctx.esp_ring[i]);
+	bc_free(bc);
+}
+
+/*
  * ESP inside a tunnel to the home agent (UDP 4191, IPv6-in-IPv6) is signalling or wrong: an
  * SPI the home agent does not have (an SA gone, e.g. with an IKE daemon before a restart)
  * is counted as an unknown SPI, a payload SA's as the wrong carriage.
