@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the ESP tests share: an mbuf pool, an SA table on the real crypto_aesni_mb PMD with
- * one lcore's queue pair, and SA configurations from scapy's vectors (esp_kat.h).
+ * one lcore's queue pair (esp_setup / esp_teardown, Criterion's .init / .fini), and SA
+ * configurations from scapy's vectors (esp_kat.h).
  */
 #ifndef HA_ESP_FIXTURE_H
 #define HA_ESP_FIXTURE_H
@@ -20,7 +21,7 @@ static struct dp_sadb *db;
 static struct dp_esp_lcore lc;
 
 static void
-setup(void)
+esp_setup(void)
 {
 	ha_eal_init();
 	pool = rte_pktmbuf_pool_create("t_esp", 1023, 32, 64, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
@@ -32,7 +33,7 @@ setup(void)
 }
 
 static void
-teardown(void)
+esp_teardown(void)
 {
 	dp_sadb_free(db);
 	rte_mempool_free(pool);

@@ -62,7 +62,7 @@ esp_in(const struct esp_kat *k, uint16_t eth_pad)
  * GCM (and NULL): the IV is the sequence number (RFC 4106 §3.1 allows a counter), so the
  * whole packet is known in advance and must equal scapy's byte for byte.
  */
-Test(esp_kat, outbound_gcm_and_null_match_scapy_byte_for_byte, .init = setup, .fini = teardown)
+Test(esp_kat, outbound_gcm_and_null_match_scapy_byte_for_byte, .init = esp_setup, .fini = esp_teardown)
 {
 	unsigned int i, n = 0;
 
@@ -103,7 +103,7 @@ Test(esp_kat, outbound_gcm_and_null_match_scapy_byte_for_byte, .init = setup, .f
  * packets with the same plaintext must differ from their IV on, and what we send must
  * decrypt, through an inbound SA checked against scapy's vectors below, to the plaintext.
  */
-Test(esp_kat, outbound_cbc_has_fresh_ivs_and_decrypts, .init = setup, .fini = teardown)
+Test(esp_kat, outbound_cbc_has_fresh_ivs_and_decrypts, .init = esp_setup, .fini = esp_teardown)
 {
 	unsigned int i, n = 0;
 
@@ -154,7 +154,7 @@ Test(esp_kat, outbound_cbc_has_fresh_ivs_and_decrypts, .init = setup, .fini = te
 	cr_assert_eq(n, 12);
 }
 
-Test(esp_kat, inbound_decrypts_scapy, .init = setup, .fini = teardown)
+Test(esp_kat, inbound_decrypts_scapy, .init = esp_setup, .fini = esp_teardown)
 {
 	unsigned int i;
 
@@ -181,8 +181,8 @@ Test(esp_kat, inbound_decrypts_scapy, .init = setup, .fini = teardown)
 }
 
 /* every algorithm with an ICV: one flipped bit anywhere after the header is refused */
-Test(esp_kat, tampered_icv_or_ciphertext_fails_authentication, .init = setup,
-     .fini = teardown)
+Test(esp_kat, tampered_icv_or_ciphertext_fails_authentication, .init = esp_setup,
+     .fini = esp_teardown)
 {
 	unsigned int i;
 
@@ -214,7 +214,7 @@ Test(esp_kat, tampered_icv_or_ciphertext_fails_authentication, .init = setup,
 	}
 }
 
-Test(esp_kat, replayed_sequence_numbers_are_dropped, .init = setup, .fini = teardown)
+Test(esp_kat, replayed_sequence_numbers_are_dropped, .init = esp_setup, .fini = esp_teardown)
 {
 	const struct esp_kat *k1 = &esp_kats[0], *k2 = &esp_kats[1];
 	struct dp_sa *sa = sa_new(k1, CFG_SA_IN, 64);
@@ -245,7 +245,7 @@ Test(esp_kat, replayed_sequence_numbers_are_dropped, .init = setup, .fini = tear
  * Replays of numbers whose low six bits are 32..63 (100, 90 here) are the ones rte_ipsec
  * 22.11's own window lets through (dp_replay.h): the home agent's window must catch them.
  */
-Test(esp_kat, window_refuses_replays_and_old_packets, .init = setup, .fini = teardown)
+Test(esp_kat, window_refuses_replays_and_old_packets, .init = esp_setup, .fini = esp_teardown)
 {
 	static const uint32_t seqs[] = { 100, 80, 50, 100, 90, 90, 63, 101, 36, 101 };
 	static const uint16_t want[] = { 1, 1, 0, 0, 1, 0, 0, 1, 0, 0 };
@@ -300,7 +300,7 @@ Test(esp_kat, window_refuses_replays_and_old_packets, .init = setup, .fini = tea
  * reservation (with GCM the sequence number is the nonce: it must never go back), inbound
  * with everything up to the stored edge taken as seen.
  */
-Test(esp_kat, a_restarted_sa_resumes_its_sequence_numbers, .init = setup, .fini = teardown)
+Test(esp_kat, a_restarted_sa_resumes_its_sequence_numbers, .init = esp_setup, .fini = esp_teardown)
 {
 	const struct esp_kat *k = &esp_kats[0];
 	struct cfg_sa c = sa_cfg(k, CFG_SA_OUT, 0);
@@ -344,7 +344,7 @@ Test(esp_kat, a_restarted_sa_resumes_its_sequence_numbers, .init = setup, .fini 
 	rte_pktmbuf_free_bulk(pkt, 3);
 }
 
-Test(esp_kat, malformed_lengths_are_errors_not_crashes, .init = setup, .fini = teardown)
+Test(esp_kat, malformed_lengths_are_errors_not_crashes, .init = esp_setup, .fini = esp_teardown)
 {
 	const struct esp_kat *k = &esp_kats[12];   /* AES-CBC: 16-byte blocks */
 	struct dp_sa *sa = sa_new(k, CFG_SA_IN, 64);
@@ -370,7 +370,7 @@ Test(esp_kat, malformed_lengths_are_errors_not_crashes, .init = setup, .fini = t
 	rte_pktmbuf_free(m[0]);
 }
 
-Test(esp_sa, table_capacity_and_bad_parameters, .init = setup, .fini = teardown)
+Test(esp_sa, table_capacity_and_bad_parameters, .init = esp_setup, .fini = esp_teardown)
 {
 	struct cfg_sa c = sa_cfg(&esp_kats[0], CFG_SA_IN, 64);
 	uint32_t slot[64], s, i;
@@ -395,7 +395,7 @@ Test(esp_sa, table_capacity_and_bad_parameters, .init = setup, .fini = teardown)
 	cr_assert_eq(dp_sa_add(db, &c, 0, NULL, 0, &s), -EINVAL);
 }
 
-Test(esp_sa, overhead_is_what_processing_adds, .init = setup, .fini = teardown)
+Test(esp_sa, overhead_is_what_processing_adds, .init = esp_setup, .fini = esp_teardown)
 {
 	unsigned int i;
 	uint16_t len;
@@ -482,7 +482,7 @@ steer_setup(struct bc *bc, const struct cfg_sa *c, struct dp_ctx *ctx, struct dp
  * packet, records the outer addresses and hands it over through worker 0's ring untouched
  * by crypto; an unknown SPI and a signalling SA over IPv4 are dropped and counted.
  */
-Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = teardown)
+Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = esp_setup, .fini = esp_teardown)
 {
 	const struct esp_kat *k = &esp_kats[2];       /* aes-128-gcm, next header 41 */
 	struct bc *bc = bc_create(&(struct bc_params){ .name = "steer", .capacity = 16,
@@ -524,7 +524,7 @@ Test(esp_steer, payload_esp_goes_to_the_owning_worker, .init = setup, .fini = te
  * enqueue per worker; what a full ring does not take (worker 0's holds 1 here) is dropped
  * and counted, the rest is steered.
  */
-Test(esp_steer, a_burst_goes_to_each_owner_in_order, .init = setup, .fini = teardown)
+Test(esp_steer, a_burst_goes_to_each_owner_in_order, .init = esp_setup, .fini = esp_teardown)
 {
 	const struct esp_kat *k = &esp_kats[2];
 	struct bc *bc = bc_create(&(struct bc_params){ .name = "steer3", .capacity = 16,
@@ -572,7 +572,7 @@ Test(esp_steer, a_burst_goes_to_each_owner_in_order, .init = setup, .fini = tear
  * SPI the home agent does not have (an SA gone, e.g. with an IKE daemon before a restart)
  * is counted as an unknown SPI, a payload SA's as the wrong carriage.
  */
-Test(esp_steer, esp_inside_a_tunnel_is_told_apart_by_its_spi, .init = setup, .fini = teardown)
+Test(esp_steer, esp_inside_a_tunnel_is_told_apart_by_its_spi, .init = esp_setup, .fini = esp_teardown)
 {
 	const struct esp_kat *k = &esp_kats[2];
 	struct bc *bc = bc_create(&(struct bc_params){ .name = "inner", .capacity = 16,
@@ -612,7 +612,7 @@ Test(esp_steer, esp_inside_a_tunnel_is_told_apart_by_its_spi, .init = setup, .fi
  * slot (here: the same key and SPI for another node) before the worker dequeues it, the
  * packet is dropped as the gone SA's, never decrypted and counted under the new one.
  */
-Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = setup, .fini = teardown)
+Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = esp_setup, .fini = esp_teardown)
 {
 	const struct esp_kat *k = &esp_kats[2];
 	struct bc *bc = bc_create(&(struct bc_params){ .name = "steer2", .capacity = 16,
@@ -652,8 +652,8 @@ Test(esp_steer, a_steered_packet_never_meets_the_slots_next_sa, .init = setup, .
  * from another node's home address, or from an address no node has, is dropped after it
  * was decrypted (the SA counts it; the drop says why).
  */
-Test(esp_steer, decrypted_packets_from_another_nodes_address_are_dropped, .init = setup,
-     .fini = teardown)
+Test(esp_steer, decrypted_packets_from_another_nodes_address_are_dropped, .init = esp_setup,
+     .fini = esp_teardown)
 {
 	const struct esp_kat *k = &esp_kats[2];       /* inner IPv6 from 2001:db8:1::100 */
 	struct bc *bc = bc_create(&(struct bc_params){ .name = "inner2", .capacity = 16,

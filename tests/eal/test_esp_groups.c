@@ -121,14 +121,14 @@ outbound_burst(unsigned int pairs, uint16_t want_ops)
 	}
 }
 
-Test(esp_groups, many_sas_outbound_in_one_enqueue_match_the_known_answers, .init = setup,
-     .fini = teardown)
+Test(esp_groups, many_sas_outbound_in_one_enqueue_match_the_known_answers, .init = esp_setup,
+     .fini = esp_teardown)
 {
 	cr_assert_geq(PAIRS, DP_ESP_OPS_GROUPS);
 	outbound_burst(PAIRS, PAIRS);
 }
 
-Test(esp_groups, few_sas_keep_cpu_crypto_and_the_same_answers, .init = setup, .fini = teardown)
+Test(esp_groups, few_sas_keep_cpu_crypto_and_the_same_answers, .init = esp_setup, .fini = esp_teardown)
 {
 	outbound_burst(DP_ESP_OPS_GROUPS - 1, 0);
 }
@@ -138,8 +138,8 @@ Test(esp_groups, few_sas_keep_cpu_crypto_and_the_same_answers, .init = setup, .f
  * ICV broken and another SA's first packet repeated. Only those two are refused, each
  * counted on its own SA; every other packet decrypts to scapy's plaintext, in order.
  */
-Test(esp_groups, many_sas_inbound_in_one_enqueue_count_each_sa_alone, .init = setup,
-     .fini = teardown)
+Test(esp_groups, many_sas_inbound_in_one_enqueue_count_each_sa_alone, .init = esp_setup,
+     .fini = esp_teardown)
 {
 	struct rte_mbuf *flat[DP_ESP_BURST_MAX];
 	struct dp_esp_group g[PAIRS];

@@ -16,27 +16,18 @@
 #include "cp_store.h"
 #include "dp_esp.h"
 #include "dp_sa.h"
-#include "eal_fixture.h"
-#include "esp_kat.h"
+#include "esp_fixture.h"
 #include "wire_csum.h"
 
 #define STEP (UINT64_C(1) << 22)
 
-static struct rte_mempool *pool;
-static struct dp_sadb *db;
-static struct dp_esp_lcore lc;
 static char tmpdir[64], path[128];
 
+/* the ESP fixture, and a state store's directory */
 static void
 setup(void)
 {
-	ha_eal_init();
-	pool = rte_pktmbuf_pool_create("t_ssa", 1023, 32, 64, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	cr_assert_not_null(pool);
-	db = dp_sadb_create(&(struct dp_sadb_params){
-		.crypto_dev = "crypto_aesni_mb0", .capacity = 64, .n_lcores = 1, .socket = 0 });
-	cr_assert_not_null(db);
-	lc = dp_sadb_lcore(db, 0);
+	esp_setup();
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/dsmip-ssa-XXXXXX");
 	cr_assert_not_null(mkdtemp(tmpdir));
 	snprintf(path, sizeof(path), "%s/state.mdb", tmpdir);
@@ -51,25 +42,16 @@ teardown(void)
 	unlink(path);
 	unlink(lock);
 	rmdir(tmpdir);
-	dp_sadb_free(db);
-	rte_mempool_free(pool);
-	ha_eal_fini();
+	esp_teardown();
 }
 
+/* A payload SA of the first vector (AES-128-GCM), window 64 inbound, from seq_start. */
 static struct cfg_sa
-sa_cfg(enum cfg_sa_dir dir, uint64_t seq_start)
+store_sa_cfg(enum cfg_sa_dir dir, uint64_t seq_start)
 {
-	const struct esp_kat *k = &esp_kats[0];
-	struct cfg_sa c;
+	struct cfg_sa c = sa_cfg(&esp_kats[0], dir, dir == CFG_SA_IN ? 64 : 0);
 
-	memset(&c, 0, sizeof(c));
-	c.spi = k->spi;
-	c.dir = dir;
 	c.role = CFG_SA_PAYLOAD;
-	c.alg = (enum cfg_sa_alg)k->alg;
-	c.key_len = k->key_len;
-	memcpy(c.key, k->key, k->key_len);
-	c.replay_window = dir == CFG_SA_IN ? 64 : 0;
 	c.seq_start = seq_start;
 	return c;
 }
@@ -128,7 +110,7 @@ stored_start(struct cfg_sa c)
 Test(store_sa, outbound_reservation_is_stored_ahead_and_a_restart_starts_above_it,
      .init = setup, .fini = teardown)
 {
-	struct cfg_sa c = sa_cfg(CFG_SA_OUT, 0);
+	struct cfg_sa c = store_sa_cfg(CFG_SA_OUT, 0);
 	struct dp_sa *sa = sa_add(&c), *again;
 	struct cp_store_sa *w = cp_store_sa_create(64, 1);
 	struct cp_store *s;
@@ -172,7 +154,7 @@ Test(store_sa, outbound_reservation_is_stored_ahead_and_a_restart_starts_above_i
 
 Test(store_sa, inbound_edge_is_stored_as_the_window_moves, .init = setup, .fini = teardown)
 {
-	struct cfg_sa co = sa_cfg(CFG_SA_OUT, 0), ci = sa_cfg(CFG_SA_IN, 0);
+	struct cfg_sa co = store_sa_cfg(CFG_SA_OUT, 0), ci = store_sa_cfg(CFG_SA_IN, 0);
 	struct dp_sa *out = sa_add(&co), *in;
 	struct cp_store_sa *w = cp_store_sa_create(64, 1);
 	struct dp_sa_ctr ctr = { 0 };
@@ -227,7 +209,7 @@ Test(store_sa, inbound_edge_is_stored_as_the_window_moves, .init = setup, .fini 
 Test(store_sa, the_loops_sweep_visits_each_slot_once_per_20_ms,
      .init = setup, .fini = teardown)
 {
-	struct cfg_sa c = sa_cfg(CFG_SA_OUT, 0);
+	struct cfg_sa c = store_sa_cfg(CFG_SA_OUT, 0);
 	struct dp_sa *sa = sa_add(&c);
 	struct cp_store_sa *w = cp_store_sa_create(64, 1);
 	struct cp_store *s;
