@@ -550,6 +550,41 @@ bc_find4(const struct bc *bc, uint32_t a)
 	return e != NULL ? e : bc_lookup_prefix4(bc, a);
 }
 
+unsigned int
+bc_find6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
+	      const struct bc_entry **out)
+{
+	unsigned int i, hits = bc_lookup6_bulk(bc, a, n, out);
+
+	/* a mobile network prefix need not be inside a home range: every miss is a candidate */
+	if (hits == n || __atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) == 0)
+		return hits;
+	for (i = 0; i < n; i++)
+		if (out[i] == NULL && (out[i] = bc_lookup_prefix6(bc, a[i])) != NULL)
+			hits++;
+	return hits;
+}
+
+unsigned int
+bc_find4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
+	      const struct bc_entry **out)
+{
+	unsigned int i, hits = bc_lookup4_bulk(bc, a, n, out);
+
+	if (hits == n || __atomic_load_n(&bc->n_pfx4, __ATOMIC_RELAXED) == 0)
+		return hits;
+	for (i = 0; i < n; i++) {
+		uint32_t v;
+
+		if (out[i] != NULL)
+			continue;
+		memcpy(&v, a[i], 4);    /* a points into a packet: no alignment promised */
+		if ((out[i] = bc_lookup_prefix4(bc, v)) != NULL)
+			hits++;
+	}
+	return hits;
+}
+
 const struct bc_spi_val *
 bc_spi_lookup(const struct bc *bc, uint32_t spi)
 {

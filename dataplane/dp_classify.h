@@ -51,17 +51,20 @@ static inline uint16_t
 dp_classify_fast_fwd(const uint8_t *f, uint16_t len, bool ip4_csum_good, const struct dp_ctx *c,
 		     uint16_t port)
 {
-	const uint8_t *ip = f + 14;
-	uint16_t et, ip_len;
-	uint64_t d, m;
+	const uint8_t *ip = f + 14, *mac = c->port[port].mac;
+	uint16_t et, ip_len, d2, m2;
+	uint32_t d4, m4;
 
 	if (len < 14 + 40)            /* 40: IPv6; IPv4 checks its own below */
 		return 0;
-	/* destination MAC: this port's own (6 bytes as two loads) */
-	memcpy(&d, f, 8);
-	memcpy(&m, c->port[port].mac, 6);
-	memcpy((uint8_t *)&m + 6, f + 6, 2);
-	if (d != m)
+	/* destination MAC: this port's own. Compared as 4 + 2 bytes in registers: an 8-byte
+	 * load of a value just assembled on the stack from narrower stores cannot be forwarded
+	 * from the store buffer and stalled every frame (perf: half of the rx stage's samples) */
+	memcpy(&d4, f, 4);
+	memcpy(&m4, mac, 4);
+	memcpy(&d2, f + 4, 2);
+	memcpy(&m2, mac + 4, 2);
+	if (((d4 ^ m4) | (uint32_t)(d2 ^ m2)) != 0)
 		return 0;
 	et = wire_rd16(f + 12);
 	if (et == WIRE_ETHERTYPE_IPV4) {

@@ -114,8 +114,9 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 {
 	const struct dp_ctx *c = lc->ctx;
 	uint32_t ev[BC_FMT_UDP_TLV + 1] = { 0 };
-	uint64_t tx_pkts[CFG_MAX_PORTS] = { 0 }, tx_bytes[CFG_MAX_PORTS] = { 0 };
-	uint16_t i, p;
+	struct rte_mbuf *tx[DP_BURST_MAX];
+	uint8_t tx_port[DP_BURST_MAX];
+	uint16_t i, nt = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct bc_entry *b = e[i];
@@ -127,6 +128,9 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 
 		if (a == NULL || !dp_adj_mac(a, mac) || len + dp_encap_overhead(b) > a->mtu ||
 		    rte_pktmbuf_headroom(x) < b->tmpl_len + WIRE_ETH_HLEN) {
+			/* what is ready goes first: a flow's packets leave in their order */
+			dp_out_tx_list(lc, tx, tx_port, nt);
+			nt = 0;
 			encap_out(lc, x, b, in_port);
 			continue;
 		}
@@ -141,14 +145,10 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 		x->data_len = x->pkt_len = (uint16_t)(pk.len + WIRE_ETH_HLEN);
 		dp_mn_tx(lc, b->mn, len);
 		ev[b->fmt]++;
-		tx_pkts[a->port]++;
-		tx_bytes[a->port] += x->data_len;
-		rte_eth_tx_buffer(c->port[a->port].port_id, lc->queue, lc->txb[a->port], x);
+		tx_port[nt] = (uint8_t)a->port;
+		tx[nt++] = x;
 	}
 	for (i = BC_FMT_IP6; i <= BC_FMT_UDP_TLV; i++)
 		lc->stats.events[encap_event[i]] += ev[i];
-	for (p = 0; p < lc->n_ports; p++) {
-		lc->stats.tx_pkts[p] += tx_pkts[p];
-		lc->stats.tx_bytes[p] += tx_bytes[p];
-	}
+	dp_out_tx_list(lc, tx, tx_port, nt);
 }

@@ -39,6 +39,45 @@ dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t 
 	rte_eth_tx_buffer(pi->port_id, lc->queue, lc->txb[port], m);
 }
 
+void
+dp_out_tx_list(struct dp_lcore *lc, struct rte_mbuf **m, const uint8_t *p, uint16_t n)
+{
+	const struct dp_ctx *c = lc->ctx;
+	struct rte_eth_dev_tx_buffer *b;
+	uint64_t bytes = 0;
+	uint16_t i, k, port;
+
+	if (n == 0)
+		return;
+	port = p[0];
+	for (i = 0; i < n; i++) {
+		if (p[i] != port)
+			break;
+		bytes += m[i]->data_len;
+	}
+	if (unlikely(i < n)) {
+		for (i = 0; i < n; i++) {
+			lc->stats.tx_pkts[p[i]]++;
+			lc->stats.tx_bytes[p[i]] += m[i]->data_len;
+			rte_eth_tx_buffer(c->port[p[i]].port_id, lc->queue, lc->txb[p[i]], m[i]);
+		}
+		return;
+	}
+	lc->stats.tx_pkts[port] += n;
+	lc->stats.tx_bytes[port] += bytes;
+	/* rte_eth_tx_buffer's semantics, n at a time: sent when full, else at the flush */
+	b = lc->txb[port];
+	while (n > 0) {
+		k = RTE_MIN(n, (uint16_t)(b->size - b->length));
+		memcpy(&b->pkts[b->length], m, k * sizeof(*m));
+		b->length = (uint16_t)(b->length + k);
+		m += k;
+		n = (uint16_t)(n - k);
+		if (b->length == b->size)
+			rte_eth_tx_buffer_flush(c->port[port].port_id, lc->queue, b);
+	}
+}
+
 /*
  * One token bucket per punt kind and worker (a second's worth of burst): a flood of one
  * kind (packets to random addresses on the home link, spoofed NAT port changes) cannot
@@ -215,8 +254,9 @@ dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_
 	const struct dp_nh *h4[DP_BURST_MAX], *h6[DP_BURST_MAX];
 	uint8_t dst6[DP_BURST_MAX][16];
 	uint32_t dst4[DP_BURST_MAX];
-	uint64_t tx_pkts[CFG_MAX_PORTS] = { 0 }, tx_bytes[CFG_MAX_PORTS] = { 0 };
-	uint16_t i, p, n4 = 0, n6 = 0;
+	struct rte_mbuf *tx[DP_BURST_MAX];
+	uint8_t tx_port[DP_BURST_MAX];
+	uint16_t i, n4 = 0, n6 = 0, nt = 0;
 
 	/* one bulk lookup per family for the whole burst */
 	for (i = 0; i < n; i++) {
@@ -241,26 +281,21 @@ dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_
 
 		/* the common case in one pass: a gateway whose adjacency is resolved and a
 		 * packet that fits; the Ethernet header written as encapsulation does */
-		if (h == NULL || h->adj == 0 || rte_pktmbuf_data_len(x) > c->port[h->port].mtu ||
-		    rte_pktmbuf_headroom(x) < WIRE_ETH_HLEN) {
-			route_send(lc, x, in_port, h);
-			continue;
-		}
-		a = &c->adj[h->adj - 1];
-		if (!dp_adj_mac(a, mac)) {
+		a = h != NULL && h->adj != 0 ? &c->adj[h->adj - 1] : NULL;
+		if (a == NULL || rte_pktmbuf_data_len(x) > c->port[h->port].mtu ||
+		    rte_pktmbuf_headroom(x) < WIRE_ETH_HLEN || !dp_adj_mac(a, mac)) {
+			/* what is ready goes first: a flow's packets leave in their order */
+			dp_out_tx_list(lc, tx, tx_port, nt);
+			nt = 0;
 			route_send(lc, x, in_port, h);
 			continue;
 		}
 		eth = (uint8_t *)rte_pktmbuf_prepend(x, WIRE_ETH_HLEN);
 		dp_adj_write_eth(a, mac, eth);
-		tx_pkts[a->port]++;
-		tx_bytes[a->port] += x->data_len;
-		rte_eth_tx_buffer(c->port[a->port].port_id, lc->queue, lc->txb[a->port], x);
+		tx_port[nt] = (uint8_t)a->port;
+		tx[nt++] = x;
 	}
-	for (p = 0; p < lc->n_ports; p++) {
-		lc->stats.tx_pkts[p] += tx_pkts[p];
-		lc->stats.tx_bytes[p] += tx_bytes[p];
-	}
+	dp_out_tx_list(lc, tx, tx_port, nt);
 }
 
 /* Token bucket: icmp_rate errors per second, in thousandths. */

@@ -24,6 +24,13 @@ void dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, ui
 void dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t *dst_mac,
 	       uint16_t ethertype);
 
+/**
+ * Send what a stage finished from one burst: m[0..n) (Ethernet written, n <= DP_BURST_MAX)
+ * with their egress port indexes p[]. When they all leave by one port, the usual case, they
+ * go into its TX buffer in one copy and are counted once; else one by one. Consumes them.
+ */
+void dp_out_tx_list(struct dp_lcore *lc, struct rte_mbuf **m, const uint8_t *p, uint16_t n);
+
 /** Give m to the control plane with its metadata filled. Consumes m (dropped if full). */
 void dp_out_punt(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_event ev);
 

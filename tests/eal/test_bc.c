@@ -375,6 +375,51 @@ Test(bc, home_ranges_skip_what_cannot_be_a_home_address)
 	bc_free(bc);
 }
 
+/* The forwarding stage's lookup: exact in bulk, then the prefixes for the misses — also for
+ * destinations outside the home ranges (a mobile network prefix need not be inside one),
+ * and only once a prefix of the family exists. */
+Test(bc, bulk_find_falls_back_to_prefixes_outside_the_home_ranges)
+{
+	struct bc *bc = mk_bc(64, 16, 16);
+	struct in6_addr a6[32], pfx6, mnp;
+	uint32_t a4[32];
+	const struct in6_addr *p6[32];
+	const uint32_t *p4[32];
+	const struct bc_entry *out[32], *mr;
+	unsigned int i;
+
+	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
+	cr_assert(bc_home_prefix6_add(bc, &pfx6, 64));
+	cr_assert(bc_home_prefix4_add(bc, htonl(0x64400000u), 10));   /* 100.64.0.0/10 */
+	for (i = 0; i < 32; i += 2)
+		publish(bc, i, 1, true);
+	mixed_destinations(a6, a4, p6, p4);
+	/* no prefix yet: the odd destinations find nothing */
+	cr_assert_eq(bc_find6_bulk(bc, p6, 32, out), 16);
+	cr_assert_eq(bc_find4_bulk(bc, p4, 32, out), 16);
+	for (i = 0; i < 32; i++)
+		cr_assert_eq(out[i] != NULL, i % 2 == 0, "IPv4 destination %u", i);
+	/* node 2 is a mobile router for 2001:db8:cc::/48 and 203.0.113.0/25, outside the ranges */
+	mr = out[2];
+	inet_pton(AF_INET6, "2001:db8:cc::", &mnp);
+	cr_assert_eq(bc_prefix6_add(bc, &mnp, 48, 2), 0);
+	cr_assert_eq(bc_prefix4_add(bc, htonl(0xcb007100u), 25, 2), 0);
+	cr_assert_eq(bc_find6_bulk(bc, p6, 32, out), 32);
+	for (i = 0; i < 32; i++)
+		if (i % 2)
+			cr_assert_eq(out[i], mr, "IPv6 destination %u: the prefix's node", i);
+		else
+			cr_assert_eq(t_check(out[i], i), 0, "IPv6 destination %u: exact first", i);
+	cr_assert_eq(bc_find4_bulk(bc, p4, 32, out), 32);
+	for (i = 1; i < 32; i += 2)
+		cr_assert_eq(out[i], mr, "IPv4 destination %u", i);
+	/* 203.0.113.128/25 is not the mobile router's */
+	a4[1] = htonl(0xcb007181u);
+	cr_assert_eq(bc_find4_bulk(bc, p4, 2, out), 1);
+	cr_assert_null(out[1]);
+	bc_free(bc);
+}
+
 Test(bc, a_home_address_outside_the_ranges_switches_the_filter_off)
 {
 	struct bc *bc = mk_bc(64, 16, 16);

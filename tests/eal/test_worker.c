@@ -51,7 +51,8 @@ static const char conf_fmt[] =
 	"  { name = \"home\"; device = \"net_ring1\"; role = \"home\"; \n"
 	"    ipv4 = \"192.0.2.1/24\"; ipv6 = \"2001:db8:1::1/64\"; mtu = 1500; } );\n"
 	"routes = ( { prefix = \"0.0.0.0/0\"; via = \"198.51.100.254\"; mac = \"02:00:00:00:a0:fe\"; },\n"
-	"  { prefix = \"::/0\"; via = \"2001:db8:a::fe\"; mac = \"02:00:00:00:a0:fe\"; } );\n"
+	"  { prefix = \"::/0\"; via = \"2001:db8:a::fe\"; mac = \"02:00:00:00:a0:fe\"; },\n"
+	"  { prefix = \"203.0.113.128/25\"; via = \"192.0.2.254\"; mac = \"02:00:00:00:b0:fe\"; } );\n"
 	"home_agent = { address6 = \"2001:db8:1::1\"; address4 = \"198.51.100.1\";\n"
 	"  home_prefixes = [ \"2001:db8:1::/64\" ]; ipv4_home_prefixes = [ \"192.0.2.0/24\" ]; };\n"
 	"policy = { require_ipsec = false; dad = false; };\n"
@@ -501,8 +502,8 @@ Test(worker, a_binding_stacked_on_its_next_hop_follows_the_adjacency)
 	/* the default route's gateway holds one reference, the binding the other */
 	cr_assert_eq(dp_adj_refs(v.s.ctx.adjt, e->adj - 1), 2);
 	dp_adj_stats_get(v.s.ctx.adjt, &st);
-	cr_assert_eq(st.used, 2, "the two gateways' (IPv4, IPv6)");
-	cr_assert_eq(st.resolved, 2, "the routes' static neighbours resolved them at once");
+	cr_assert_eq(st.used, 3, "the three gateways' (two IPv4, one IPv6)");
+	cr_assert_eq(st.resolved, 3, "the routes' static neighbours resolved them at once");
 	cn_to_mn1(&v, mac);
 	cr_assert_eq(memcmp(mac, MAC_ROUTER, 6), 0);
 	/* the adjacency alone changes (not the neighbour table): the worker follows it */
@@ -585,5 +586,67 @@ Test(worker, plain_routing_writes_the_gateways_adjacency)
 	host_to_far(&v, 4, out, &len);
 	cr_assert_eq(memcmp(out, MAC_ROUTER, 6), 0, "unresolved: the neighbour table's");
 	cr_assert_eq(v.lc->stats.tx_pkts[ACCESS], tx0 + 4);
+	down(&v);
+}
+
+/* IPv4 from the access side to dst (a correspondent behind one of the gateways), IP id id. */
+static struct rte_mbuf *
+to_far4(struct env *v, const char *dst, uint16_t id, uint16_t ip_len, bool df)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(v->pool);
+	uint8_t *f;
+	size_t o;
+
+	cr_assert_not_null(m);
+	f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(14 + ip_len));
+	cr_assert_not_null(f);
+	memset(f, 0, 14u + ip_len);
+	o = eth(f, MAC_ACCESS, MAC_ROUTER, WIRE_ETHERTYPE_IPV4);
+	wire_ip4_hdr_build(f + o, a4("203.0.113.9"), a4(dst), WIRE_PROTO_UDP, ip_len, 64, id, df);
+	return m;
+}
+
+/*
+ * Issue 16: routed packets leave a burst per port in one batch, yet in the order they came
+ * (a packet the general path sends — here one fragmented — goes out between its
+ * neighbours, not after them), and a burst for two ports reaches each, counted on each.
+ */
+Test(worker, a_routed_burst_keeps_its_order_on_each_port)
+{
+	static const uint8_t MAC_GW2[6] = { 0x02, 0, 0, 0, 0xb0, 0xfe };
+	static uint8_t out[16][2048];
+	static const uint16_t want_access[] = { 1, 3, 3, 4, 6 }, want_home[] = { 2, 5 };
+	uint16_t len[16];
+	uint64_t tx_a, tx_h;
+	struct rte_mbuf *m[6];
+	struct env v;
+	unsigned int n, i;
+
+	up(&v, 1024, 10000);
+	tx_a = v.lc->stats.tx_pkts[ACCESS];
+	tx_h = v.lc->stats.tx_pkts[HOME];
+	m[0] = to_far4(&v, "203.0.113.77", 1, 64, true);
+	m[1] = to_far4(&v, "203.0.113.200", 2, 64, true);      /* the home port's gateway */
+	m[2] = to_far4(&v, "203.0.113.77", 3, 1800, false);    /* fragmented: 2 pieces */
+	m[3] = to_far4(&v, "203.0.113.78", 4, 64, true);
+	m[4] = to_far4(&v, "203.0.113.201", 5, 64, true);
+	m[5] = to_far4(&v, "203.0.113.79", 6, 64, true);
+	dp_worker_rx(v.lc, ACCESS, m, 6);
+	dp_out_flush(v.lc);
+	n = collect(&v, ACCESS, out, len, 16);
+	cr_assert_eq(n, 5, "4 packets and a second fragment on the access port: %u", n);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(memcmp(out[i], MAC_ROUTER, 6), 0);
+		cr_assert_eq(wire_rd16(out[i] + 14 + 4), want_access[i], "access, packet %u", i);
+	}
+	n = collect(&v, HOME, out, len, 16);
+	cr_assert_eq(n, 2, "2 packets on the home port: %u", n);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(memcmp(out[i], MAC_GW2, 6), 0, "the second gateway's MAC");
+		cr_assert_eq(memcmp(out[i] + 6, MAC_HOME, 6), 0, "the home port's own");
+		cr_assert_eq(wire_rd16(out[i] + 14 + 4), want_home[i], "home, packet %u", i);
+	}
+	cr_assert_eq(v.lc->stats.tx_pkts[ACCESS], tx_a + 5);
+	cr_assert_eq(v.lc->stats.tx_pkts[HOME], tx_h + 2);
 	down(&v);
 }
