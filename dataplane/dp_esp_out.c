@@ -4,6 +4,7 @@
 
 #include <rte_mbuf.h>
 
+#include "dp_adj.h"
 #include "dp_encap.h"
 #include "dp_esp.h"
 #include "dp_esp_out.h"
@@ -13,6 +14,7 @@
 #include "dp_sa.h"
 #include "wire_csum.h"
 #include "wire_ip.h"
+#include "wire_pkt.h"
 #include "wire_tun.h"
 
 /* ------------------------------------------------------------------ outbound payload */
@@ -69,12 +71,20 @@ out_stage(struct dp_lcore *lc, uint16_t port, struct rte_mbuf *m, const struct b
 	return true;
 }
 
-/* After rte_ipsec: the binding's current outer header (seed 001 §4.1), then out. */
-static void
-out_send(struct dp_lcore *lc, struct rte_mbuf *m)
+enum out_next { OUT_READY, OUT_GENERAL, OUT_DROPPED };
+
+/*
+ * After rte_ipsec: the binding's current outer header (seed 001 §4.1) and, through its
+ * resolved adjacency, the Ethernet header: OUT_READY, m ready to leave by *tx_port.
+ * OUT_GENERAL: the outer header is on, the next hop is not resolved (dp_out_tunnel).
+ */
+static enum out_next
+out_finish(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *tx_port)
 {
 	const struct esp_meta em = *esp_meta(m);
+	const struct dp_adj *a;
 	struct dp_pkt p;
+	uint8_t mac[8];
 
 	dp_mn_tx(lc, em.e->mn, em.len);
 	dp_esp_out_unstage(m);
@@ -84,14 +94,54 @@ out_send(struct dp_lcore *lc, struct rte_mbuf *m)
 		break;
 	case DP_ENCAP_NO_MAPPING:
 		dp_drop(lc, m, HA_DROP_ESP_NATT_UNMAPPED);
-		return;
+		return OUT_DROPPED;
 	default:
 		dp_drop(lc, m, HA_DROP_NO_HEADROOM);
-		return;
+		return OUT_DROPPED;
 	}
 	dp_pkt_to_mbuf(&p, m);
-	lc->stats.events[HA_EV_ENCAP_ESP]++;
-	dp_out_tunnel(lc, m, em.e, em.port);
+	a = em.e->adj != 0 ? &lc->ctx->adj[em.e->adj - 1] : NULL;
+	if (a == NULL || !dp_adj_mac(a, mac) || rte_pktmbuf_headroom(m) < WIRE_ETH_HLEN)
+		return OUT_GENERAL;
+	dp_adj_write_eth(a, mac, (uint8_t *)rte_pktmbuf_prepend(m, WIRE_ETH_HLEN));
+	*tx_port = (uint8_t)a->port;
+	return OUT_READY;
+}
+
+/* The burst's sealed packets out: through their adjacencies in one batch per port. */
+static void
+out_send(struct dp_lcore *lc, const struct dp_esp_group *g, uint16_t ng)
+{
+	struct rte_mbuf *tx[DP_BURST_MAX];
+	uint8_t tx_port[DP_BURST_MAX];
+	uint16_t i, j, nt = 0;
+	uint32_t sent = 0;
+
+	for (i = 0; i < ng; i++) {
+		for (j = g[i].ok; j < g[i].n; j++)
+			dp_drop(lc, g[i].mb[j], HA_DROP_ESP_FAILED);
+		for (j = 0; j < g[i].ok; j++) {
+			struct rte_mbuf *m = g[i].mb[j];
+
+			switch (out_finish(lc, m, &tx_port[nt])) {
+			case OUT_READY:
+				tx[nt++] = m;
+				sent++;
+				break;
+			case OUT_GENERAL:
+				/* what is ready goes first: a flow's packets leave in order */
+				dp_out_tx_list(lc, tx, tx_port, nt);
+				nt = 0;
+				sent++;
+				dp_out_tunnel(lc, m, esp_meta(m)->e, esp_meta(m)->port);
+				break;
+			case OUT_DROPPED:
+				break;
+			}
+		}
+	}
+	dp_out_tx_list(lc, tx, tx_port, nt);
+	lc->stats.events[HA_EV_ENCAP_ESP] += sent;
 }
 
 void
@@ -135,10 +185,5 @@ dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		return;
 	if (dp_esp_process_groups(g, ngr, &lc->esp) > 0)
 		lc->stats.events[HA_EV_ESP_OP_BURST]++;
-	for (i = 0; i < ngr; i++) {
-		for (j = g[i].ok; j < g[i].n; j++)
-			dp_drop(lc, g[i].mb[j], HA_DROP_ESP_FAILED);
-		for (j = 0; j < g[i].ok; j++)
-			out_send(lc, g[i].mb[j]);
-	}
+	out_send(lc, g, ngr);
 }
