@@ -59,13 +59,21 @@ static inline bool
 dp_ttl_dec(uint8_t *d)
 {
 	if ((d[0] >> 4) == 4) {
-		uint16_t old = (uint16_t)(d[8] << 8 | d[9]);
+		uint16_t c;
+		uint32_t s;
 
 		if (d[8] <= 1)
 			return false;
 		d[8]--;
-		wire_wr16(d + 10, wire_csum_update16(wire_rd16(d + 10), old,
-						     (uint16_t)(d[8] << 8 | d[9])));
+		/* RFC 1624 eqn. 3 with the TTL one less reduces to the checksum plus 0x0100 in
+		 * one's complement; that sum being byte-order independent (RFC 1071 §2(B)), the
+		 * field is updated as the machine reads it, no byte swaps. -0 (0xffff) is
+		 * written +0, as eqn. 3 and a full computation would (checked for every value) */
+		memcpy(&c, d + 10, 2);
+		s = (uint32_t)c + htons(0x0100);
+		s = (s & 0xffff) + (s >> 16);
+		c = s == 0xffff ? 0 : (uint16_t)s;
+		memcpy(d + 10, &c, 2);
 		return true;
 	}
 	if (d[7] <= 1)

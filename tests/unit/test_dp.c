@@ -594,6 +594,31 @@ Test(dp_encap, ttl_decrement)
 	cr_assert_not(dp_ttl_dec(p.data));
 }
 
+/* The TTL's checksum update gives what RFC 1624 eqn. 3 gives, for every checksum value. */
+Test(dp_encap, ttl_checksum_update_is_eqn_3_for_every_value)
+{
+	static const uint8_t ttls[] = { 2, 3, 64, 128, 255 }, protos[] = { 0, 17, 255 };
+	uint8_t h[20] = { 0x45 };
+	uint32_t hc;
+	unsigned int t, q;
+
+	for (hc = 0; hc <= 0xffff; hc++)
+		for (t = 0; t < sizeof(ttls); t++)
+			for (q = 0; q < sizeof(protos); q++) {
+				uint16_t want = wire_csum_update16(
+					(uint16_t)hc, (uint16_t)(ttls[t] << 8 | protos[q]),
+					(uint16_t)((ttls[t] - 1) << 8 | protos[q]));
+
+				h[8] = ttls[t];
+				h[9] = protos[q];
+				wire_wr16(h + 10, (uint16_t)hc);
+				cr_assert(dp_ttl_dec(h));
+				if (wire_rd16(h + 10) != want)
+					cr_assert_fail("checksum %#x, TTL %u, protocol %u: %#x, not %#x",
+						       hc, ttls[t], protos[q], wire_rd16(h + 10), want);
+			}
+}
+
 /* ------------------------------------------------------------------ decap */
 
 /* A received frame: Ethernet / outer / [UDP sport] / inner from an inner packet. */
