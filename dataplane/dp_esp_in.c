@@ -245,43 +245,17 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 {
 	struct rte_mbuf *flat[DP_BURST_MAX], *fwd[DP_BURST_MAX];
 	struct dp_esp_group g[DP_BURST_MAX];
-	const struct dp_sa *sa;
 	const struct bc_entry *src[DP_BURST_MAX];
 	uint32_t slots[DP_BURST_MAX], t = now_s(lc);
-	uint16_t next[DP_BURST_MAX];
-	uint16_t i, j, ng, ok, nf = 0, ngr = 0, used = 0, k;
+	uint16_t i, j, nf = 0, ngr, k;
 
 	for (i = 0; i < n; i++)
 		slots[i] = esp_meta(ms[i])->slot;
 	dp_esp_prefetch_sas(lc, slots, n);
-	dp_esp_link_sas(slots, n, next);
-	for (i = 0; i < n; i++) {
-		uint32_t slot = slots[i];
-		struct rte_mbuf **grp = flat + used;
-
-		if (slot == DP_SA_NONE)
-			continue;
-		ng = dp_esp_take_group(ms, slots, next, n, i, grp);
-		sa = dp_sa_get(lc->ctx->sadb, slot);
-		if (sa == NULL) {
-			for (j = 0; j < ng; j++)
-				dp_drop(lc, grp[j], HA_DROP_ESP_NO_SA);
-			continue;
-		}
-		/* steered before an sa-del (an IKE rekey's delete) freed the slot and an
-		 * sa-add took it: the packet's SA is gone, not this one. Only a ring can hold
-		 * a packet that long: a burst classified here met its SAs a moment ago */
-		for (j = 0, ok = 0; steered && j < ng; j++)   /* in order: the replay window cares */
-			if (esp_meta(grp[j])->gen != sa->gen)
-				dp_drop(lc, grp[j], HA_DROP_ESP_NO_SA);
-			else
-				grp[ok++] = grp[j];
-		if (steered && (ng = ok) == 0)
-			continue;
-		g[ngr++] = (struct dp_esp_group){ .sa = sa, .ctr = &lc->sa_ctr[slot], .mb = grp,
-						  .n = ng };
-		used += ng;
-	}
+	/* steered before an sa-del (an IKE rekey's delete) freed the slot and an sa-add took
+	 * it: the packet's SA is gone, not this one. Only a ring can hold a packet that long:
+	 * a burst classified here met its SAs a moment ago */
+	ngr = dp_esp_group_burst(lc, ms, slots, n, steered, flat, g);
 	if (ngr > 0 && dp_esp_process_groups(g, ngr, &lc->esp) > 0)
 		lc->stats.events[HA_EV_ESP_OP_BURST]++;
 	inner_sources(lc, g, ngr, src);

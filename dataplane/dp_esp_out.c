@@ -151,8 +151,7 @@ dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	struct rte_mbuf *st[DP_BURST_MAX], *flat[DP_BURST_MAX];
 	struct dp_esp_group g[DP_BURST_MAX];
 	uint32_t slots[DP_BURST_MAX] = { 0 };   /* (gcc cannot tell n <= DP_BURST_MAX) */
-	uint16_t next[DP_BURST_MAX];
-	uint16_t i, j, ns = 0, ng, ngr = 0, used = 0;
+	uint16_t i, ns = 0, ngr;
 
 	for (i = 0; i < n; i++)
 		slots[i] = ents[i]->sa_out;
@@ -163,24 +162,7 @@ dp_esp_tx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			st[ns++] = pkts[i];
 		}
 	/* the burst by SA, each group's packets in order */
-	dp_esp_link_sas(slots, ns, next);
-	for (i = 0; i < ns; i++) {
-		uint32_t slot = slots[i];
-		const struct dp_sa *sa;
-
-		if (slot == DP_SA_NONE)
-			continue;
-		sa = dp_sa_get(lc->ctx->sadb, slot);
-		ng = dp_esp_take_group(st, slots, next, ns, i, flat + used);
-		if (sa == NULL) {    /* removed since it was staged */
-			for (j = 0; j < ng; j++)
-				dp_drop(lc, flat[used + j], HA_DROP_ESP_NO_SA);
-			continue;
-		}
-		g[ngr++] = (struct dp_esp_group){ .sa = sa, .ctr = &lc->sa_ctr[slot],
-						  .mb = flat + used, .n = ng };
-		used += ng;
-	}
+	ngr = dp_esp_group_burst(lc, st, slots, ns, false, flat, g);
 	if (ngr == 0)
 		return;
 	if (dp_esp_process_groups(g, ngr, &lc->esp) > 0)

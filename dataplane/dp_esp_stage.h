@@ -3,6 +3,7 @@
 #ifndef DP_ESP_STAGE_H
 #define DP_ESP_STAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include <rte_prefetch.h>
 
 #include "bc_entry.h"
+#include "dp_esp.h"
 #include "dp_lcore.h"
 #include "dp_sa.h"
 
@@ -80,6 +82,49 @@ dp_esp_take_group(struct rte_mbuf **ms, uint32_t *slot, const uint16_t *next, ui
 		grp[ng++] = ms[j];
 	}
 	return ng;
+}
+
+/*
+ * The staged burst ms[0..n) by SA for dp_esp_process_groups: slots[i] is ms[i]'s SA slot
+ * (DP_SA_NONE afterwards), each group's packets in order in flat (room for n), the groups
+ * in g. A slot whose SA is gone drops its packets (esp_no_sa); with check_gen so does a
+ * packet staged for an earlier SA of its slot (esp_meta.gen: steered on a ring before an
+ * sa-del + sa-add reused the slot). @return the number of groups.
+ */
+static inline uint16_t
+dp_esp_group_burst(struct dp_lcore *lc, struct rte_mbuf **ms, uint32_t *slots, uint16_t n,
+		   bool check_gen, struct rte_mbuf **flat, struct dp_esp_group *g)
+{
+	uint16_t next[DP_BURST_MAX];
+	uint16_t i, j, ng, ok, ngr = 0, used = 0;
+
+	dp_esp_link_sas(slots, n, next);
+	for (i = 0; i < n; i++) {
+		uint32_t slot = slots[i];
+		struct rte_mbuf **grp = flat + used;
+		const struct dp_sa *sa;
+
+		if (slot == DP_SA_NONE)
+			continue;
+		ng = dp_esp_take_group(ms, slots, next, n, i, grp);
+		sa = dp_sa_get(lc->ctx->sadb, slot);
+		if (sa == NULL) {
+			for (j = 0; j < ng; j++)
+				dp_drop(lc, grp[j], HA_DROP_ESP_NO_SA);
+			continue;
+		}
+		for (j = 0, ok = 0; check_gen && j < ng; j++)  /* in order: the replay window */
+			if (esp_meta(grp[j])->gen != sa->gen)
+				dp_drop(lc, grp[j], HA_DROP_ESP_NO_SA);
+			else
+				grp[ok++] = grp[j];
+		if (check_gen && (ng = ok) == 0)
+			continue;
+		g[ngr++] = (struct dp_esp_group){ .sa = sa, .ctr = &lc->sa_ctr[slot], .mb = grp,
+						  .n = ng };
+		used += ng;
+	}
+	return ngr;
 }
 
 /*
