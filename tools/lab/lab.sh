@@ -267,10 +267,15 @@ uml_boot() {
 }
 
 # uml_cmd NAME CMD...: run a shell command in guest NAME; prints its output, returns its
-# status (124 after 60 s without an answer).
+# status (124 after 60 s without an answer, and at once for every later command).
 uml_cmd() {
     local rpc=$LAB_DIR/$1 n i
     shift
+    if [ -f "$rpc/hung" ]; then
+        # its commands run in order: nothing after the hung one would ever run
+        lab_log "$(basename "$rpc"): not sent (the guest hung on an earlier command): $*"
+        return 124
+    fi
     n=$(cat "$rpc/seq")
     echo $((n + 1)) >"$rpc/seq"       # the sequence lives in a file: any shell may call
     printf '%s\n' "$*" >"$rpc/tmp.$n"
@@ -283,7 +288,33 @@ uml_cmd() {
         sleep 0.05
     done
     lab_log "$(basename "$rpc"): no answer to: $*"
+    uml_diagnose "$rpc" "$n"
+    touch "$rpc/hung"
     return 124
+}
+
+# uml_diagnose RPC N: what a guest that did not answer command N was doing — the guest's
+# commands run one after another, so a hung one holds every later one: was the command
+# picked up (its out.N exists from its start), what it printed so far, whether the UML
+# process lives, and the console's tail (a kernel oops or a stuck init shows there).
+uml_diagnose() {
+    local rpc=$1 n=$2 name pid
+    name=$(basename "$rpc")
+    pid=$(cat "$LAB_DIR/$name.pid" 2>/dev/null)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        lab_log "$name: UML pid $pid alive"
+    else
+        lab_log "$name: UML process ${pid:-?} gone"
+    fi
+    if [ -f "$rpc/out.$n" ]; then
+        lab_log "$name: command $n started; its output so far:"
+        tail -n 20 "$rpc/out.$n" >&2
+    else
+        lab_log "$name: command $n never started (the guest is still on an earlier one," \
+            "last answered: $(ls "$rpc" | sed -n 's/^rc\.\([0-9]*\)$/\1/p' | sort -n | tail -n 1))"
+    fi
+    lab_log "$name: console tail ($LAB_DIR/$name.log):"
+    tail -n 20 "$LAB_DIR/$name.log" >&2 2>/dev/null
 }
 
 # uml_halt NAME: halt guest NAME (5 s), then kill it and its helpers.
