@@ -189,3 +189,122 @@ dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 		return DP_C_DROP;
 	}
 }
+
+/* IPv6 outer header of a dp_classify_fast_decap frame: IP-in-IPv6 to us, nothing between. */
+static bool
+fast_decap6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct wire_pkt *w)
+{
+	uint16_t plen = wire_rd16(ip + 4);
+	uint8_t nh = ip[6];
+
+	if ((ip[0] >> 4) != 6 || (nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP) ||
+	    plen == 0 || WIRE_IP6_HLEN + (uint32_t)plen > avail || !dp_local6(c, ip + 24))
+		return false;
+	w->l3 = WIRE_L3_IP6;
+	w->ip6.payload_len = plen;
+	w->ip6.l4_off = WIRE_IP6_HLEN;
+	w->ip6.l4_proto = nh;
+	w->ip6.hop_limit = ip[7];
+	w->ip_len = (uint16_t)(WIRE_IP6_HLEN + plen);
+	w->ttl = ip[7];
+	w->l4_proto = nh;
+	w->l4_off = WIRE_ETH_HLEN + WIRE_IP6_HLEN;
+	w->l4_len = plen;
+	w->tun = WIRE_TUN_IPIP;
+	w->inner_proto = nh;
+	w->inner_off = w->l4_off;
+	return true;
+}
+
+/* UDP 4191 over IPv4 (R5555 §4.1) of a dp_classify_fast_decap frame. */
+static bool
+fast_decap_udp4(const uint8_t *ip, bool l4_csum_good, struct wire_pkt *w)
+{
+	const uint8_t *udp = ip + WIRE_IP4_HLEN;
+	uint16_t ulen;
+	struct wire_udp4191 u;
+
+	if (w->l4_len < WIRE_UDP_HLEN || wire_rd16(udp + 2) != WIRE_PORT_DSMIP)
+		return false;
+	ulen = wire_rd16(udp + 4);
+	if (ulen < WIRE_UDP_HLEN || ulen > w->l4_len ||
+	    wire_udp4191_parse(udp + WIRE_UDP_HLEN, ulen - WIRE_UDP_HLEN, &u) != WIRE_E_OK)
+		return false;
+	/* RFC 1122 §4.1.3.4, as udp_csum_ok: zero is no checksum over IPv4 */
+	if (!l4_csum_good && wire_rd16(udp + 6) != 0 &&
+	    wire_ip4_l4_csum(w->ip4.src, w->ip4.dst, WIRE_PROTO_UDP, udp, ulen) != 0)
+		return false;
+	w->sport = wire_rd16(udp);
+	w->dport = WIRE_PORT_DSMIP;
+	w->l4_len = ulen;
+	w->tun = u.tlv ? WIRE_TUN_UDP_TLV : WIRE_TUN_UDP;
+	w->inner_proto = u.next;
+	w->inner_off = (uint16_t)(w->l4_off + WIRE_UDP_HLEN + u.inner_off);
+	return true;
+}
+
+/* IPv4 outer header of a dp_classify_fast_decap frame. */
+static bool
+fast_decap4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum_good,
+	    const struct dp_ctx *c, struct wire_pkt *w)
+{
+	uint16_t tot = wire_rd16(ip + 2), fo = wire_rd16(ip + 6);
+	uint8_t proto = ip[9];
+	uint32_t dst;
+
+	memcpy(&dst, ip + 16, 4);
+	if (ip[0] != 0x45 || tot <= WIRE_IP4_HLEN || tot > avail || (fo & 0x3fff) != 0 ||
+	    (proto != WIRE_PROTO_IPIP && proto != WIRE_PROTO_IPV6 && proto != WIRE_PROTO_UDP) ||
+	    !dp_local4(c, dst))
+		return false;
+	if (!ip4_csum_good && wire_csum_ip4(ip, WIRE_IP4_HLEN) != 0)
+		return false;
+	w->l3 = WIRE_L3_IP4;
+	w->ip4.hlen = WIRE_IP4_HLEN;
+	w->ip4.tot_len = tot;
+	w->ip4.proto = proto;
+	w->ip4.ttl = ip[8];
+	w->ip4.df = (fo & 0x4000) != 0;
+	memcpy(&w->ip4.src, ip + 12, 4);
+	w->ip4.dst = dst;
+	w->ip_len = tot;
+	w->ttl = ip[8];
+	w->l4_proto = proto;
+	w->l4_off = WIRE_ETH_HLEN + WIRE_IP4_HLEN;
+	w->l4_len = (uint16_t)(tot - WIRE_IP4_HLEN);
+	if (proto == WIRE_PROTO_UDP)
+		return fast_decap_udp4(ip, l4_csum_good, w);
+	w->tun = WIRE_TUN_IPIP;
+	w->inner_proto = proto;
+	w->inner_off = w->l4_off;
+	return true;
+}
+
+bool
+dp_classify_fast_decap(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool l4_csum_good,
+		       const struct dp_ctx *c, uint16_t port, struct wire_pkt *w)
+{
+	const uint8_t *mac = c->port[port].mac;
+	uint16_t et;
+	bool ok;
+
+	if (len < WIRE_ETH_HLEN + WIRE_IP6_HLEN || memcmp(f, mac, 6) != 0)
+		return false;
+	/* the parser's output has no stale member: whatever it does not set is zero */
+	memset(w, 0, sizeof(*w));
+	et = wire_rd16(f + 12);
+	if (et == WIRE_ETHERTYPE_IPV6)
+		ok = fast_decap6(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN), c, w);
+	else if (et == WIRE_ETHERTYPE_IPV4)
+		ok = fast_decap4(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN),
+				 ip4_csum_good, l4_csum_good, c, w);
+	else
+		return false;
+	if (!ok)
+		return false;
+	w->l2_len = WIRE_ETH_HLEN;
+	w->ethertype = et;
+	w->l3_off = WIRE_ETH_HLEN;
+	w->l4_csum_good = l4_csum_good;
+	return true;
+}

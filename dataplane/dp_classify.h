@@ -99,4 +99,19 @@ dp_classify_fast_fwd(const uint8_t *f, uint16_t len, bool ip4_csum_good, const s
 	return 0;
 }
 
+/**
+ * The tunnelled traffic the home agent terminates, before the general parser: a frame that
+ * wire_pkt_parse + dp_classify would call DP_C_DECAP, recognised by its shape alone —
+ * unicast to this port's MAC, no VLAN tag; IPv6 without extension headers, next header
+ * IPv6 or IPv4, to a home agent address; or IPv4 without options and not a fragment, a good
+ * header checksum (ip4_csum_good: the NIC checked it, else summed here), to a home agent
+ * address, protocol IPv4 or IPv6, or UDP to port 4191 with a good or no checksum
+ * (l4_csum_good: the NIC checked it) and a well-formed RFC 5555 header. w is then filled
+ * exactly as wire_pkt_parse fills it (l4_csum_good included). Anything else (false) takes
+ * the general path, which decides as before. Pure.
+ */
+bool dp_classify_fast_decap(const uint8_t *f, uint16_t len, bool ip4_csum_good,
+			    bool l4_csum_good, const struct dp_ctx *c, uint16_t port,
+			    struct wire_pkt *w);
+
 #endif /* DP_CLASSIFY_H */

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker lcore loop (architecture.md "Worker path"). It only wires the stages, one file
- * each: RX burst -> classify (dp_classify.h: a plain packet to forward is known from a few
- * bytes, anything else is parsed once and classified) -> per class, as bursts: the home
- * agent's own services (dp_home.h), punts to the control plane (dp_punt.h), decapsulation
- * (dp_decap_stage.h), ESP in (dp_esp_in.h), and forwarding (dp_fwd.h: the binding lookup,
- * dp_bind.h, then encapsulation, dp_encap_stage.h, ESP out, dp_esp_out.h, or routing,
- * dp_out.h) -> buffered TX; one RCU quiescent report per iteration. A new tunnel format
- * touches the parser (wire_pkt.c), the decapsulation stage and the encapsulation templates.
+ * each: RX burst -> classify (dp_classify.h: a plain packet to forward, or a tunnelled one
+ * to decapsulate, is known from a few bytes; anything else is parsed once and classified)
+ * -> per class, as bursts: the home agent's own services (dp_home.h), punts to the control
+ * plane (dp_punt.h), decapsulation (dp_decap_stage.h), ESP in (dp_esp_in.h), and forwarding
+ * (dp_fwd.h: the binding lookup, dp_bind.h, then encapsulation, dp_encap_stage.h, ESP out,
+ * dp_esp_out.h, or routing, dp_out.h) -> buffered TX; one RCU quiescent report per iteration. A new tunnel format
+ * touches the parser (wire_pkt.c, and dp_classify_fast_decap if it is a common one), the
+ * decapsulation stage and the encapsulation templates.
  */
 #include <string.h>
 
@@ -86,6 +87,13 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			rte_pktmbuf_adj(m, WIRE_ETH_HLEN);
 			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - ip_len));
 			fwd[nf++] = m;
+			continue;
+		}
+		/* then the tunnels to us, the other common case: parsed for their shape only */
+		if (dp_classify_fast_decap(f, rte_pktmbuf_data_len(m), ip4_good, l4_good, c, port,
+					   &w[i])) {
+			dw[nd] = &w[i];
+			dec[nd++] = m;
 			continue;
 		}
 		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m), ip4_good ? WIRE_PKT_F_NO_IP4_CSUM : 0,

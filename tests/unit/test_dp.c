@@ -261,6 +261,112 @@ Test(dp_classify, the_fast_check_agrees_with_the_general_path)
 	cr_assert_eq(checked, fast_taken);
 }
 
+/* UDP 4191 to the home agent carrying what (IPv6 / IPv4 inside, or a TLV header), with a
+ * correct checksum (csum) or none. */
+static size_t
+eth_udp4191(uint8_t *f, int what, bool csum)
+{
+	size_t n = eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_UDP, 8 + 4 + 40);
+	uint16_t ulen = 8 + 4 + 40;
+
+	if (what == 6) {
+		f[42] = 0x60;
+	} else if (what == 4) {
+		f[42] = 0x45;
+	} else {
+		wire_tlv_build(f + 42, WIRE_PROTO_IPV6, 40);
+		f[46] = 0x60;
+	}
+	wire_udp_hdr_build(f + 34, 20000, 4191, ulen, 0);
+	if (csum)
+		wire_wr16(f + 40, wire_ip4_l4_csum(a4("203.0.113.66"), a4("198.51.100.1"),
+						   WIRE_PROTO_UDP, f + 34, ulen));
+	return n;
+}
+
+/*
+ * dp_classify_fast_decap may only say what the general path says, and fill what it fills:
+ * whenever it takes a frame, wire_pkt_parse + dp_classify call it DP_C_DECAP and the parse
+ * is the same, member for member. Checked on the tunnel formats, near misses, and on 3,000
+ * random corruptions of each, with and without the NIC's checksum verdicts.
+ */
+Test(dp_classify, the_fast_decap_check_agrees_with_the_general_path)
+{
+	struct seed {
+		uint8_t f[160];
+		size_t n;
+		bool take;                /* the fast check must take it */
+	} seeds[20];
+	uint8_t f[160];
+	struct dp_ctx c;
+	unsigned int ns = 0, i, k, taken = 0;
+	uint32_t rnd = 0x9e3779b9u;
+
+	ctx_init(&c);
+#define SEED(expr, tk) do { seeds[ns].n = (expr); memcpy(seeds[ns].f, f, sizeof(f)); \
+			     seeds[ns++].take = (tk); } while (0)
+	memset(f, 0, sizeof(f));
+	/* IPv6 and IPv4 in IPv6, IPv4 and IPv6 in IPv4, UDP 4191 in its three forms */
+	SEED(eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_IPV6, 48), true);
+	seeds[ns - 1].f[54] = 0x60;
+	SEED(eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_IPIP, 28), true);
+	seeds[ns - 1].f[54] = 0x45;
+	SEED(eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_IPIP, 28), true);
+	seeds[ns - 1].f[34] = 0x45;
+	SEED(eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_IPV6, 48), true);
+	seeds[ns - 1].f[34] = 0x60;
+	SEED(eth_udp4191(f, 6, false), true);
+	SEED(eth_udp4191(f, 4, true), true);
+	SEED(eth_udp4191(f, 0, true), true);
+	/* a wrong UDP checksum: the general path drops it (unless the NIC says good) */
+	SEED(eth_udp4191(f, 6, true), false);
+	seeds[ns - 1].f[41] ^= 0x10;
+	/* near misses: transit, a Destination Options header, MH, ESP in UDP, a fragment */
+	SEED(eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::7", WIRE_PROTO_IPV6, 48), false);
+	SEED(eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_DSTOPTS, 56), false);
+	seeds[ns - 1].f[54] = WIRE_PROTO_IPV6;
+	SEED(eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::1", WIRE_PROTO_MH, 16), false);
+	SEED(eth4(f, "203.0.113.66", "198.51.100.1", WIRE_PROTO_UDP, 8 + 16), false);
+	wire_udp_hdr_build(seeds[ns - 1].f + 34, 4500, 4500, 24, 0);
+	wire_wr32(seeds[ns - 1].f + 42, 0x1001);
+	SEED(eth_udp4191(f, 6, false), false);
+	wire_wr16(seeds[ns - 1].f + 20, 0x2000);
+	wire_wr16(seeds[ns - 1].f + 24, 0);
+	wire_wr16(seeds[ns - 1].f + 24, wire_csum_ip4(seeds[ns - 1].f + 14, 20));
+#undef SEED
+	for (i = 0; i < ns; i++) {
+		for (k = 0; k < 3001; k++) {
+			uint16_t n = (uint16_t)seeds[i].n;
+			bool nic = k % 2 == 1, fast;
+			struct wire_pkt wf, wg;
+			enum wire_err e;
+			enum ha_drop why;
+			enum dp_class cl;
+
+			memcpy(f, seeds[i].f, sizeof(f));
+			if (k > 0)
+				corrupt(f, &n, &rnd);
+			/* the seed itself as a NIC that checked nothing (k = 0) */
+			fast = dp_classify_fast_decap(f, n, nic, nic, &c, 0, &wf);
+			if (k == 0)
+				cr_assert_eq(fast, seeds[i].take, "seed %u", i);
+			if (!fast)
+				continue;
+			taken++;
+			memset(&wg, 0, sizeof(wg));
+			e = wire_pkt_parse(f, n, nic ? WIRE_PKT_F_NO_IP4_CSUM : 0, &wg);
+			wg.l4_csum_good = nic;
+			cl = dp_classify(&wg, e, f, &c, 0, &why);
+			cr_assert_eq(cl, DP_C_DECAP, "seed %u, variant %u: fast says decapsulate, the "
+				     "general path says %d (drop %d)", i, k, cl, why);
+			cr_assert_eq(memcmp(&wf, &wg, sizeof(wf)), 0,
+				     "seed %u, variant %u: not the general path's parse", i, k);
+		}
+	}
+	/* the check did run on many corrupted frames, not only on the seeds */
+	cr_assert_gt(taken, 5000, "%u", taken);
+}
+
 /* The home link's messages (R6275 §10.5, §10.6) go to the control plane; RS and RA only on
  * a home port (elsewhere they are multicast like any other). */
 Test(dp_classify, home_link_messages)
