@@ -87,11 +87,3 @@ dp_decap_check(const struct bc_entry *e, const struct wire_pkt *w, const uint8_t
 	}
 	return 0;
 }
-
-void
-dp_decap_strip(struct dp_pkt *p, const struct dp_inner *in)
-{
-	p->headroom = (uint16_t)(p->headroom + in->off);
-	p->data += in->off;
-	p->len = in->len;
-}
