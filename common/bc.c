@@ -14,9 +14,11 @@
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "bc.h"
 #include "bc_home.h"
+#include "bc_tab.h"
 #include "ha_log.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -54,8 +56,8 @@ struct bc_freelist {
 
 struct bc {
 	/* read by the data plane */
-	struct rte_hash *h6;             /* IPv6 HoA -> struct bc_entry * */
-	struct rte_hash *h4;             /* IPv4 HoA (network order) -> struct bc_entry * */
+	struct bc_tab t6;                /* IPv6 HoA -> entry slot (bc_tab.h) */
+	struct bc_tab t4;                /* IPv4 HoA (network order) -> entry slot */
 	struct bc_entry **slots;         /* mobile node index -> current entry */
 	struct rte_lpm *lpm4;            /* next hop: prefix slot */
 	struct rte_lpm6 *lpm6_active;    /* one of lpm6[], swapped by the writer */
@@ -69,6 +71,7 @@ struct bc {
 	struct rte_rcu_qsbr *v;
 	struct rte_rcu_qsbr_dq *dq;
 	struct bc_entry *entries;
+	void *t6_mem, *t4_mem;           /* the tables' buckets */
 	struct bc_spi_val *spi_vals;
 	struct bc_freelist free_entries;
 	struct bc_freelist free_pfx;
@@ -223,6 +226,20 @@ hash_create(struct bc *bc, const char *suffix, uint32_t entries, uint32_t key_le
 	return h;
 }
 
+static int
+home_tab_init(struct bc_tab *t, void **mem, uint32_t capacity, uint16_t key_len,
+	      uint16_t key_off, const struct bc_entry *ents, int socket)
+{
+	uint32_t nb = bc_tab_buckets(capacity);
+
+	*mem = rte_zmalloc_socket("bc_tab", bc_tab_bytes(nb), RTE_CACHE_LINE_SIZE, socket);
+	if (*mem == NULL)
+		return -ENOMEM;
+	bc_tab_init(t, *mem, nb, (uint32_t)rte_rand(), key_len, key_off, ents,
+		    sizeof(struct bc_entry));
+	return 0;
+}
+
 struct bc *
 bc_create(const struct bc_params *p)
 {
@@ -277,10 +294,12 @@ bc_create(const struct bc_params *p)
 	for (i = 0; i < n_entries; i++)
 		BC_POISON(&bc->entries[i], sizeof(struct bc_entry));
 
-	/* Up to two keys per mobile node: the IPv6 and the IPv4 home address. */
-	bc->h6 = hash_create(bc, "hoa6", p->capacity, sizeof(struct in6_addr), socket);
-	bc->h4 = hash_create(bc, "hoa4", p->capacity, sizeof(uint32_t), socket);
-	if (bc->h6 == NULL || bc->h4 == NULL)
+	/* Up to two keys per mobile node: the IPv6 and the IPv4 home address, each in an
+	 * entry (the key compared there); seeds no outsider knows (bc_tab.h) */
+	if (home_tab_init(&bc->t6, &bc->t6_mem, p->capacity, sizeof(struct in6_addr),
+			  offsetof(struct bc_entry, hoa6), bc->entries, socket) != 0 ||
+	    home_tab_init(&bc->t4, &bc->t4_mem, p->capacity, sizeof(uint32_t),
+			  offsetof(struct bc_entry, hoa4), bc->entries, socket) != 0)
 		goto fail;
 
 	bc->pfx_mn = rte_zmalloc_socket("bc_pfx", sizeof(uint32_t) * p->prefixes, 0, socket);
@@ -330,8 +349,8 @@ bc_free(struct bc *bc)
 		return;
 	/* Tables first (their own RCU queues may still call back), then the defer queue. */
 	rte_hash_free(bc->spi_h);
-	rte_hash_free(bc->h4);
-	rte_hash_free(bc->h6);
+	rte_free(bc->t4_mem);
+	rte_free(bc->t6_mem);
 	rte_lpm_free(bc->lpm4);
 	rte_lpm6_free(bc->lpm6[0]);
 	rte_lpm6_free(bc->lpm6[1]);
@@ -392,21 +411,17 @@ bc_reader_unregister(struct bc *bc, unsigned int tid)
 const struct bc_entry *
 bc_lookup6(const struct bc *bc, const struct in6_addr *a)
 {
-	void *d;
+	int64_t idx = bc_tab_lookup(&bc->t6, a);
 
-	if (rte_hash_lookup_data(bc->h6, a, &d) < 0)
-		return NULL;
-	return d;
+	return idx < 0 ? NULL : &bc->entries[idx];
 }
 
 const struct bc_entry *
 bc_lookup4(const struct bc *bc, uint32_t a)
 {
-	void *d;
+	int64_t idx = bc_tab_lookup(&bc->t4, &a);
 
-	if (rte_hash_lookup_data(bc->h4, &a, &d) < 0)
-		return NULL;
-	return d;
+	return idx < 0 ? NULL : &bc->entries[idx];
 }
 
 /* Any of the tables in bulk: out[i] the data of keys[i], NULL on a miss. @return hits. */
@@ -427,10 +442,10 @@ hash_bulk(const struct rte_hash *h, const void **keys, unsigned int n, void **ou
 }
 
 static unsigned int
-lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
+lookup_bulk(const struct bc_tab *t, const void **keys, unsigned int n,
 	    const struct bc_entry **out)
 {
-	return hash_bulk(h, keys, n, (void **)out);
+	return bc_tab_lookup_bulk(t, keys, n, (const void **)out);
 }
 
 /*
@@ -438,7 +453,7 @@ lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
  * them cannot be a home address, and a miss costs as much as a hit.
  */
 static unsigned int
-lookup_home(const struct rte_hash *h, const void **keys, const uint8_t *inside,
+lookup_home(const struct bc_tab *h, const void **keys, const uint8_t *inside,
 	    unsigned int n, unsigned int m, const struct bc_entry **out)
 {
 	const void *k[RTE_HASH_LOOKUP_BULK_MAX];
@@ -472,12 +487,12 @@ bc_lookup6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
 	unsigned int i, m = 0;
 
 	if (live == 0)
-		return lookup_bulk(bc->h6, (const void **)a, n, out);
+		return lookup_bulk(&bc->t6, (const void **)a, n, out);
 	for (i = 0; i < n; i++) {
 		inside[i] = bc_home_covers6(&bc->home, live, a[i]);
 		m += inside[i];
 	}
-	return lookup_home(bc->h6, (const void **)a, inside, n, m, out);
+	return lookup_home(&bc->t6, (const void **)a, inside, n, m, out);
 }
 
 unsigned int
@@ -489,7 +504,7 @@ bc_lookup4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
 	unsigned int i, m = 0;
 
 	if (live == 0)
-		return lookup_bulk(bc->h4, (const void **)a, n, out);
+		return lookup_bulk(&bc->t4, (const void **)a, n, out);
 	for (i = 0; i < n; i++) {
 		uint32_t v;
 
@@ -497,7 +512,7 @@ bc_lookup4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
 		inside[i] = bc_home_covers4(&bc->home, live, v);
 		m += inside[i];
 	}
-	return lookup_home(bc->h4, (const void **)a, inside, n, m, out);
+	return lookup_home(&bc->t4, (const void **)a, inside, n, m, out);
 }
 
 const struct bc_entry *
@@ -676,22 +691,22 @@ bc_publish(struct bc *bc, struct bc_entry *e)
 	if (has4 && bc_home_note4(&bc->home, e->hoa4))
 		CP_LOG(NOTICE, "IPv4 home address of node %u outside the IPv4 home prefixes and "
 		       "pools: every IPv4 destination is looked up from now on", e->mn);
-	/* Each key store is one atomic pointer swap: readers see old or e, never half. */
-	rc = rte_hash_add_key_data(bc->h6, &e->hoa6, e);
+	/* Each key store is one atomic index store: readers see old or e, never half. */
+	rc = bc_tab_add(&bc->t6, &e->hoa6, e->idx);
 	if (rc != 0)
-		return rc == -ENOSPC ? -ENOSPC : -EINVAL;
+		return rc;
 	if (has4) {
-		rc = rte_hash_add_key_data(bc->h4, &e->hoa4, e);
+		rc = bc_tab_add(&bc->t4, &e->hoa4, e->idx);
 		if (rc != 0) {
-			if (old != NULL)   /* an existing key: restoring its data cannot fail */
-				rte_hash_add_key_data(bc->h6, &e->hoa6, old);
+			if (old != NULL)   /* an existing key: restoring its entry cannot fail */
+				bc_tab_add(&bc->t6, &e->hoa6, old->idx);
 			else
-				rte_hash_del_key(bc->h6, &e->hoa6);
-			return rc == -ENOSPC ? -ENOSPC : -EINVAL;
+				bc_tab_del(&bc->t6, &e->hoa6);
+			return rc;
 		}
 	}
 	if (old_has4 && (!has4 || old->hoa4 != e->hoa4) && bc_lookup4(bc, old->hoa4) == old)
-		rte_hash_del_key(bc->h4, &old->hoa4);
+		bc_tab_del(&bc->t4, &old->hoa4);
 	__atomic_store_n(&bc->slots[e->mn], e, __ATOMIC_RELEASE);
 	bc->publishes++;
 	if (old != NULL)
@@ -709,10 +724,10 @@ bc_remove(struct bc *bc, uint32_t mn)
 	if (mn >= bc->capacity || bc->slots[mn] == NULL)
 		return -ENOENT;
 	old = bc->slots[mn];
-	rte_hash_del_key(bc->h6, &old->hoa6);
+	bc_tab_del(&bc->t6, &old->hoa6);
 	/* only its own key: the IPv4 home address may belong to another node by now */
 	if ((old->flags & BC_F_HOA4) && bc_lookup4(bc, old->hoa4) == old)
-		rte_hash_del_key(bc->h4, &old->hoa4);
+		bc_tab_del(&bc->t4, &old->hoa4);
 	__atomic_store_n(&bc->slots[mn], NULL, __ATOMIC_RELEASE);
 	retire(bc, BC_OBJ_ENTRY, old->idx);
 	bc->n_bindings--;
@@ -771,24 +786,11 @@ bc_home_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len)
 	return bc_home_add4(&bc->home, prefix, len, bc->n_bindings == 0);
 }
 
-/* rte_hash_count also counts deleted keys still waiting for their grace period: walk. */
-static uint32_t
-keys_walk(const struct rte_hash *h)
-{
-	uint32_t next = 0, n = 0;
-	const void *key;
-	void *data;
-
-	while (rte_hash_iterate(h, &key, &data, &next) >= 0)
-		n++;
-	return n;
-}
-
 void
 bc_keys_count(const struct bc *bc, uint32_t *keys6, uint32_t *keys4)
 {
-	*keys6 = keys_walk(bc->h6);
-	*keys4 = keys_walk(bc->h4);
+	*keys6 = bc_tab_count(&bc->t6);
+	*keys4 = bc_tab_count(&bc->t4);
 }
 
 /* ------------------------------------------------------------------ writer: prefixes */

@@ -2,9 +2,10 @@
 /*
  * The binding cache and its companions, shared by the control plane (the only writer) and
  * the data-plane workers (lock-free readers):
- *   - exact home addresses in two rte_hash tables (RW_CONCURRENCY_LF): IPv6 (16-byte keys)
- *     and IPv4 (4-byte keys), whose data points at an immutable struct bc_entry; both keys
- *     of a mobile node lead to the same entry, and readers pass keys straight from headers;
+ *   - exact home addresses in two tables of our own (bc_tab.h: one bucket line and the
+ *     entry per lookup, the key compared in the entry): IPv6 (16-byte keys) and IPv4
+ *     (4-byte keys), each naming an immutable struct bc_entry; both keys of a mobile node
+ *     lead to the same entry, and readers pass keys straight from headers;
  *   - one slot per mobile node holding its current entry (for the prefix path and walks);
  *   - prefix tables: rte_lpm (RCU-integrated) and two rte_lpm6 copies behind one pointer,
  *     mapping NEMO and IPv4 home prefixes to a mobile node (never used for exact HoAs);
