@@ -27,6 +27,9 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_mbuf.h>
+
+#include "wire_pkt.h"
 
 #define DP_ADJ_NONE UINT32_MAX
 
@@ -81,6 +84,22 @@ dp_adj_write_eth(const struct dp_adj *a, const uint8_t mac[8], uint8_t *eth)
 {
 	memcpy(eth, mac, 6);
 	memcpy(eth + 6, a->src_type, 8);
+}
+
+/**
+ * DP: the Ethernet header toward a's next hop in front of m (data at its IP header).
+ * @return false, m untouched, when there is no adjacency (a NULL), it is unresolved, or m
+ *         has no headroom: the general path's packet.
+ */
+static inline bool
+dp_adj_prepend_eth(const struct dp_adj *a, struct rte_mbuf *m)
+{
+	uint8_t mac[8];
+
+	if (a == NULL || !dp_adj_mac(a, mac) || rte_pktmbuf_headroom(m) < WIRE_ETH_HLEN)
+		return false;
+	dp_adj_write_eth(a, mac, (uint8_t *)rte_pktmbuf_prepend(m, WIRE_ETH_HLEN));
+	return true;
 }
 
 /**

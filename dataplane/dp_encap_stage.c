@@ -114,9 +114,10 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 {
 	const struct dp_ctx *c = lc->ctx;
 	uint32_t ev[BC_FMT_UDP_TLV + 1] = { 0 };
-	struct rte_mbuf *tx[DP_BURST_MAX];
-	uint8_t tx_port[DP_BURST_MAX];
-	uint16_t i, nt = 0;
+	struct dp_tx_list tx;
+	uint16_t i;
+
+	tx.n = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct bc_entry *b = e[i];
@@ -128,9 +129,7 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 
 		if (a == NULL || !dp_adj_mac(a, mac) || len + dp_encap_overhead(b) > a->mtu ||
 		    rte_pktmbuf_headroom(x) < b->tmpl_len + WIRE_ETH_HLEN) {
-			/* what is ready goes first: a flow's packets leave in their order */
-			dp_out_tx_list(lc, tx, tx_port, nt);
-			nt = 0;
+			dp_tx_list_flush(lc, &tx);
 			encap_out(lc, x, b, in_port);
 			continue;
 		}
@@ -145,10 +144,9 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 		x->data_len = x->pkt_len = (uint16_t)(pk.len + WIRE_ETH_HLEN);
 		dp_mn_tx(lc, b->mn, len);
 		ev[b->fmt]++;
-		tx_port[nt] = (uint8_t)a->port;
-		tx[nt++] = x;
+		dp_tx_list_add(&tx, x, a->port);
 	}
 	for (i = BC_FMT_IP6; i <= BC_FMT_UDP_TLV; i++)
 		lc->stats.events[encap_event[i]] += ev[i];
-	dp_out_tx_list(lc, tx, tx_port, nt);
+	dp_tx_list_flush(lc, &tx);
 }

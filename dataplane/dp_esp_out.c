@@ -79,12 +79,11 @@ enum out_next { OUT_READY, OUT_GENERAL, OUT_DROPPED };
  * OUT_GENERAL: the outer header is on, the next hop is not resolved (dp_out_tunnel).
  */
 static enum out_next
-out_finish(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *tx_port)
+out_finish(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t *tx_port)
 {
 	const struct esp_meta em = *esp_meta(m);
 	const struct dp_adj *a;
 	struct dp_pkt p;
-	uint8_t mac[8];
 
 	dp_mn_tx(lc, em.e->mn, em.len);
 	dp_esp_out_unstage(m);
@@ -101,10 +100,9 @@ out_finish(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *tx_port)
 	}
 	dp_pkt_to_mbuf(&p, m);
 	a = em.e->adj != 0 ? &lc->ctx->adj[em.e->adj - 1] : NULL;
-	if (a == NULL || !dp_adj_mac(a, mac) || rte_pktmbuf_headroom(m) < WIRE_ETH_HLEN)
+	if (!dp_adj_prepend_eth(a, m))
 		return OUT_GENERAL;
-	dp_adj_write_eth(a, mac, (uint8_t *)rte_pktmbuf_prepend(m, WIRE_ETH_HLEN));
-	*tx_port = (uint8_t)a->port;
+	*tx_port = a->port;
 	return OUT_READY;
 }
 
@@ -112,10 +110,11 @@ out_finish(struct dp_lcore *lc, struct rte_mbuf *m, uint8_t *tx_port)
 static void
 out_send(struct dp_lcore *lc, const struct dp_esp_group *g, uint16_t ng)
 {
-	struct rte_mbuf *tx[DP_BURST_MAX];
-	uint8_t tx_port[DP_BURST_MAX];
-	uint16_t i, j, nt = 0;
+	struct dp_tx_list tx;
+	uint16_t i, j, port;
 	uint32_t sent = 0;
+
+	tx.n = 0;
 
 	for (i = 0; i < ng; i++) {
 		for (j = g[i].ok; j < g[i].n; j++)
@@ -123,15 +122,13 @@ out_send(struct dp_lcore *lc, const struct dp_esp_group *g, uint16_t ng)
 		for (j = 0; j < g[i].ok; j++) {
 			struct rte_mbuf *m = g[i].mb[j];
 
-			switch (out_finish(lc, m, &tx_port[nt])) {
+			switch (out_finish(lc, m, &port)) {
 			case OUT_READY:
-				tx[nt++] = m;
+				dp_tx_list_add(&tx, m, port);
 				sent++;
 				break;
 			case OUT_GENERAL:
-				/* what is ready goes first: a flow's packets leave in order */
-				dp_out_tx_list(lc, tx, tx_port, nt);
-				nt = 0;
+				dp_tx_list_flush(lc, &tx);
 				sent++;
 				dp_out_tunnel(lc, m, esp_meta(m)->e, esp_meta(m)->port);
 				break;
@@ -140,7 +137,7 @@ out_send(struct dp_lcore *lc, const struct dp_esp_group *g, uint16_t ng)
 			}
 		}
 	}
-	dp_out_tx_list(lc, tx, tx_port, nt);
+	dp_tx_list_flush(lc, &tx);
 	lc->stats.events[HA_EV_ENCAP_ESP] += sent;
 }
 

@@ -19,6 +19,15 @@
 #include "wire_nd.h"
 #include "wire_pkt.h"
 
+/* m (Ethernet written) into port's TX buffer, counted. */
+static void
+l2_send(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port)
+{
+	lc->stats.tx_pkts[port]++;
+	lc->stats.tx_bytes[port] += rte_pktmbuf_pkt_len(m);
+	rte_eth_tx_buffer(lc->ctx->port[port].port_id, lc->queue, lc->txb[port], m);
+}
+
 void
 dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t *dst_mac,
 	  uint16_t ethertype)
@@ -34,9 +43,7 @@ dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uint8_t 
 	memcpy(eth, dst_mac, 6);
 	memcpy(eth + 6, pi->mac, 6);
 	wire_wr16(eth + 12, ethertype);
-	lc->stats.tx_pkts[port]++;
-	lc->stats.tx_bytes[port] += rte_pktmbuf_pkt_len(m);
-	rte_eth_tx_buffer(pi->port_id, lc->queue, lc->txb[port], m);
+	l2_send(lc, m, port);
 }
 
 void
@@ -155,15 +162,11 @@ route_fragments(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t in_port, uint1
 static bool
 adj_out(struct dp_lcore *lc, struct rte_mbuf *m, uint32_t adj)
 {
-	const struct dp_adj *a;
-	uint8_t mac[8];
+	const struct dp_adj *a = adj != 0 ? &lc->ctx->adj[adj - 1] : NULL;
 
-	if (adj == 0)
+	if (!dp_adj_prepend_eth(a, m))
 		return false;
-	a = &lc->ctx->adj[adj - 1];
-	if (!dp_adj_mac(a, mac))
-		return false;
-	dp_out_l2(lc, m, a->port, mac, a->family == 6 ? WIRE_ETHERTYPE_IPV6 : WIRE_ETHERTYPE_IPV4);
+	l2_send(lc, m, a->port);
 	return true;
 }
 
@@ -254,9 +257,10 @@ dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_
 	const struct dp_nh *h4[DP_BURST_MAX], *h6[DP_BURST_MAX];
 	uint8_t dst6[DP_BURST_MAX][16];
 	uint32_t dst4[DP_BURST_MAX];
-	struct rte_mbuf *tx[DP_BURST_MAX];
-	uint8_t tx_port[DP_BURST_MAX];
-	uint16_t i, n4 = 0, n6 = 0, nt = 0;
+	struct dp_tx_list tx;
+	uint16_t i, n4 = 0, n6 = 0;
+
+	tx.n = 0;
 
 	/* one bulk lookup per family for the whole burst */
 	for (i = 0; i < n; i++) {
@@ -277,25 +281,19 @@ dp_out_route_burst(struct dp_lcore *lc, struct rte_mbuf **m, uint16_t n, uint16_
 		const uint8_t *ip = rte_pktmbuf_mtod(x, const uint8_t *);
 		const struct dp_nh *h = (ip[0] >> 4) == 4 ? h4[n4++] : h6[n6++];
 		const struct dp_adj *a;
-		uint8_t mac[8], *eth;
 
 		/* the common case in one pass: a gateway whose adjacency is resolved and a
-		 * packet that fits; the Ethernet header written as encapsulation does */
+		 * packet that fits */
 		a = h != NULL && h->adj != 0 ? &c->adj[h->adj - 1] : NULL;
 		if (a == NULL || rte_pktmbuf_data_len(x) > c->port[h->port].mtu ||
-		    rte_pktmbuf_headroom(x) < WIRE_ETH_HLEN || !dp_adj_mac(a, mac)) {
-			/* what is ready goes first: a flow's packets leave in their order */
-			dp_out_tx_list(lc, tx, tx_port, nt);
-			nt = 0;
+		    !dp_adj_prepend_eth(a, x)) {
+			dp_tx_list_flush(lc, &tx);
 			route_send(lc, x, in_port, h);
 			continue;
 		}
-		eth = (uint8_t *)rte_pktmbuf_prepend(x, WIRE_ETH_HLEN);
-		dp_adj_write_eth(a, mac, eth);
-		tx_port[nt] = (uint8_t)a->port;
-		tx[nt++] = x;
+		dp_tx_list_add(&tx, x, a->port);
 	}
-	dp_out_tx_list(lc, tx, tx_port, nt);
+	dp_tx_list_flush(lc, &tx);
 }
 
 /* Token bucket: icmp_rate errors per second, in thousandths. */

@@ -31,6 +31,29 @@ void dp_out_l2(struct dp_lcore *lc, struct rte_mbuf *m, uint16_t port, const uin
  */
 void dp_out_tx_list(struct dp_lcore *lc, struct rte_mbuf **m, const uint8_t *p, uint16_t n);
 
+/** What a stage has ready to send from one burst, in order, with each egress port. */
+struct dp_tx_list {
+	struct rte_mbuf *m[DP_BURST_MAX];
+	uint8_t port[DP_BURST_MAX];
+	uint16_t n;
+};
+
+static inline void
+dp_tx_list_add(struct dp_tx_list *l, struct rte_mbuf *m, uint16_t port)
+{
+	l->port[l->n] = (uint8_t)port;
+	l->m[l->n++] = m;
+}
+
+/** Send what l holds (dp_out_tx_list) and empty it: at the end of a stage, and before a
+ *  packet the general path sends, so that a flow's packets leave in their order. */
+static inline void
+dp_tx_list_flush(struct dp_lcore *lc, struct dp_tx_list *l)
+{
+	dp_out_tx_list(lc, l->m, l->port, l->n);
+	l->n = 0;
+}
+
 /** Give m to the control plane with its metadata filled. Consumes m (dropped if full). */
 void dp_out_punt(struct dp_lcore *lc, struct rte_mbuf *m, enum ha_event ev);
 
