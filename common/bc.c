@@ -14,6 +14,7 @@
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_random.h>
 
 #include "bc.h"
@@ -565,6 +566,14 @@ bc_find4(const struct bc *bc, uint32_t a)
 	return e != NULL ? e : bc_lookup_prefix4(bc, a);
 }
 
+/* An entry found through a prefix, on its way as the exact lookups' entries are (bc_tab). */
+static inline void
+prefetch_entry(const struct bc_entry *e)
+{
+	rte_prefetch0(e);
+	rte_prefetch0((const uint8_t *)e + RTE_CACHE_LINE_SIZE);
+}
+
 unsigned int
 bc_find6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
 	      const struct bc_entry **out)
@@ -575,8 +584,10 @@ bc_find6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
 	if (hits == n || __atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) == 0)
 		return hits;
 	for (i = 0; i < n; i++)
-		if (out[i] == NULL && (out[i] = bc_lookup_prefix6(bc, a[i])) != NULL)
+		if (out[i] == NULL && (out[i] = bc_lookup_prefix6(bc, a[i])) != NULL) {
+			prefetch_entry(out[i]);
 			hits++;
+		}
 	return hits;
 }
 
@@ -594,8 +605,10 @@ bc_find4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
 		if (out[i] != NULL)
 			continue;
 		memcpy(&v, a[i], 4);    /* a points into a packet: no alignment promised */
-		if ((out[i] = bc_lookup_prefix4(bc, v)) != NULL)
+		if ((out[i] = bc_lookup_prefix4(bc, v)) != NULL) {
+			prefetch_entry(out[i]);
 			hits++;
+		}
 	}
 	return hits;
 }

@@ -112,7 +112,8 @@ const struct bc_entry *bc_lookup_prefix4(const struct bc *bc, uint32_t a);
 /**
  * Bulk lookups as bc_lookup6_bulk / bc_lookup4_bulk, then the prefixes for the misses (only
  * when a prefix of that family is registered: one check per call, not one per miss).
- * DP reader, RCU online. @return the number of entries found.
+ * Every entry found is prefetched, both its lines. DP reader, RCU online.
+ * @return the number of entries found.
  */
 unsigned int bc_find6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
 			   const struct bc_entry **out);

@@ -6,9 +6,9 @@
 #include "dp_bind.h"
 
 /*
- * With many bindings each packet's entry (its outer-header template) and its node's counters
- * are cache misses: start them all for the burst before the first is used, so that they
- * overlap instead of stalling one packet after another.
+ * With many bindings each packet's node counters are a cache miss: start them all for the
+ * burst before the first is used, so that they overlap instead of stalling one packet after
+ * another. The entries themselves the lookup already prefetched (bc_find6_bulk).
  */
 static inline void
 prefetch_bindings(const struct dp_lcore *lc, const struct dp_bind_keys *k,
@@ -16,14 +16,6 @@ prefetch_bindings(const struct dp_lcore *lc, const struct dp_bind_keys *k,
 {
 	unsigned int i, n = k->n6 + k->n4;
 
-	for (i = 0; i < n; i++) {
-		const struct bc_entry *e = ent[i < k->n6 ? k->idx6[i] : k->idx4[i - k->n6]];
-
-		if (e != NULL) {
-			rte_prefetch0(e);
-			rte_prefetch0((const uint8_t *)e + RTE_CACHE_LINE_SIZE);
-		}
-	}
 	for (i = 0; i < n; i++) {
 		const struct bc_entry *e = ent[i < k->n6 ? k->idx6[i] : k->idx4[i - k->n6]];
 
