@@ -17,6 +17,7 @@
 #define DP_SA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -43,6 +44,11 @@ struct dp_sa_ctr {
 				       *   room or sequence numbers exhausted */
 };
 
+/*
+ * The first three cache lines are what a packet reads (dp_esp_prefetch_sas prefetches
+ * them for the burst, with a million SAs each is a miss): the two sessions, then the
+ * pointers and the fields ESP uses. Whatever only the control plane reads comes after.
+ */
 struct dp_sa {
 	struct rte_ipsec_session ss;  /**< rte_ipsec's view: SA + cryptodev session */
 	struct rte_ipsec_session ls;  /**< the same SA and crypto session through crypto ops
@@ -50,13 +56,14 @@ struct dp_sa {
 				       *   NULL when the device cannot */
 	struct rte_ipsec_sa *sa;
 	void *crypto;                 /**< cryptodev session */
+	uint32_t ses_lines;           /**< the session's cache lines the crypto reads (bit i:
+				       *   line i), prefetched for a burst: dp_sa_session_lines */
 	uint32_t spi;                 /**< host order */
 	uint32_t mn;                  /**< mobile node index */
 	uint32_t slot;
 	uint32_t gen;                 /**< which SA this is of all its slot held (dp_sadb.gen
 				       *   at add): an ESP packet steered on a ring carries it,
 				       *   so a slot freed and reused meanwhile cannot take it */
-	uint32_t replay_window;
 	uint16_t owner;               /**< inbound: the worker that processes it, or CP */
 	uint8_t dir;                  /**< enum cfg_sa_dir */
 	uint8_t role;                 /**< enum cfg_sa_role */
@@ -66,13 +73,19 @@ struct dp_sa {
 	uint8_t pad_align;            /**< the ESP payload + trailer is a multiple of this */
 	bool esn;
 	bool async;                   /**< outbound AES-CBC: lookaside crypto ops (dp_esp.c) */
+	uint8_t ipsec_lines;          /**< rte_ipsec's SA: cache lines to prefetch (<= 4) */
 	int seq_off;                  /**< mbuf dynamic field: a packet's full sequence number */
 	struct dp_replay *rw;         /**< inbound: our own anti-replay window (dp_replay.h) */
+	/* the control plane's */
+	uint32_t replay_window;
 	uint64_t seq_start;           /**< outbound: the first sequence number (after a restart,
 				       *   the stored reservation); inbound: the window's edge */
 	struct in6_addr hoa6;         /**< the home address the SA is bound to */
 	struct cfg_sa cfg;            /**< as created (dp_sa_resume builds it again) */
 };
+/* the burst's prefetch covers the first three lines */
+_Static_assert(offsetof(struct dp_sa, rw) + sizeof(struct dp_replay *) <= 3 * RTE_CACHE_LINE_SIZE,
+	       "dp_sa: a field ESP reads left the three prefetched lines");
 
 /** One lcore's share of the crypto device: its queue pair and the crypto op pool. */
 struct dp_esp_lcore {
@@ -83,6 +96,8 @@ struct dp_esp_lcore {
 
 struct dp_sadb {
 	struct dp_sa **sa;            /**< by slot; NULL when free */
+	char driver[32];              /**< the crypto device's driver (dp_sa_session_lines) */
+	uint32_t ses_priv;            /**< its private session size in bytes */
 	uint32_t gen;                 /**< SAs added so far (dp_sa.gen) */
 	uint32_t cap;
 	uint32_t n;
@@ -160,6 +175,15 @@ dp_sa_get(const struct dp_sadb *db, uint32_t slot)
 {
 	return slot < db->cap ? db->sa[slot] : NULL;
 }
+
+/**
+ * Which cache lines of a crypto session (bit i: bytes 64i..64i+63) the crypto work on one
+ * short packet reads, for a driver (rte_cryptodev_info.driver_name) whose private session
+ * is priv_size bytes: the lines worth prefetching when every SA's session is a cache miss
+ * (a million SAs). Lines 0 and 1 (the session header, the first private line) for a driver,
+ * size or algorithm whose layout is not known here. Only speed depends on it.
+ */
+uint32_t dp_sa_session_lines(const char *driver, uint32_t priv_size, enum cfg_sa_alg alg);
 
 /** Bytes ESP adds to a payload of len bytes with sa (header, IV, padding, trailer, ICV). */
 static inline uint16_t

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include <rte_cryptodev.h>
 #include <rte_mbuf.h>
 
 #include "cfg.h"
@@ -182,5 +183,36 @@ Test(esp_groups, many_sas_inbound_in_one_enqueue_count_each_sa_alone, .init = es
 					 k->plain_len, "%s", k->name);
 		}
 		rte_pktmbuf_free_bulk(g[p].mb, g[p].n);
+	}
+}
+
+/*
+ * The session lines the burst prefetches (dp_sa_session_lines): AES-GCM's on this very
+ * PMD — its private session still has the size the map was drawn for (else a new DPDK or
+ * intel-ipsec-mb changed the layout and the map must be drawn again) — and the safe
+ * default (the header and the first private line) for anything else.
+ */
+Test(esp_groups, gcm_sessions_prefetch_the_lines_the_crypto_reads, .init = esp_setup,
+     .fini = esp_teardown)
+{
+	const uint32_t gcm128 = 0x1fu | 1u << 16 | 1u << 17 | 1u << 22;
+	unsigned int i;
+
+	cr_assert_eq(rte_cryptodev_sym_get_private_session_size(db->dev_id), 1408u,
+		     "crypto_aesni_mb's session layout changed: redraw dp_sa_session_lines");
+	cr_assert_eq(dp_sa_session_lines("crypto_aesni_mb", 1408, CFG_ALG_AES128_GCM), gcm128);
+	cr_assert_eq(dp_sa_session_lines("crypto_aesni_mb", 1408, CFG_ALG_AES256_GCM),
+		     gcm128 | 1u << 5);
+	cr_assert_eq(dp_sa_session_lines("crypto_aesni_mb", 1472, CFG_ALG_AES128_GCM), 0x3u);
+	cr_assert_eq(dp_sa_session_lines("crypto_aesni_gcm", 1408, CFG_ALG_AES128_GCM), 0x3u);
+	cr_assert_eq(dp_sa_session_lines(NULL, 1408, CFG_ALG_AES128_GCM), 0x3u);
+	cr_assert_eq(dp_sa_session_lines("crypto_aesni_mb", 1408, CFG_ALG_AES128_CBC_SHA1), 0x3u);
+	for (i = 0; i < RTE_DIM(esp_kats); i += 2) {
+		const struct dp_sa *sa = sa_new(&esp_kats[i], CFG_SA_OUT);
+
+		cr_assert_eq(sa->ses_lines, esp_kats[i].alg == CFG_ALG_AES128_GCM ? gcm128 :
+			     esp_kats[i].alg == CFG_ALG_AES256_GCM ? (gcm128 | 1u << 5) : 0x3u,
+			     "%s", esp_kats[i].name);
+		cr_assert_eq(sa->ipsec_lines, 4);
 	}
 }
