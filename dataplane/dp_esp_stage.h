@@ -150,7 +150,7 @@ dp_esp_prefetch_sas(const struct dp_lcore *lc, const uint32_t *slots, uint16_t n
 	/* the SAs' deeper lines (dp_sa_session_lines, rte_ipsec's last two) only when there
 	 * are too many SAs for the caches: with 1,000 the extra prefetches cost more than the
 	 * cache hits they bring forward (README "ESP at scale, part 3") */
-	deep = db->n >= DP_ESP_DEEP_PREFETCH_SAS;
+	deep = __atomic_load_n(&db->n, __ATOMIC_RELAXED) >= DP_ESP_DEEP_PREFETCH_SAS;
 	for (i = 0; i < n; i++) {
 		if (slots[i] < db->cap) {
 			rte_prefetch0(&db->sa[slots[i]]);

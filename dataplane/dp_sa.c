@@ -447,7 +447,8 @@ dp_sa_add(struct dp_sadb *db, const struct cfg_sa *c, uint32_t mn,
 	s->slot = db->free[--db->n_free];
 	/* a reader that finds the slot sees a complete SA */
 	__atomic_store_n(&db->sa[s->slot], s, __ATOMIC_RELEASE);
-	db->n++;
+	/* workers read the count (dp_esp_prefetch_sas): one writer, relaxed */
+	__atomic_store_n(&db->n, db->n + 1, __ATOMIC_RELAXED);
 	*slot = s->slot;
 	return 0;
 }
@@ -469,7 +470,7 @@ dp_sa_del(struct dp_sadb *db, uint32_t slot)
 	for (q = 0; q < db->n_qps; q++)
 		memset(&db->ctr[q][slot], 0, sizeof(db->ctr[q][slot]));
 	db->free[db->n_free++] = slot;
-	db->n--;
+	__atomic_store_n(&db->n, db->n - 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
