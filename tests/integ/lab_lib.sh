@@ -13,7 +13,7 @@ cap_start() {   # NAME NS IFACE
     ip netns exec "$2" tshark -q -i "$3" -w "$f" >/dev/null 2>&1 &
     echo $! >"$LAB_DIR/$1.cap"
     CAPS="$CAPS $1"
-    for i in $(seq 1 50); do [ -s "$f" ] && return 0; sleep 0.1; done
+    for i in $(seq 1 150); do [ -s "$f" ] && return 0; sleep 0.1; done
     fail "capture $1 did not start"
 }
 
