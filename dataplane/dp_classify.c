@@ -190,14 +190,35 @@ dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 	}
 }
 
-/* IPv6 outer header of a dp_classify_fast_decap frame: IP-in-IPv6 to us, nothing between. */
+/*
+ * ESP (R4303 §2) at esp, avail bytes of it, after the outer header of a
+ * dp_classify_fast_tunnel frame: an SPI the parser takes (wire_esp_parse: 256 and up; 1-255
+ * are reserved, and 0 over UDP 4500 is IKE's non-ESP marker). Anything else: the general path.
+ */
 static bool
-fast_decap6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct wire_pkt *w)
+fast_esp(const uint8_t *esp, uint32_t avail, struct wire_pkt *w)
+{
+	uint32_t spi;
+
+	if (avail < WIRE_ESP_HLEN)
+		return false;
+	spi = wire_rd32(esp);
+	if (spi < 256)
+		return false;
+	w->spi = spi;
+	return true;
+}
+
+/* IPv6 outer header of a dp_classify_fast_tunnel frame: IP-in-IPv6 or ESP to us, nothing
+ * between. */
+static bool
+fast_tunnel6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct wire_pkt *w)
 {
 	uint16_t plen = wire_rd16(ip + 4);
 	uint8_t nh = ip[6];
 
-	if ((ip[0] >> 4) != 6 || (nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP) ||
+	if ((ip[0] >> 4) != 6 ||
+	    (nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP && nh != WIRE_PROTO_ESP) ||
 	    plen == 0 || WIRE_IP6_HLEN + (uint32_t)plen > avail || !dp_local6(c, ip + 24))
 		return false;
 	w->l3 = WIRE_L3_IP6;
@@ -210,43 +231,59 @@ fast_decap6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct wi
 	w->l4_proto = nh;
 	w->l4_off = WIRE_ETH_HLEN + WIRE_IP6_HLEN;
 	w->l4_len = plen;
+	w->inner_off = w->l4_off;
+	if (nh == WIRE_PROTO_ESP) {
+		w->tun = WIRE_TUN_ESP;
+		return fast_esp(ip + WIRE_IP6_HLEN, plen, w);
+	}
 	w->tun = WIRE_TUN_IPIP;
 	w->inner_proto = nh;
-	w->inner_off = w->l4_off;
 	return true;
 }
 
-/* UDP 4191 over IPv4 (R5555 §4.1) of a dp_classify_fast_decap frame. */
+/* UDP 4191 (R5555 §4.1) or UDP 4500 carrying ESP (R3948) over IPv4, of a
+ * dp_classify_fast_tunnel frame. */
 static bool
-fast_decap_udp4(const uint8_t *ip, bool l4_csum_good, struct wire_pkt *w)
+fast_udp4(const uint8_t *ip, bool l4_csum_good, struct wire_pkt *w)
 {
 	const uint8_t *udp = ip + WIRE_IP4_HLEN;
-	uint16_t ulen;
+	uint16_t ulen, dport;
 	struct wire_udp4191 u;
 
-	if (w->l4_len < WIRE_UDP_HLEN || wire_rd16(udp + 2) != WIRE_PORT_DSMIP)
+	if (w->l4_len < WIRE_UDP_HLEN)
 		return false;
+	dport = wire_rd16(udp + 2);
 	ulen = wire_rd16(udp + 4);
-	if (ulen < WIRE_UDP_HLEN || ulen > w->l4_len ||
-	    wire_udp4191_parse(udp + WIRE_UDP_HLEN, ulen - WIRE_UDP_HLEN, &u) != WIRE_E_OK)
+	if ((dport != WIRE_PORT_DSMIP && dport != WIRE_PORT_NATT) || ulen < WIRE_UDP_HLEN ||
+	    ulen > w->l4_len)
 		return false;
+	w->inner_off = (uint16_t)(w->l4_off + WIRE_UDP_HLEN);
+	if (dport == WIRE_PORT_NATT) {
+		/* ESP only: IKE and keepalives go the general way */
+		if (!fast_esp(udp + WIRE_UDP_HLEN, ulen - WIRE_UDP_HLEN, w))
+			return false;
+		w->tun = WIRE_TUN_ESP_UDP;
+	} else {
+		if (wire_udp4191_parse(udp + WIRE_UDP_HLEN, ulen - WIRE_UDP_HLEN, &u) != WIRE_E_OK)
+			return false;
+		w->tun = u.tlv ? WIRE_TUN_UDP_TLV : WIRE_TUN_UDP;
+		w->inner_proto = u.next;
+		w->inner_off = (uint16_t)(w->inner_off + u.inner_off);
+	}
 	/* RFC 1122 §4.1.3.4, as udp_csum_ok: zero is no checksum over IPv4 */
 	if (!l4_csum_good && wire_rd16(udp + 6) != 0 &&
 	    wire_ip4_l4_csum(w->ip4.src, w->ip4.dst, WIRE_PROTO_UDP, udp, ulen) != 0)
 		return false;
 	w->sport = wire_rd16(udp);
-	w->dport = WIRE_PORT_DSMIP;
+	w->dport = dport;
 	w->l4_len = ulen;
-	w->tun = u.tlv ? WIRE_TUN_UDP_TLV : WIRE_TUN_UDP;
-	w->inner_proto = u.next;
-	w->inner_off = (uint16_t)(w->l4_off + WIRE_UDP_HLEN + u.inner_off);
 	return true;
 }
 
-/* IPv4 outer header of a dp_classify_fast_decap frame. */
+/* IPv4 outer header of a dp_classify_fast_tunnel frame. */
 static bool
-fast_decap4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum_good,
-	    const struct dp_ctx *c, struct wire_pkt *w)
+fast_tunnel4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum_good,
+	     const struct dp_ctx *c, struct wire_pkt *w)
 {
 	uint16_t tot = wire_rd16(ip + 2), fo = wire_rd16(ip + 6);
 	uint8_t proto = ip[9];
@@ -254,7 +291,8 @@ fast_decap4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum_
 
 	memcpy(&dst, ip + 16, 4);
 	if (ip[0] != 0x45 || tot <= WIRE_IP4_HLEN || tot > avail || (fo & 0x3fff) != 0 ||
-	    (proto != WIRE_PROTO_IPIP && proto != WIRE_PROTO_IPV6 && proto != WIRE_PROTO_UDP) ||
+	    (proto != WIRE_PROTO_IPIP && proto != WIRE_PROTO_IPV6 && proto != WIRE_PROTO_UDP &&
+	     proto != WIRE_PROTO_ESP) ||
 	    !dp_local4(c, dst))
 		return false;
 	if (!ip4_csum_good && wire_csum_ip4(ip, WIRE_IP4_HLEN) != 0)
@@ -273,16 +311,20 @@ fast_decap4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum_
 	w->l4_off = WIRE_ETH_HLEN + WIRE_IP4_HLEN;
 	w->l4_len = (uint16_t)(tot - WIRE_IP4_HLEN);
 	if (proto == WIRE_PROTO_UDP)
-		return fast_decap_udp4(ip, l4_csum_good, w);
+		return fast_udp4(ip, l4_csum_good, w);
+	w->inner_off = w->l4_off;
+	if (proto == WIRE_PROTO_ESP) {
+		w->tun = WIRE_TUN_ESP;
+		return fast_esp(ip + WIRE_IP4_HLEN, w->l4_len, w);
+	}
 	w->tun = WIRE_TUN_IPIP;
 	w->inner_proto = proto;
-	w->inner_off = w->l4_off;
 	return true;
 }
 
 bool
-dp_classify_fast_decap(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool l4_csum_good,
-		       const struct dp_ctx *c, uint16_t port, struct wire_pkt *w)
+dp_classify_fast_tunnel(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool l4_csum_good,
+			const struct dp_ctx *c, uint16_t port, struct wire_pkt *w)
 {
 	const uint8_t *mac = c->port[port].mac;
 	uint16_t et;
@@ -294,10 +336,10 @@ dp_classify_fast_decap(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool 
 	memset(w, 0, sizeof(*w));
 	et = wire_rd16(f + 12);
 	if (et == WIRE_ETHERTYPE_IPV6)
-		ok = fast_decap6(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN), c, w);
+		ok = fast_tunnel6(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN), c, w);
 	else if (et == WIRE_ETHERTYPE_IPV4)
-		ok = fast_decap4(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN),
-				 ip4_csum_good, l4_csum_good, c, w);
+		ok = fast_tunnel4(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN),
+				  ip4_csum_good, l4_csum_good, c, w);
 	else
 		return false;
 	if (!ok)

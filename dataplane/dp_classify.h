@@ -101,17 +101,26 @@ dp_classify_fast_fwd(const uint8_t *f, uint16_t len, bool ip4_csum_good, const s
 
 /**
  * The tunnelled traffic the home agent terminates, before the general parser: a frame that
- * wire_pkt_parse + dp_classify would call DP_C_DECAP, recognised by its shape alone —
- * unicast to this port's MAC, no VLAN tag; IPv6 without extension headers, next header
- * IPv6 or IPv4, to a home agent address; or IPv4 without options and not a fragment, a good
- * header checksum (ip4_csum_good: the NIC checked it, else summed here), to a home agent
- * address, protocol IPv4 or IPv6, or UDP to port 4191 with a good or no checksum
- * (l4_csum_good: the NIC checked it) and a well-formed RFC 5555 header. w is then filled
- * exactly as wire_pkt_parse fills it (l4_csum_good included). Anything else (false) takes
- * the general path, which decides as before. Pure.
+ * wire_pkt_parse + dp_classify would call DP_C_DECAP or DP_C_ESP, recognised by its shape
+ * alone — unicast to this port's MAC, no VLAN tag; IPv6 without extension headers, next
+ * header IPv6, IPv4 or ESP, to a home agent address; or IPv4 without options and not a
+ * fragment, a good header checksum (ip4_csum_good: the NIC checked it, else summed here), to
+ * a home agent address, protocol IPv4, IPv6 or ESP, or UDP to port 4191 with a well-formed
+ * RFC 5555 header or to port 4500 with ESP (not IKE's marker, not a keepalive), with a good
+ * or no UDP checksum (l4_csum_good: the NIC checked it). ESP's SPI is one the parser takes
+ * (256 and up). w is then filled exactly as wire_pkt_parse fills it (l4_csum_good
+ * included); dp_classify_tunnel_class says which of the two it is. Anything else (false)
+ * takes the general path, which decides as before. Pure.
  */
-bool dp_classify_fast_decap(const uint8_t *f, uint16_t len, bool ip4_csum_good,
-			    bool l4_csum_good, const struct dp_ctx *c, uint16_t port,
-			    struct wire_pkt *w);
+bool dp_classify_fast_tunnel(const uint8_t *f, uint16_t len, bool ip4_csum_good,
+			     bool l4_csum_good, const struct dp_ctx *c, uint16_t port,
+			     struct wire_pkt *w);
+
+/** What dp_classify says of a tunnel dp_classify_fast_tunnel took: DP_C_ESP or DP_C_DECAP. */
+static inline enum dp_class
+dp_classify_tunnel_class(const struct wire_pkt *w)
+{
+	return w->tun == WIRE_TUN_ESP || w->tun == WIRE_TUN_ESP_UDP ? DP_C_ESP : DP_C_DECAP;
+}
 
 #endif /* DP_CLASSIFY_H */

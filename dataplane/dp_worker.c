@@ -7,7 +7,7 @@
  * plane (dp_punt.h), decapsulation (dp_decap_stage.h), ESP in (dp_esp_in.h), and forwarding
  * (dp_fwd.h: the binding lookup, dp_bind.h, then encapsulation, dp_encap_stage.h, ESP out,
  * dp_esp_out.h, or routing, dp_out.h) -> buffered TX; one RCU quiescent report per iteration. A new tunnel format
- * touches the parser (wire_pkt.c, and dp_classify_fast_decap if it is a common one), the
+ * touches the parser (wire_pkt.c, and dp_classify_fast_tunnel if it is a common one), the
  * decapsulation stage and the encapsulation templates.
  */
 #include <string.h>
@@ -101,9 +101,15 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			fwd[nf++] = m;
 			continue;
 		}
-		/* then the tunnels to us, the other common case: parsed for their shape only */
-		if (dp_classify_fast_decap(f, rte_pktmbuf_data_len(m), ip4_good, l4_good, c, port,
-					   &w[i])) {
+		/* then the tunnels to us, IP-in-IP, UDP 4191 and ESP, the other common case:
+		 * parsed for their shape only */
+		if (dp_classify_fast_tunnel(f, rte_pktmbuf_data_len(m), ip4_good, l4_good, c,
+					    port, &w[i])) {
+			if (dp_classify_tunnel_class(&w[i]) == DP_C_ESP) {
+				ew[ne] = &w[i];
+				esp[ne++] = m;
+				continue;
+			}
 			prefetch_inner(m, f);
 			dw[nd] = &w[i];
 			dec[nd++] = m;
