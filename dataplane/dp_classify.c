@@ -217,9 +217,11 @@ fast_tunnel6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct w
 	uint16_t plen = wire_rd16(ip + 4);
 	uint8_t nh = ip[6];
 
+	/* a multicast destination is dp_classify's to refuse, whatever the addresses say */
 	if ((ip[0] >> 4) != 6 ||
 	    (nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP && nh != WIRE_PROTO_ESP) ||
-	    plen == 0 || WIRE_IP6_HLEN + (uint32_t)plen > avail || !dp_local6(c, ip + 24))
+	    plen == 0 || WIRE_IP6_HLEN + (uint32_t)plen > avail || ip[24] == 0xff ||
+	    !dp_local6(c, ip + 24))
 		return false;
 	w->l3 = WIRE_L3_IP6;
 	w->ip6.payload_len = plen;
