@@ -323,7 +323,8 @@ Test(dp_classify, the_fast_tunnel_check_agrees_with_the_general_path)
 	uint32_t rnd = 0x9e3779b9u;
 
 	ctx_init(&c);
-#define SEED(expr, tk) do { seeds[ns].n = (expr); memcpy(seeds[ns].f, f, sizeof(f)); \
+#define SEED(expr, tk) do { cr_assert_lt(ns, sizeof(seeds) / sizeof(seeds[0])); \
+			     seeds[ns].n = (expr); memcpy(seeds[ns].f, f, sizeof(f)); \
 			     seeds[ns++].take = (tk); } while (0)
 	memset(f, 0, sizeof(f));
 	/* IPv6 and IPv4 in IPv6, IPv4 and IPv6 in IPv4, UDP 4191 in its three forms */
@@ -369,7 +370,6 @@ Test(dp_classify, the_fast_tunnel_check_agrees_with_the_general_path)
 	SEED(eth6(f, MAC_HA, "2001:db8:b::5", "2001:db8:1::7", WIRE_PROTO_ESP, 8 + 32), false);
 	wire_wr32(seeds[ns - 1].f + 54, 0x1001);
 #undef SEED
-	cr_assert_leq(ns, sizeof(seeds) / sizeof(seeds[0]));
 	for (i = 0; i < ns; i++) {
 		for (k = 0; k < 3001; k++) {
 			uint16_t n = (uint16_t)seeds[i].n;
