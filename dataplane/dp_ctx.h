@@ -48,6 +48,9 @@ struct dp_ctx {
 	struct in6_addr ha6;
 	uint32_t local4[DP_MAX_LOCAL];
 	struct in6_addr local6[DP_MAX_LOCAL];
+	uint64_t local4_filter;       /**< a bit per local address (dp_local4_bit): "not
+				       *   ours", the common answer, without a compare each */
+	uint64_t local6_filter;       /**< ... dp_local6_bit */
 	uint32_t icmp_rate;           /**< ICMP errors per second per worker (a reload may
 				       *   change it: read with __atomic_load_n) */
 	uint32_t punt_rate;           /**< non-signalling punts per second, per kind per worker */
@@ -72,11 +75,35 @@ struct dp_ctx {
 	struct in6_addr anycast6[CFG_MAX_HOME_PREFIXES];
 };
 
+/*
+ * The local addresses' filter bits: every forwarded or tunnelled packet asks whether its
+ * destination is one of ours, and almost always it is not. A multiply picks one bit of 64
+ * per address; a clear bit answers "no" at once, a set one (ours, or one of a few in 64
+ * others) goes on to the compares.
+ */
+static inline uint64_t
+dp_local4_bit(uint32_t a)
+{
+	return 1ull << (((uint64_t)a * 0x9e3779b97f4a7c15ull) >> 58);
+}
+
+static inline uint64_t
+dp_local6_bit(const void *a)
+{
+	uint64_t x[2];
+
+	memcpy(x, a, 16);
+	return 1ull << (((x[0] ^ x[1]) * 0x9e3779b97f4a7c15ull) >> 58);
+}
+
+/* Is a (network order) one of ours? */
 static inline bool
 dp_local4(const struct dp_ctx *c, uint32_t a)
 {
 	unsigned int i;
 
+	if ((c->local4_filter & dp_local4_bit(a)) == 0)
+		return false;
 	for (i = 0; i < c->n_local4; i++)
 		if (c->local4[i] == a)
 			return true;
@@ -93,12 +120,15 @@ dp_local4_at(const struct dp_ctx *c, const void *p)
 	return dp_local4(c, a);
 }
 
+/* Is the IPv6 address at a (any alignment) one of ours? */
 static inline bool
 dp_local6(const struct dp_ctx *c, const void *a)
 {
 	uint64_t x[2], y[2];
 	unsigned int i;
 
+	if ((c->local6_filter & dp_local6_bit(a)) == 0)
+		return false;
 	/* two 64-bit compares each (fixed-size copies: no library call per address) */
 	memcpy(x, a, 16);
 	for (i = 0; i < c->n_local6; i++) {
@@ -107,6 +137,25 @@ dp_local6(const struct dp_ctx *c, const void *a)
 			return true;
 	}
 	return false;
+}
+
+/* Before the workers run: a is ours (nothing if it is already, or the list is full). */
+static inline void
+dp_ctx_add_local4(struct dp_ctx *c, uint32_t a)
+{
+	if (dp_local4(c, a) || c->n_local4 >= DP_MAX_LOCAL)
+		return;
+	c->local4[c->n_local4++] = a;
+	c->local4_filter |= dp_local4_bit(a);
+}
+
+static inline void
+dp_ctx_add_local6(struct dp_ctx *c, const struct in6_addr *a)
+{
+	if (dp_local6(c, a) || c->n_local6 >= DP_MAX_LOCAL)
+		return;
+	c->local6[c->n_local6++] = *a;
+	c->local6_filter |= dp_local6_bit(a);
 }
 
 /* Is a one of the home-agents anycast addresses (a DHAAD Request's destination)? */

@@ -22,20 +22,6 @@
  * addresses are each their own, up to this many, the rest route per packet */
 #define ADJ_CAPACITY_MAX 65536
 
-static void
-add_local4(struct dp_ctx *c, uint32_t a)
-{
-	if (!dp_local4(c, a) && c->n_local4 < DP_MAX_LOCAL)
-		c->local4[c->n_local4++] = a;
-}
-
-static void
-add_local6(struct dp_ctx *c, const struct in6_addr *a)
-{
-	if (!dp_local6(c, a) && c->n_local6 < DP_MAX_LOCAL)
-		c->local6[c->n_local6++] = *a;
-}
-
 /* DHAAD requests come to the home-agents anycast address (R6275 §10.5) */
 void
 dp_setup_anycast(struct dp_ctx *c, const struct ha_cfg *cfg, void (*sync)(void *), void *arg)
@@ -78,10 +64,10 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 	c->ha6 = cfg->ha.addr6;
 	c->has_ha4 = cfg->ha.has_addr4;
 	c->ha4 = cfg->ha.addr4;
-	add_local6(c, &cfg->ha.addr6);
+	dp_ctx_add_local6(c, &cfg->ha.addr6);
 	dp_setup_anycast(c, cfg, NULL, NULL);
 	if (cfg->ha.has_addr4)
-		add_local4(c, cfg->ha.addr4);
+		dp_ctx_add_local4(c, cfg->ha.addr4);
 	for (i = 0; i < n_ports; i++) {
 		struct dp_port_info *pi = &c->port[i];
 		const struct cfg_port *cp = ports[i].cfg;
@@ -96,9 +82,9 @@ dp_setup_init(struct dp_setup *s, const struct ha_cfg *cfg, const struct dp_port
 		pi->has6 = cp->has_ip6;
 		pi->ip6 = cp->ip6.addr;
 		if (pi->has4)
-			add_local4(c, pi->ip4);
+			dp_ctx_add_local4(c, pi->ip4);
 		if (pi->has6)
-			add_local6(c, &pi->ip6);
+			dp_ctx_add_local6(c, &pi->ip6);
 		if (ports[i].ctl_txq == DP_NO_CTL_TXQ) {
 			snprintf(name, sizeof(name), "ctltx%u", i);
 			pi->ctl_tx = rte_ring_create(name, DP_CTL_TX_RING, socket,

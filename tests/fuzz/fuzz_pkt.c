@@ -52,10 +52,14 @@ worker_steps(const struct wire_pkt *p, const uint8_t *f, size_t size)
 	memset(&c, 0, sizeof(c));
 	c.n_ports = 1;
 	memcpy(c.port[0].mac, f, 6);
-	if (p->l3 == WIRE_L3_IP4)
-		c.local4[c.n_local4++] = p->ip4.dst;
-	else
-		memcpy(&c.local6[c.n_local6++], f + p->l3_off + 24, 16);
+	if (p->l3 == WIRE_L3_IP4) {
+		dp_ctx_add_local4(&c, p->ip4.dst);
+	} else {
+		struct in6_addr d;
+
+		memcpy(&d, f + p->l3_off + 24, 16);
+		dp_ctx_add_local6(&c, &d);
+	}
 	cls = dp_classify(p, WIRE_E_OK, f, &c, 0, &why);
 	if (cls == DP_C_DROP && why >= HA_DROP_MAX)
 		abort();

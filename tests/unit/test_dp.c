@@ -36,9 +36,9 @@ ctx_init(struct dp_ctx *c)
 	memcpy(c->port[1].mac, MAC_HA, 6);
 	c->port[0].role = CFG_ROLE_ACCESS;
 	c->port[1].role = CFG_ROLE_HOME;
-	c->local4[c->n_local4++] = a4("198.51.100.1");
-	c->local6[c->n_local6++] = a6("2001:db8:1::1");
+	dp_ctx_add_local4(c, a4("198.51.100.1"));
 	c->ha6 = a6("2001:db8:1::1");
+	dp_ctx_add_local6(c, &c->ha6);
 	c->ha4 = a4("198.51.100.1");
 }
 
@@ -74,6 +74,64 @@ classify(const uint8_t *f, size_t n, const struct dp_ctx *c, uint16_t port, enum
 	enum wire_err e = wire_pkt_parse(f, n, 0, &w);
 
 	return dp_classify(&w, e, f, c, port, why);
+}
+
+/*
+ * The local addresses' filter (dp_ctx.h) only ever says "not ours" early: with the list
+ * full, every address added is found, and for many others (random, and neighbours of the
+ * local ones: one bit or one byte away) the answer is the plain scan's.
+ */
+Test(dp_ctx, the_local_filter_answers_as_the_scan_does)
+{
+	struct dp_ctx c;
+	uint64_t x = 0x243f6a8885a308d3ull;
+	unsigned int i, k, said6 = 0, said4 = 0;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < DP_MAX_LOCAL; i++) {
+		struct in6_addr a = a6("2001:db8:1::1");
+
+		a.s6_addr[15] = (uint8_t)(1 + i);
+		dp_ctx_add_local6(&c, &a);
+		dp_ctx_add_local4(&c, htonl(0xc6336401u + i));
+	}
+	cr_assert_eq(c.n_local6, DP_MAX_LOCAL);
+	cr_assert_eq(c.n_local4, DP_MAX_LOCAL);
+	for (i = 0; i < DP_MAX_LOCAL; i++) {
+		cr_assert(dp_local6(&c, &c.local6[i]), "local6[%u] not found", i);
+		cr_assert(dp_local4(&c, c.local4[i]), "local4[%u] not found", i);
+	}
+	for (k = 0; k < 20000; k++) {
+		struct in6_addr a;
+		uint32_t b;
+		bool scan6 = false, scan4 = false;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (k % 2 == 0) {
+			/* a neighbour of a local address */
+			a = c.local6[k % DP_MAX_LOCAL];
+			a.s6_addr[(k / 2) % 16] ^= (uint8_t)(1u << (x % 8));
+			b = c.local4[k % DP_MAX_LOCAL] ^ (uint32_t)(1u << (x % 32));
+		} else {
+			uint64_t y = x * 0x2545f4914f6cdd1dull;
+
+			memcpy(&a, &x, 8);
+			memcpy(a.s6_addr + 8, &y, 8);
+			b = (uint32_t)(x >> 17);
+		}
+		for (i = 0; i < DP_MAX_LOCAL; i++) {
+			scan6 |= memcmp(&a, &c.local6[i], 16) == 0;
+			scan4 |= b == c.local4[i];
+		}
+		cr_assert_eq(dp_local6(&c, &a), scan6);
+		cr_assert_eq(dp_local4(&c, b), scan4);
+		said6 += (c.local6_filter & dp_local6_bit(&a)) == 0;
+		said4 += (c.local4_filter & dp_local4_bit(b)) == 0;
+	}
+	/* and it does answer early for many: with at most 34 of 64 bits set (a full list),
+	 * more than a third */
+	cr_assert_gt(said6, 20000 / 3, "filter said no for only %u of 20000", said6);
+	cr_assert_gt(said4, 20000 / 3, "filter said no for only %u of 20000", said4);
 }
 
 Test(dp_classify, classes)
