@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The forwarding table: connected subnets of the ports and the static routes of the
- * configuration, in rte_lpm / rte_lpm6. Built once before the workers start and read-only
- * afterwards (a reload builds a new one and swaps it at a quiescent point).
+ * configuration, in rte_lpm / rte_fib6 (dp_fib.c says why). Built once before the workers
+ * start and read-only afterwards (a reload builds a new one and swaps it at a quiescent
+ * point).
  */
 #ifndef DP_FIB_H
 #define DP_FIB_H
