@@ -8,20 +8,17 @@
 /*
  * With many bindings each packet's node counters are a cache miss: start them all for the
  * burst before the first is used, so that they overlap instead of stalling one packet after
- * another. The entries themselves the lookup already prefetched (bc_find6_bulk).
+ * another. The entries themselves the lookup already prefetched (bc_find6_bulk). Straight
+ * from the lookup's answers: no indirection through the packet indexes.
  */
 static inline void
-prefetch_bindings(const struct dp_lcore *lc, const struct dp_bind_keys *k,
-		  const struct bc_entry **ent)
+prefetch_counters(const struct dp_lcore *lc, const struct bc_entry *const *e, unsigned int n)
 {
-	unsigned int i, n = k->n6 + k->n4;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		const struct bc_entry *e = ent[i < k->n6 ? k->idx6[i] : k->idx4[i - k->n6]];
-
-		if (e != NULL && e->mn < lc->seen_cap)
-			rte_prefetch0(&lc->mn_ctr[e->mn]);
-	}
+	for (i = 0; i < n; i++)
+		if (e[i] != NULL && e[i]->mn < lc->seen_cap)
+			rte_prefetch0(&lc->mn_ctr[e[i]->mn]);
 }
 
 /* Exact home addresses in bulk (one hash pass per family), then prefixes for the misses. */
@@ -35,11 +32,13 @@ dp_bind_lookup(const struct dp_lcore *lc, struct dp_bind_keys *k, const struct b
 		hits += bc_find6_bulk(lc->bc, k->k6, k->n6, e6);
 	if (k->n4 > 0)
 		hits += bc_find4_bulk(lc->bc, k->k4, k->n4, e4);
+	/* plain routing finds nothing: nothing to prefetch */
+	if (hits > 0) {
+		prefetch_counters(lc, e6, k->n6);
+		prefetch_counters(lc, e4, k->n4);
+	}
 	for (i = 0; i < k->n6; i++)
 		ent[k->idx6[i]] = e6[i];
 	for (i = 0; i < k->n4; i++)
 		ent[k->idx4[i]] = e4[i];
-	/* plain routing finds nothing: nothing to prefetch */
-	if (hits > 0)
-		prefetch_bindings(lc, k, ent);
 }
