@@ -13,6 +13,8 @@
 #include "bc_entry.h"
 #include "dp_pkt.h"
 #include "wire_csum.h"
+#include "wire_ip.h"
+#include "wire_tun.h"
 
 enum dp_encap_err {
 	DP_ENCAP_OK = 0,
@@ -32,8 +34,76 @@ dp_encap_overhead(const struct bc_entry *e)
  * Prepend e's outer header to the IP packet at p->data (L2 already removed); p->len is
  * the inner packet's length. The inner TTL / hop limit is left alone (the caller decremented
  * it as a router does). @return DP_ENCAP_OK or an error; p is unchanged on error.
+ * Inline: a call per packet out of the encapsulation stage's loop cost that stage about a
+ * fifth of its cycles (the packet view passed through memory both ways).
  */
-enum dp_encap_err dp_encap_one(struct dp_pkt *p, const struct bc_entry *e);
+static inline enum dp_encap_err
+dp_encap_one(struct dp_pkt *p, const struct bc_entry *e)
+{
+	uint16_t inner = p->len, hl = e->tmpl_len;
+	uint8_t v = p->data[0] >> 4, next, tos;
+	uint32_t s;
+	uint8_t *o;
+
+	if (v == 4) {
+		next = WIRE_PROTO_IPIP;
+		tos = p->data[1];
+	} else if (v == 6) {
+		next = WIRE_PROTO_IPV6;
+		tos = (uint8_t)(wire_rd16(p->data) >> 4);
+	} else {
+		return DP_ENCAP_INNER;
+	}
+	if (p->headroom < hl)
+		return DP_ENCAP_HEADROOM;
+	o = p->data - hl;
+	/* fixed sizes: inline copies, not a library call per packet */
+	switch (hl) {
+	case WIRE_IP6_HLEN:
+		memcpy(o, e->tmpl, WIRE_IP6_HLEN);
+		break;
+	case WIRE_IP4_HLEN:
+		memcpy(o, e->tmpl, WIRE_IP4_HLEN);
+		break;
+	case WIRE_IP4_HLEN + WIRE_UDP_HLEN:
+		memcpy(o, e->tmpl, WIRE_IP4_HLEN + WIRE_UDP_HLEN);
+		break;
+	default:
+		memcpy(o, e->tmpl, hl);
+		break;
+	}
+	/* RFC 5555 §4.1.1 / RFC 2983: DSCP and ECN copied from the inner header */
+	switch (e->fmt) {
+	case BC_FMT_IP6:
+		wire_wr32(o, 0x60000000u | (uint32_t)tos << 20);
+		wire_wr16(o + 4, inner);
+		o[6] = next;
+		break;
+	case BC_FMT_IP4:
+		o[1] = tos;
+		wire_wr16(o + 2, (uint16_t)(inner + WIRE_IP4_HLEN));
+		o[9] = next;
+		s = e->tmpl_csum + (uint32_t)(inner + WIRE_IP4_HLEN) + next + tos;
+		wire_wr16(o + 10, wire_csum_fold(s));
+		break;
+	case BC_FMT_UDP:
+	case BC_FMT_UDP_TLV:
+		o[1] = tos;
+		wire_wr16(o + 2, (uint16_t)(inner + hl));
+		s = e->tmpl_csum + (uint32_t)(inner + hl) + WIRE_PROTO_UDP + tos;
+		wire_wr16(o + 10, wire_csum_fold(s));
+		wire_wr16(o + WIRE_IP4_HLEN + 4, (uint16_t)(inner + hl - WIRE_IP4_HLEN));
+		if (e->fmt == BC_FMT_UDP_TLV)
+			wire_tlv_build(o + WIRE_IP4_HLEN + WIRE_UDP_HLEN, next, inner);
+		break;
+	default:
+		return DP_ENCAP_INNER;
+	}
+	p->data = o;
+	p->len = (uint16_t)(inner + hl);
+	p->headroom = (uint16_t)(p->headroom - hl);
+	return DP_ENCAP_OK;
+}
 
 /** Bytes of outer header in front of ESP from the payload SA toward e's care-of address. */
 static inline uint16_t
