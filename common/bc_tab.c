@@ -118,17 +118,17 @@ key_eq(const struct bc_tab *t, uint32_t idx, const uint8_t *k)
  * and the count are the line's first 32 bytes, compared as two vectors: the compiler made
  * seven scalar compares of them (tools/bc-bench, 1,000 keys, bulks of 32, TSC cycles per
  * lookup: IPv6 23-26 -> 16-18, IPv4 20 -> 15, after the lazy second bucket below). Each
- * signature is an aligned 32-bit word the writer stores atomically, and an aligned vector
- * load reads each such word whole, so every one read is a value it stored; the acquire on
- * the index that follows orders what is read after.
+ * signature is an aligned 32-bit word the writer stores atomically, and a vector load
+ * inside one cache line (a bucket is one) reads each such word whole, so every one read is a
+ * value it stored; the acquire on the index that follows orders what is read after.
  */
 #if defined(__SSE2__)
 static inline uint32_t
 sig_match(const struct bc_tab_bucket *b, uint32_t sig, uint32_t *spill)
 {
-	const __m128i *v = (const __m128i *)(const void *)b;   /* a bucket is line-aligned */
+	const __m128i *v = (const __m128i *)(const void *)b;
 	__m128i s = _mm_set1_epi32((int)sig);
-	__m128i lo = _mm_load_si128(v), hi = _mm_load_si128(v + 1);
+	__m128i lo = _mm_loadu_si128(v), hi = _mm_loadu_si128(v + 1);
 	uint32_t m = (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(lo, s))) |
 		     (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(hi, s))) << 4;
 
