@@ -34,7 +34,7 @@ mix32(uint32_t x)
 
 /* The key's CRC32-C, key_len its length (a constant where the bulk lookup is specialised):
  * every position of the key follows from it (pos_of). */
-static inline __rte_always_inline uint32_t
+static __rte_always_inline uint32_t
 key_hash_len(const struct bc_tab *t, const uint8_t *k, uint16_t key_len)
 {
 	/* keys come straight from packet headers: read the words with memcpy (any alignment) */
@@ -87,7 +87,7 @@ ent_key(const struct bc_tab *t, uint32_t idx)
 }
 
 /* Fixed-size compares: memcmp with a run-time length is a library call per packet. */
-static inline __rte_always_inline bool
+static __rte_always_inline bool
 key_eq_len(const struct bc_tab *t, uint32_t idx, const uint8_t *k, uint16_t key_len)
 {
 	const uint8_t *e = ent_key(t, idx);
@@ -348,7 +348,7 @@ bc_tab_del(struct bc_tab *t, const void *key)
 
 /* The bulk lookup for keys of key_len bytes: a constant in each of its two callers below, so
  * that hashing and comparing take no branch on it per key. */
-static inline __rte_always_inline unsigned int
+static __rte_always_inline unsigned int
 lookup_bulk_len(const struct bc_tab *t, const void *const *keys, unsigned int n,
 		const void **out, uint16_t key_len)
 {
