@@ -10,6 +10,7 @@
 #include "wire_csum.h"
 #include "wire_ip.h"
 #include "wire_pkt.h"
+#include "wire_tun.h"
 
 enum dp_class {
 	DP_C_DROP,                    /**< *why says which counter */
@@ -99,6 +100,140 @@ dp_classify_fast_fwd(const uint8_t *f, uint16_t len, bool ip4_csum_good, const s
 	return 0;
 }
 
+/*
+ * ESP (R4303 §2) at esp, avail bytes of it, after the outer header of a
+ * dp_classify_fast_tunnel frame: an SPI the parser takes (wire_esp_parse: 256 and up; 1-255
+ * are reserved, and 0 over UDP 4500 is IKE's non-ESP marker). Anything else: the general path.
+ */
+static inline bool
+fast_esp(const uint8_t *esp, uint32_t avail, struct wire_pkt *w)
+{
+	uint32_t spi;
+
+	if (avail < WIRE_ESP_HLEN)
+		return false;
+	spi = wire_rd32(esp);
+	if (spi < 256)
+		return false;
+	w->spi = spi;
+	return true;
+}
+
+/* IPv6 outer header of a dp_classify_fast_tunnel frame: IP-in-IPv6 or ESP to us, nothing
+ * between. */
+static inline bool
+fast_tunnel6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct wire_pkt *w)
+{
+	uint16_t plen = wire_rd16(ip + 4);
+	uint8_t nh = ip[6];
+
+	/* a multicast destination is dp_classify's to refuse, whatever the addresses say */
+	if ((ip[0] >> 4) != 6 ||
+	    (nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP && nh != WIRE_PROTO_ESP) ||
+	    plen == 0 || WIRE_IP6_HLEN + (uint32_t)plen > avail || ip[24] == 0xff ||
+	    !dp_local6(c, ip + 24))
+		return false;
+	w->l3 = WIRE_L3_IP6;
+	w->ip6.payload_len = plen;
+	w->ip6.l4_off = WIRE_IP6_HLEN;
+	w->ip6.l4_proto = nh;
+	w->ip6.hop_limit = ip[7];
+	w->ip_len = (uint16_t)(WIRE_IP6_HLEN + plen);
+	w->ttl = ip[7];
+	w->l4_proto = nh;
+	w->l4_off = WIRE_ETH_HLEN + WIRE_IP6_HLEN;
+	w->l4_len = plen;
+	w->inner_off = w->l4_off;
+	if (nh == WIRE_PROTO_ESP) {
+		w->tun = WIRE_TUN_ESP;
+		return fast_esp(ip + WIRE_IP6_HLEN, plen, w);
+	}
+	w->tun = WIRE_TUN_IPIP;
+	w->inner_proto = nh;
+	return true;
+}
+
+/* UDP 4191 (R5555 §4.1) or UDP 4500 carrying ESP (R3948) over IPv4, of a
+ * dp_classify_fast_tunnel frame. */
+static inline bool
+fast_udp4(const uint8_t *ip, bool l4_csum_good, struct wire_pkt *w)
+{
+	const uint8_t *udp = ip + WIRE_IP4_HLEN;
+	uint16_t ulen, dport;
+	struct wire_udp4191 u;
+
+	if (w->l4_len < WIRE_UDP_HLEN)
+		return false;
+	dport = wire_rd16(udp + 2);
+	ulen = wire_rd16(udp + 4);
+	if ((dport != WIRE_PORT_DSMIP && dport != WIRE_PORT_NATT) || ulen < WIRE_UDP_HLEN ||
+	    ulen > w->l4_len)
+		return false;
+	w->inner_off = (uint16_t)(w->l4_off + WIRE_UDP_HLEN);
+	if (dport == WIRE_PORT_NATT) {
+		/* ESP only: IKE and keepalives go the general way */
+		if (!fast_esp(udp + WIRE_UDP_HLEN, ulen - WIRE_UDP_HLEN, w))
+			return false;
+		w->tun = WIRE_TUN_ESP_UDP;
+	} else {
+		if (wire_udp4191_parse(udp + WIRE_UDP_HLEN, ulen - WIRE_UDP_HLEN, &u) != WIRE_E_OK)
+			return false;
+		w->tun = u.tlv ? WIRE_TUN_UDP_TLV : WIRE_TUN_UDP;
+		w->inner_proto = u.next;
+		w->inner_off = (uint16_t)(w->inner_off + u.inner_off);
+	}
+	/* RFC 1122 §4.1.3.4, as udp_csum_ok: zero is no checksum over IPv4 */
+	if (!l4_csum_good && wire_rd16(udp + 6) != 0 &&
+	    wire_ip4_l4_csum(w->ip4.src, w->ip4.dst, WIRE_PROTO_UDP, udp, ulen) != 0)
+		return false;
+	w->sport = wire_rd16(udp);
+	w->dport = dport;
+	w->l4_len = ulen;
+	return true;
+}
+
+/* IPv4 outer header of a dp_classify_fast_tunnel frame. */
+static inline bool
+fast_tunnel4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum_good,
+	     const struct dp_ctx *c, struct wire_pkt *w)
+{
+	uint16_t tot = wire_rd16(ip + 2), fo = wire_rd16(ip + 6);
+	uint8_t proto = ip[9];
+	uint32_t dst;
+
+	memcpy(&dst, ip + 16, 4);
+	if (ip[0] != 0x45 || tot <= WIRE_IP4_HLEN || tot > avail || (fo & 0x3fff) != 0 ||
+	    (proto != WIRE_PROTO_IPIP && proto != WIRE_PROTO_IPV6 && proto != WIRE_PROTO_UDP &&
+	     proto != WIRE_PROTO_ESP) ||
+	    !dp_local4(c, dst))
+		return false;
+	if (!ip4_csum_good && wire_csum_ip4(ip, WIRE_IP4_HLEN) != 0)
+		return false;
+	w->l3 = WIRE_L3_IP4;
+	w->ip4.hlen = WIRE_IP4_HLEN;
+	w->ip4.tot_len = tot;
+	w->ip4.proto = proto;
+	w->ip4.ttl = ip[8];
+	w->ip4.df = (fo & 0x4000) != 0;
+	memcpy(&w->ip4.src, ip + 12, 4);
+	w->ip4.dst = dst;
+	w->ip_len = tot;
+	w->ttl = ip[8];
+	w->l4_proto = proto;
+	w->l4_off = WIRE_ETH_HLEN + WIRE_IP4_HLEN;
+	w->l4_len = (uint16_t)(tot - WIRE_IP4_HLEN);
+	if (proto == WIRE_PROTO_UDP)
+		return fast_udp4(ip, l4_csum_good, w);
+	w->inner_off = w->l4_off;
+	if (proto == WIRE_PROTO_ESP) {
+		w->tun = WIRE_TUN_ESP;
+		return fast_esp(ip + WIRE_IP4_HLEN, w->l4_len, w);
+	}
+	w->tun = WIRE_TUN_IPIP;
+	w->inner_proto = proto;
+	return true;
+}
+
 /**
  * The tunnelled traffic the home agent terminates, before the general parser: a frame that
  * wire_pkt_parse + dp_classify would call DP_C_DECAP or DP_C_ESP, recognised by its shape
@@ -110,11 +245,37 @@ dp_classify_fast_fwd(const uint8_t *f, uint16_t len, bool ip4_csum_good, const s
  * or no UDP checksum (l4_csum_good: the NIC checked it). ESP's SPI is one the parser takes
  * (256 and up). w is then filled exactly as wire_pkt_parse fills it (l4_csum_good
  * included); dp_classify_tunnel_class says which of the two it is. Anything else (false)
- * takes the general path, which decides as before. Pure.
+ * takes the general path, which decides as before. Pure. Inline, with its helpers above:
+ * it runs for every frame the plain check did not take.
  */
-bool dp_classify_fast_tunnel(const uint8_t *f, uint16_t len, bool ip4_csum_good,
-			     bool l4_csum_good, const struct dp_ctx *c, uint16_t port,
-			     struct wire_pkt *w);
+static inline bool
+dp_classify_fast_tunnel(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool l4_csum_good,
+			const struct dp_ctx *c, uint16_t port, struct wire_pkt *w)
+{
+	const uint8_t *mac = c->port[port].mac;
+	uint16_t et;
+	bool ok;
+
+	if (len < WIRE_ETH_HLEN + WIRE_IP6_HLEN || memcmp(f, mac, 6) != 0)
+		return false;
+	/* the parser's output has no stale member: whatever it does not set is zero */
+	memset(w, 0, sizeof(*w));
+	et = wire_rd16(f + 12);
+	if (et == WIRE_ETHERTYPE_IPV6)
+		ok = fast_tunnel6(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN), c, w);
+	else if (et == WIRE_ETHERTYPE_IPV4)
+		ok = fast_tunnel4(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN),
+				  ip4_csum_good, l4_csum_good, c, w);
+	else
+		return false;
+	if (!ok)
+		return false;
+	w->l2_len = WIRE_ETH_HLEN;
+	w->ethertype = et;
+	w->l3_off = WIRE_ETH_HLEN;
+	w->l4_csum_good = l4_csum_good;
+	return true;
+}
 
 /** What dp_classify says of a tunnel dp_classify_fast_tunnel took: DP_C_ESP or DP_C_DECAP. */
 static inline enum dp_class
