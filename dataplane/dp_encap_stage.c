@@ -112,7 +112,10 @@ void
 dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 	    const struct bc_entry **e, uint16_t n)
 {
-	const struct dp_ctx *c = lc->ctx;
+	/* in locals: the loop's byte stores into packets could alias them in memory */
+	const struct dp_adj *adj = lc->ctx->adj;
+	struct dp_mn_ctr *mn_ctr = lc->mn_ctr;
+	uint32_t mn_cap = lc->seen_cap;
 	uint32_t ev[BC_FMT_UDP_TLV + 1] = { 0 };
 	struct dp_tx_list tx;
 	uint16_t i;
@@ -123,7 +126,7 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 		const struct bc_entry *b = e[i];
 		struct rte_mbuf *x = m[i];
 		uint16_t len = rte_pktmbuf_data_len(x);
-		const struct dp_adj *a = b->adj != 0 ? &c->adj[b->adj - 1] : NULL;
+		const struct dp_adj *a = b->adj != 0 ? &adj[b->adj - 1] : NULL;
 		uint8_t mac[8], *eth;
 		struct dp_pkt pk;
 
@@ -142,7 +145,7 @@ dp_encap_burst(struct dp_lcore *lc, uint16_t in_port, struct rte_mbuf **m,
 		dp_adj_write_eth(a, mac, eth);
 		x->data_off = (uint16_t)(eth - (uint8_t *)x->buf_addr);
 		x->data_len = x->pkt_len = (uint16_t)(pk.len + WIRE_ETH_HLEN);
-		dp_mn_tx(lc, b->mn, len);
+		dp_mn_tx_in(mn_ctr, mn_cap, b->mn, len);
 		ev[b->fmt]++;
 		dp_tx_list_add(&tx, x, a->port);
 	}

@@ -27,9 +27,9 @@
  */
 enum dp_stage {
 	DP_ST_RX,          /**< rte_eth_rx_burst, parse and classify */
-	DP_ST_BIND,        /**< binding-cache lookups (bulk) */
+	DP_ST_BIND,        /**< forwarding checks (TTL, link-local), binding-cache lookups */
 	DP_ST_DECAP,       /**< tunnel checks (anti-spoof) and decapsulation */
-	DP_ST_ROUTE,       /**< forwarding decisions (TTL, link-local) and plain routing */
+	DP_ST_ROUTE,       /**< plain routing (FIB, adjacency or neighbour, TX buffer) */
 	DP_ST_ENCAP,       /**< encapsulation from the template, adjacency, TX buffer */
 	DP_ST_ESP_IN,      /**< inbound ESP (rte_ipsec), steering */
 	DP_ST_ESP_OUT,     /**< outbound ESP (rte_ipsec) */
@@ -127,13 +127,21 @@ dp_mn_rx(struct dp_lcore *lc, uint32_t mn, uint32_t bytes)
 	}
 }
 
+/* dp_mn_tx with the counter array and its size passed in: a stage loop that writes packet
+ * bytes (which may alias anything) keeps them in registers instead of reloading both */
+static inline void
+dp_mn_tx_in(struct dp_mn_ctr *ctr, uint32_t cap, uint32_t mn, uint32_t bytes)
+{
+	if (mn < cap) {
+		ctr[mn].tx_pkts++;
+		ctr[mn].tx_bytes += bytes;
+	}
+}
+
 static inline void
 dp_mn_tx(struct dp_lcore *lc, uint32_t mn, uint32_t bytes)
 {
-	if (mn < lc->seen_cap) {
-		lc->mn_ctr[mn].tx_pkts++;
-		lc->mn_ctr[mn].tx_bytes += bytes;
-	}
+	dp_mn_tx_in(lc->mn_ctr, lc->seen_cap, mn, bytes);
 }
 
 /**
