@@ -650,3 +650,88 @@ Test(worker, a_routed_burst_keeps_its_order_on_each_port)
 	cr_assert_eq(v.lc->stats.tx_pkts[HOME], tx_h + 2);
 	down(&v);
 }
+
+/* IPv4 from the home-link host 192.0.2.10 to dst, IP id id, TTL ttl. */
+static struct rte_mbuf *
+from_home4(struct env *v, const char *dst, uint16_t id, uint8_t ttl)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(v->pool);
+	uint8_t *f;
+	size_t o;
+
+	cr_assert_not_null(m);
+	f = (uint8_t *)rte_pktmbuf_append(m, 14 + 48);
+	cr_assert_not_null(f);
+	memset(f, 0, 14 + 48);
+	o = eth(f, MAC_HOME, MAC_CN, WIRE_ETHERTYPE_IPV4);
+	wire_ip4_hdr_build(f + o, a4("192.0.2.10"), a4(dst), WIRE_PROTO_UDP, 48, ttl, id, true);
+	return m;
+}
+
+/*
+ * The forwarding stage checks the TTL before the binding lookup and looks up only what goes
+ * on: in one burst, expired packets (to a mobile node and to a far host) get Time Exceeded
+ * and are counted, and each packet that goes on still meets its own binding or route (the
+ * lookup's answers line up with the packets that remain, not with the burst's positions).
+ */
+Test(worker, expired_packets_leave_the_burst_before_the_lookup)
+{
+	static uint8_t out[8][2048];
+	uint16_t len[8];
+	uint64_t ttl0;
+	struct rte_mbuf *m[5];
+	struct env v;
+	unsigned int n, i, tunnelled = 0, routed = 0;
+
+	up(&v, 1024, 10000);
+	register_mn1(&v);
+	dp_neigh_set4(v.s.ctx.neigh, HOME, a4("192.0.2.10"), MAC_CN);
+	dp_out_flush(v.lc);
+	collect(&v, HOME, out, len, 8);               /* the registration's gratuitous ARP */
+	collect(&v, ACCESS, out, len, 8);
+	ttl0 = v.lc->stats.drops[HA_DROP_TTL];
+	m[0] = from_home4(&v, "203.0.113.77", 1, 1);     /* expired, far host */
+	m[1] = from_home4(&v, "192.0.2.100", 2, 64);     /* mn1: tunnelled */
+	m[2] = from_home4(&v, "192.0.2.100", 3, 1);      /* expired, mn1 */
+	m[3] = from_home4(&v, "203.0.113.77", 4, 64);    /* routed */
+	m[4] = from_home4(&v, "192.0.2.100", 5, 2);      /* mn1: tunnelled, TTL 1 inside */
+	dp_worker_rx(v.lc, HOME, m, 5);
+	dp_out_flush(v.lc);
+	cr_assert_eq(v.lc->stats.drops[HA_DROP_TTL], ttl0 + 2, "two expired");
+	n = collect(&v, ACCESS, out, len, 8);
+	cr_assert_eq(n, 3, "two tunnelled and one routed on the access port: %u", n);
+	for (i = 0; i < n; i++) {
+		const uint8_t *ip = out[i] + 14;
+
+		if (ip[9] == WIRE_PROTO_UDP && wire_rd16(ip + 20) == 4191) {
+			/* IPv4 + UDP 4191, then the inner packet (no TLV) */
+			const uint8_t *in = ip + 28;
+			uint16_t id = wire_rd16(in + 4);
+
+			cr_assert(id == 2 || id == 5, "the packets to mn1, not %u", id);
+			cr_assert_eq(in[8], id == 2 ? 63 : 1, "inner TTL one less");
+			cr_assert_eq(wire_rd32(in + 16), ntohl(a4("192.0.2.100")));
+			tunnelled++;
+		} else {
+			cr_assert_eq(wire_rd16(ip + 4), 4, "the routed packet");
+			cr_assert_eq(ip[8], 63);
+			cr_assert_eq(memcmp(out[i], MAC_ROUTER, 6), 0);
+			routed++;
+		}
+	}
+	cr_assert_eq(tunnelled, 2);
+	cr_assert_eq(routed, 1);
+	n = collect(&v, HOME, out, len, 8);
+	cr_assert_eq(n, 2, "two Time Exceeded to the sender: %u", n);
+	for (i = 0; i < n; i++) {
+		const uint8_t *ip = out[i] + 14;
+
+		cr_assert_eq(memcmp(out[i], MAC_CN, 6), 0);
+		cr_assert_eq(ip[9], WIRE_PROTO_ICMP);
+		cr_assert_eq(ip[20], WIRE_ICMP_TIME_EXCEEDED);
+		cr_assert_eq(wire_rd32(ip + 16), ntohl(a4("192.0.2.10")));
+		/* the quoted packet's IP id: the expired ones, in their order */
+		cr_assert_eq(wire_rd16(ip + 28 + 4), i == 0 ? 1 : 3);
+	}
+	down(&v);
+}
