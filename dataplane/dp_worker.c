@@ -299,6 +299,7 @@ dp_worker_main(void *arg)
 	struct dp_stats *st = &lc->stats;
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	struct rte_rcu_qsbr *qsv = lc->bc != NULL ? bc_rcu(lc->bc) : NULL;
+	bool busy_before = false;
 	uint16_t i, n;
 
 	if (qsv != NULL && bc_reader_register(lc->bc, lc->rcu_tid) != 0) {
@@ -308,11 +309,13 @@ dp_worker_main(void *arg)
 	DP_LOG(INFO, "worker %u on lcore %u: queue %u on %u ports", lc->worker, lc->lcore_id,
 	       lc->queue, lc->n_ports);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
-		uint64_t t0 = rte_rdtsc();
+		/* the stages' timeline starts here: polling the ports is the rx stage's. Right
+		 * after a busy iteration its last stage's end is this one's start (under load,
+		 * one TSC read a burst less; the quiescent report between is counted as rx) */
+		uint64_t t0 = busy_before ? lc->tsc_mark : rte_rdtsc();
 		uint32_t rx = 0;
 		bool busy = false;
 
-		/* the stages' timeline starts here: polling the ports is the rx stage's */
 		lc->tsc_mark = t0;
 		for (i = 0; i < lc->n_ports; i++) {
 			n = rte_eth_rx_burst(lc->port_ids[i], lc->queue, pkts, lc->burst);
@@ -349,6 +352,7 @@ dp_worker_main(void *arg)
 			st->busy_loops++;
 			st->busy_tsc += lc->tsc_mark - t0;
 		}
+		busy_before = busy;
 		/* loop boundary: no table pointer is held here (rcu_lib.rst) */
 		if (qsv != NULL)
 			bc_quiescent(qsv, lc->rcu_tid);
