@@ -266,6 +266,9 @@ in_process(struct dp_lcore *lc, struct rte_mbuf **ms, uint16_t n, bool steered)
 			if (in_accepted(lc, g[i].sa, g[i].mb[j], t, src[k++]))
 				fwd[nf++] = g[i].mb[j];
 	}
+	/* the stage ends here, before the decrypted packets' own stages (their lookups and
+	 * routes): /dsmip/runtime put rte_ipsec's cycles under "bind" before */
+	dp_stage_end(lc, DP_ST_ESP_IN, n);
 	if (nf > 0)
 		fwd_runs(lc, fwd, nf);
 }
@@ -368,7 +371,9 @@ dp_esp_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	if (na > 0)
 		steer(lc, away, to, na);
 	if (no > 0)
-		in_process(lc, own, no, false);
+		in_process(lc, own, no, false);   /* which ends the stage */
+	else
+		dp_stage_end(lc, DP_ST_ESP_IN, 0);  /* classified and steered: this worker's time */
 }
 
 void

@@ -216,10 +216,8 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		nf = dp_decap_burst(lc, port, dec, dw, nd, fwd, nf);
 	if (nf > 0)
 		dp_fwd_burst(lc, port, fwd, nf);
-	if (ne > 0) {
-		dp_esp_rx(lc, port, esp, ew, ne);
-		dp_stage_end(lc, DP_ST_ESP_IN, ne);
-	}
+	if (ne > 0)
+		dp_esp_rx(lc, port, esp, ew, ne);     /* ends its stage itself */
 }
 
 void

@@ -687,6 +687,10 @@ Test(esp_steer, decrypted_packets_from_another_nodes_address_are_dropped, .init 
 	cr_assert_eq(lc0.stats.drops[HA_DROP_ESP_INNER], 2);
 	cr_assert_eq(lc0.stats.events[HA_EV_DECAP_ESP], 0);
 	cr_assert_eq(dp_sadb_counters(db, 0)[slot].pkts, 2, "both were decrypted first");
+	/* /dsmip/runtime: the decryption is the esp_in stage's (it once went under "bind",
+	 * the stage the decrypted packets met next) */
+	cr_assert_eq(lc0.stats.stage[DP_ST_ESP_IN].pkts, 2);
+	cr_assert_eq(lc0.stats.stage[DP_ST_BIND].pkts, 0);
 	rte_ring_free(ctx.esp_ring[0]);
 	rte_ring_free(ctx.esp_ring[1]);
 	bc_free(bc);
