@@ -64,6 +64,20 @@ prefetch_inner(const struct rte_mbuf *m, const uint8_t *f)
 		rte_prefetch0(f + RTE_CACHE_LINE_SIZE);
 }
 
+/*
+ * A one-segment frame (checked) whose IP packet of ip_len bytes at l3_off the parse found
+ * inside it: the mbuf made that packet, Ethernet and any padding cut. What
+ * rte_pktmbuf_adj + rte_pktmbuf_trim do, without their checks and segment walk per packet.
+ */
+static inline void
+dp_mbuf_to_ip(struct rte_mbuf *m, uint16_t l3_off, uint16_t ip_len)
+{
+	RTE_ASSERT(m->nb_segs == 1 && l3_off + ip_len <= m->data_len);
+	m->data_off = (uint16_t)(m->data_off + l3_off);
+	m->data_len = ip_len;
+	m->pkt_len = ip_len;
+}
+
 static void
 worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -96,8 +110,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		l4_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0;
 		ip_len = dp_classify_fast_fwd(f, rte_pktmbuf_data_len(m), ip4_good, c, port);
 		if (ip_len != 0) {
-			rte_pktmbuf_adj(m, WIRE_ETH_HLEN);
-			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - ip_len));
+			dp_mbuf_to_ip(m, WIRE_ETH_HLEN, ip_len);
 			fwd[nf++] = m;
 			continue;
 		}
@@ -203,8 +216,7 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 		}
 		case DP_C_FWD:
 			/* keep only the IP packet: L2 is rewritten on the way out */
-			rte_pktmbuf_adj(m, w[i].l3_off);
-			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - w[i].ip_len));
+			dp_mbuf_to_ip(m, w[i].l3_off, w[i].ip_len);
 			fwd[nf++] = m;
 			break;
 		}
