@@ -613,6 +613,35 @@ bc_find4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
 	return hits;
 }
 
+void
+bc_filter_get(const struct bc *bc, struct bc_filter *f)
+{
+	/* acquire: the ranges below a live count are there (bc_home.h) */
+	f->home = &bc->home;
+	f->live6 = __atomic_load_n(&bc->home.live6, __ATOMIC_ACQUIRE);
+	f->live4 = __atomic_load_n(&bc->home.live4, __ATOMIC_ACQUIRE);
+	f->pfx6 = __atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) != 0;
+	f->pfx4 = __atomic_load_n(&bc->n_pfx4, __ATOMIC_RELAXED) != 0;
+}
+
+unsigned int
+bc_filtered6_bulk(const struct bc *bc, const struct bc_filter *f, const struct in6_addr **a,
+		  unsigned int n, const struct bc_entry **out)
+{
+	if (f->live6 == 0 || f->pfx6)
+		return bc_find6_bulk(bc, a, n, out);
+	return n > 0 ? lookup_bulk(&bc->t6, (const void **)a, n, out) : 0;
+}
+
+unsigned int
+bc_filtered4_bulk(const struct bc *bc, const struct bc_filter *f, const uint32_t **a,
+		  unsigned int n, const struct bc_entry **out)
+{
+	if (f->live4 == 0 || f->pfx4)
+		return bc_find4_bulk(bc, a, n, out);
+	return n > 0 ? lookup_bulk(&bc->t4, (const void **)a, n, out) : 0;
+}
+
 const struct bc_spi_val *
 bc_spi_lookup(const struct bc *bc, uint32_t spi)
 {

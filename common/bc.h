@@ -25,6 +25,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "bc_entry.h"
+#include "bc_home.h"
 
 struct bc;
 
@@ -119,6 +120,47 @@ unsigned int bc_find6_bulk(const struct bc *bc, const struct in6_addr **a, unsig
 			   const struct bc_entry **out);
 unsigned int bc_find4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
 			   const struct bc_entry **out);
+
+/**
+ * What can have a binding, for one burst's gathering of keys (DP reader, RCU online): taken
+ * once per burst (bc_filter_get), asked per address inline (bc_filter_may6/4), and what
+ * passed is looked up with bc_filtered6/4_bulk. A destination outside the home ranges, with
+ * no prefix registered, then costs the range check alone: no key, no call chain. Never
+ * hides a binding: with prefixes, or with the ranges off, every address may.
+ */
+struct bc_filter {
+	const struct bc_home *home;
+	uint32_t live6, live4;        /**< ranges in use (bc_home.h); 0: every address may */
+	bool pfx6, pfx4;              /**< prefixes of the family registered: every address may */
+};
+
+void bc_filter_get(const struct bc *bc, struct bc_filter *f);
+
+static inline bool
+bc_filter_may6(const struct bc_filter *f, const void *a)
+{
+	return f->live6 == 0 || f->pfx6 || bc_home_covers6(f->home, f->live6, a);
+}
+
+/** a: an IPv4 address in network order, any alignment (a packet's header). */
+static inline bool
+bc_filter_may4(const struct bc_filter *f, const void *a)
+{
+	uint32_t v;
+
+	memcpy(&v, a, 4);
+	return f->live4 == 0 || f->pfx4 || bc_home_covers4(f->home, f->live4, v);
+}
+
+/**
+ * bc_find6_bulk / bc_find4_bulk of addresses that f let through: when the ranges alone
+ * decided (no prefixes), the exact table without checking the ranges again.
+ */
+unsigned int bc_filtered6_bulk(const struct bc *bc, const struct bc_filter *f,
+			       const struct in6_addr **a, unsigned int n,
+			       const struct bc_entry **out);
+unsigned int bc_filtered4_bulk(const struct bc *bc, const struct bc_filter *f,
+			       const uint32_t **a, unsigned int n, const struct bc_entry **out);
 
 /** Exact home address first, then prefix fallback. DP reader. */
 const struct bc_entry *bc_find6(const struct bc *bc, const struct in6_addr *a);

@@ -21,7 +21,8 @@ prefetch_counters(const struct dp_lcore *lc, const struct bc_entry *const *e, un
 			rte_prefetch0(&lc->mn_ctr[e[i]->mn]);
 }
 
-/* Exact home addresses in bulk (one hash pass per family), then prefixes for the misses. */
+/* Exact home addresses in bulk (one hash pass per family), then prefixes for the misses:
+ * of what the burst's filter let through. */
 void
 dp_bind_lookup(const struct dp_lcore *lc, struct dp_bind_keys *k, const struct bc_entry **ent)
 {
@@ -29,9 +30,9 @@ dp_bind_lookup(const struct dp_lcore *lc, struct dp_bind_keys *k, const struct b
 	unsigned int i, hits = 0;
 
 	if (k->n6 > 0)
-		hits += bc_find6_bulk(lc->bc, k->k6, k->n6, e6);
+		hits += bc_filtered6_bulk(lc->bc, &k->f, k->k6, k->n6, e6);
 	if (k->n4 > 0)
-		hits += bc_find4_bulk(lc->bc, k->k4, k->n4, e4);
+		hits += bc_filtered4_bulk(lc->bc, &k->f, k->k4, k->n4, e4);
 	/* plain routing finds nothing: nothing to prefetch */
 	if (hits > 0) {
 		prefetch_counters(lc, e6, k->n6);

@@ -85,7 +85,7 @@ dp_decap_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, struc
 	uint16_t i;
 	enum ha_drop why;
 
-	keys.n6 = keys.n4 = 0;
+	dp_bind_begin(lc, &keys);
 	for (i = 0; i < n; i++) {
 		const uint8_t *f = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 

@@ -28,7 +28,7 @@ dp_fwd_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_
 
 	/* what a router checks first, while the header is at hand; then the packets that go
 	 * on give their destinations to the lookup (one pass over the burst, not two) */
-	keys.n6 = keys.n4 = 0;
+	dp_bind_begin(lc, &keys);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
@@ -50,6 +50,7 @@ dp_fwd_burst(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_
 			dp_drop(lc, m, HA_DROP_TTL);
 			continue;
 		}
+		ent[ng] = NULL;
 		if (v6)
 			dp_bind_add(&keys, ng, 6, ip + 24);
 		else

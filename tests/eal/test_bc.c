@@ -455,6 +455,91 @@ Test(bc, a_home_address_outside_the_ranges_switches_the_filter_off)
 	bc_free(bc);
 }
 
+/* One family's check of the filter against bc_find*_bulk over the 32 destinations: what it
+ * turns away has no binding, what it lets through finds the same. @return let through. */
+static unsigned int
+filter_agrees(const struct bc *bc, const struct bc_filter *f, const void *const *p,
+	      int family)
+{
+	const struct bc_entry *want[32], *got[32];
+	const void *q[32];
+	uint8_t at[32];
+	unsigned int i, n = 0;
+
+	if (family == 6)
+		bc_find6_bulk(bc, (const struct in6_addr **)p, 32, want);
+	else
+		bc_find4_bulk(bc, (const uint32_t **)p, 32, want);
+	for (i = 0; i < 32; i++) {
+		if (family == 6 ? bc_filter_may6(f, p[i]) : bc_filter_may4(f, p[i])) {
+			q[n] = p[i];
+			at[n++] = (uint8_t)i;
+		} else {
+			cr_assert_null(want[i], "IPv%d destination %u turned away, yet bound", family,
+				       i);
+		}
+	}
+	if (family == 6)
+		bc_filtered6_bulk(bc, f, (const struct in6_addr **)q, n, got);
+	else
+		bc_filtered4_bulk(bc, f, (const uint32_t **)q, n, got);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(got[i], want[at[i]], "IPv%d destination %u", family, at[i]);
+	return n;
+}
+
+/*
+ * The forwarding stage's filter (bc_filter_get once per burst, bc_filter_may6/4 per address,
+ * bc_filtered6/4_bulk for what passed) never hides a binding: with the ranges on and no
+ * prefix it turns the destinations outside away (and only those), with a mobile network
+ * prefix outside the ranges it lets everything through, and so with the ranges switched off
+ * by a home address outside them; what it lets through finds what bc_find*_bulk finds.
+ */
+Test(bc, the_burst_filter_never_hides_a_binding)
+{
+	struct bc *bc = mk_bc(64, 16, 16);
+	struct in6_addr a6[32], pfx6, mnp;
+	uint32_t a4[32];
+	const struct in6_addr *p6[32];
+	const uint32_t *p4[32];
+	struct bc_filter f;
+	struct bc_entry *e;
+	unsigned int i;
+
+	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
+	cr_assert(bc_home_prefix6_add(bc, &pfx6, 64));
+	cr_assert(bc_home_prefix4_add(bc, htonl(0x64400000u), 10));   /* 100.64.0.0/10 */
+	for (i = 0; i < 32; i += 2)
+		publish(bc, i, 1, true);
+	mixed_destinations(a6, a4, p6, p4);
+	bc_filter_get(bc, &f);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 16, "the odd are out");
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 16);
+	/* node 2 routes 2001:db8:cc::/48 and 203.0.113.0/25, outside the ranges */
+	inet_pton(AF_INET6, "2001:db8:cc::", &mnp);
+	cr_assert_eq(bc_prefix6_add(bc, &mnp, 48, 2), 0);
+	cr_assert_eq(bc_prefix4_add(bc, htonl(0xcb007100u), 25, 2), 0);
+	bc_filter_get(bc, &f);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 32, "prefixes: all may");
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 32);
+	/* no prefixes again, and node 7 gets the (odd, outside) destinations 7 as its home
+	 * addresses: the ranges go off, everything may, node 7 is found */
+	cr_assert_eq(bc_prefix6_del(bc, &mnp, 48), 0);
+	cr_assert_eq(bc_prefix4_del(bc, htonl(0xcb007100u), 25), 0);
+	e = bc_entry_new(bc);
+	cr_assert_not_null(e);
+	t_fill(e, 7, 1, true);
+	e->hoa6 = a6[7];
+	e->hoa4 = a4[7];
+	cr_assert_eq(bc_publish(bc, e), 0);
+	bc_filter_get(bc, &f);
+	cr_assert_eq(f.live6 + f.live4, 0, "the ranges are off");
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 32);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 32);
+	cr_assert_eq(bc_find6(bc, &a6[7]), e);
+	bc_free(bc);
+}
+
 Test(bc, ranges_given_to_a_table_with_keys_stay_off)
 {
 	struct bc *bc = mk_bc(64, 16, 16);
