@@ -337,6 +337,23 @@ mixed_destinations(struct in6_addr *a6, uint32_t *a4, const struct in6_addr **p6
 	}
 }
 
+/* The home ranges 2001:db8:1::/64 and 100.64.0.0/10, nodes 0, 2, ... 30 published in them,
+ * and mixed_destinations' 32 destinations. */
+static void
+ranges_and_even_nodes(struct bc *bc, struct in6_addr *a6, uint32_t *a4,
+		      const struct in6_addr **p6, const uint32_t **p4)
+{
+	struct in6_addr pfx6;
+	unsigned int i;
+
+	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
+	cr_assert(bc_home_prefix6_add(bc, &pfx6, 64));
+	cr_assert(bc_home_prefix4_add(bc, htonl(0x64400000u), 10));   /* 100.64.0.0/10 */
+	for (i = 0; i < 32; i += 2)
+		publish(bc, i, 1, true);
+	mixed_destinations(a6, a4, p6, p4);
+}
+
 Test(bc, home_ranges_skip_what_cannot_be_a_home_address)
 {
 	struct bc *bc = mk_bc(64, 16, 16);
@@ -381,19 +398,14 @@ Test(bc, home_ranges_skip_what_cannot_be_a_home_address)
 Test(bc, bulk_find_falls_back_to_prefixes_outside_the_home_ranges)
 {
 	struct bc *bc = mk_bc(64, 16, 16);
-	struct in6_addr a6[32], pfx6, mnp;
+	struct in6_addr a6[32], mnp;
 	uint32_t a4[32];
 	const struct in6_addr *p6[32];
 	const uint32_t *p4[32];
 	const struct bc_entry *out[32], *mr;
 	unsigned int i;
 
-	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
-	cr_assert(bc_home_prefix6_add(bc, &pfx6, 64));
-	cr_assert(bc_home_prefix4_add(bc, htonl(0x64400000u), 10));   /* 100.64.0.0/10 */
-	for (i = 0; i < 32; i += 2)
-		publish(bc, i, 1, true);
-	mixed_destinations(a6, a4, p6, p4);
+	ranges_and_even_nodes(bc, a6, a4, p6, p4);
 	/* no prefix yet: the odd destinations find nothing */
 	cr_assert_eq(bc_find6_bulk(bc, p6, 32, out), 16);
 	cr_assert_eq(bc_find4_bulk(bc, p4, 32, out), 16);
@@ -498,20 +510,14 @@ filter_agrees(const struct bc *bc, const struct bc_filter *f, const void *const 
 Test(bc, the_burst_filter_never_hides_a_binding)
 {
 	struct bc *bc = mk_bc(64, 16, 16);
-	struct in6_addr a6[32], pfx6, mnp;
+	struct in6_addr a6[32], mnp;
 	uint32_t a4[32];
 	const struct in6_addr *p6[32];
 	const uint32_t *p4[32];
 	struct bc_filter f;
 	struct bc_entry *e;
-	unsigned int i;
 
-	inet_pton(AF_INET6, "2001:db8:1::", &pfx6);
-	cr_assert(bc_home_prefix6_add(bc, &pfx6, 64));
-	cr_assert(bc_home_prefix4_add(bc, htonl(0x64400000u), 10));   /* 100.64.0.0/10 */
-	for (i = 0; i < 32; i += 2)
-		publish(bc, i, 1, true);
-	mixed_destinations(a6, a4, p6, p4);
+	ranges_and_even_nodes(bc, a6, a4, p6, p4);
 	bc_filter_get(bc, &f);
 	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 16, "the odd are out");
 	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 16);
