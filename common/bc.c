@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Binding cache, prefix tables and SPI table: one writer, lock-free readers, RCU reclamation.
- * See bc.h for the contract; architecture.md "Shared state" for the design.
+ * See bc.h for the contract; architecture.md "Shared state" for the design. This file: the
+ * tables' lifecycle and the writer's bindings; the readers are in bc_lookup.c, the prefixes
+ * and SPIs in bc_prefix.c.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -14,80 +16,13 @@
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
 #include <rte_random.h>
 
-#include "bc.h"
-#include "bc_home.h"
-#include "bc_tab.h"
+#include "bc_impl.h"
 #include "ha_log.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-/* Free entries are poisoned so that a reader touching one after reclaim is caught. */
-#define BC_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define BC_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define BC_POISON(p, n) do { (void)(p); (void)(n); } while (0)
-#define BC_UNPOISON(p, n) do { (void)(p); (void)(n); } while (0)
-#endif
-
-#define BC_LPM6_MAX_NEXT_HOP ((1u << 21) - 1)  /* rte_lpm6 keeps 21 bits of next hop */
-#define BC_DQ_SIZE 65536
-#define BC_DQ_RECLAIM_AT 64
-#define BC_DQ_RECLAIM_MAX 1024
 
 _Static_assert(sizeof(struct bc_entry) == 2 * RTE_CACHE_LINE_SIZE, "bc_entry: two cache lines");
 _Static_assert(offsetof(struct bc_entry, hoa6) == RTE_CACHE_LINE_SIZE, "line 0 holds the encap fields");
-
-/* What the defer queue holds: an object kind and its index. */
-enum bc_obj { BC_OBJ_ENTRY = 1, BC_OBJ_PFX, BC_OBJ_SPI };
-
-struct bc_retired {
-	uint32_t kind;
-	uint32_t idx;
-};
-
-/* A stack of free indexes; pushed and popped by the writer only. */
-struct bc_freelist {
-	uint32_t *idx;
-	uint32_t n;
-	uint32_t size;
-};
-
-struct bc {
-	/* read by the data plane */
-	struct bc_tab t6;                /* IPv6 HoA -> entry slot (bc_tab.h) */
-	struct bc_tab t4;                /* IPv4 HoA (network order) -> entry slot */
-	struct bc_entry **slots;         /* mobile node index -> current entry */
-	struct rte_lpm *lpm4;            /* next hop: prefix slot */
-	struct rte_lpm6 *lpm6_active;    /* one of lpm6[], swapped by the writer */
-	uint32_t *pfx_mn;                /* prefix slot -> mobile node index */
-	struct rte_hash *spi_h;          /* SPI -> struct bc_spi_val * */
-	uint32_t capacity;
-	struct bc_home home;             /* the ranges every key is in (the workers read its
-					  * live counts; the rest is the writer's) */
-	/* writer only */
-	struct rte_lpm6 *lpm6[2];
-	struct rte_rcu_qsbr *v;
-	struct rte_rcu_qsbr_dq *dq;
-	struct bc_entry *entries;
-	void *t6_mem, *t4_mem;           /* the tables' buckets */
-	struct bc_spi_val *spi_vals;
-	struct bc_freelist free_entries;
-	struct bc_freelist free_pfx;
-	struct bc_freelist free_spi;
-	uint32_t n_bindings;
-	uint32_t n_prefixes;
-	uint32_t n_pfx6, n_pfx4;      /* per family, read by the workers (atomic): no lookup
-				       * in an empty table (its tbl24 line is a cache miss) */
-	uint32_t n_spis;
-	uint32_t retire_pending;
-	uint64_t publishes;
-	uint64_t retired;
-	uint32_t max_readers;
-	char name[24];
-};
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -134,8 +69,8 @@ rcu_free_objs(void *p, void *e, unsigned int n)
 }
 
 /* Hand an object to the defer queue; when it is full, wait for a grace period. */
-static void
-retire(struct bc *bc, enum bc_obj kind, uint32_t idx)
+void
+bc_retire(struct bc *bc, enum bc_obj kind, uint32_t idx)
 {
 	struct bc_retired r = { .kind = kind, .idx = idx };
 
@@ -151,8 +86,8 @@ retire(struct bc *bc, enum bc_obj kind, uint32_t idx)
 }
 
 /* Pop a free index; reclaim, then wait for a grace period, before giving up. */
-static int
-freelist_pop(struct bc *bc, struct bc_freelist *f, uint32_t *idx)
+int
+bc_freelist_pop(struct bc *bc, struct bc_freelist *f, uint32_t *idx)
 {
 	if (f->n == 0)
 		rte_rcu_qsbr_dq_reclaim(bc->dq, BC_DQ_SIZE, NULL, NULL, NULL);
@@ -407,258 +342,6 @@ bc_reader_unregister(struct bc *bc, unsigned int tid)
 	rte_rcu_qsbr_thread_unregister(bc->v, tid);
 }
 
-/* ------------------------------------------------------------------ readers */
-
-const struct bc_entry *
-bc_lookup6(const struct bc *bc, const struct in6_addr *a)
-{
-	int64_t idx = bc_tab_lookup(&bc->t6, a);
-
-	return idx < 0 ? NULL : &bc->entries[idx];
-}
-
-const struct bc_entry *
-bc_lookup4(const struct bc *bc, uint32_t a)
-{
-	int64_t idx = bc_tab_lookup(&bc->t4, &a);
-
-	return idx < 0 ? NULL : &bc->entries[idx];
-}
-
-/* Any of the tables in bulk: out[i] the data of keys[i], NULL on a miss. @return hits. */
-static unsigned int
-hash_bulk(const struct rte_hash *h, const void **keys, unsigned int n, void **out)
-{
-	uint64_t hits = 0;
-	unsigned int i;
-	int nh;
-
-	nh = rte_hash_lookup_bulk_data(h, keys, n, &hits, out);
-	if (nh < 0)
-		hits = 0;
-	for (i = 0; i < n; i++)
-		if ((hits & (1ull << i)) == 0)
-			out[i] = NULL;
-	return nh < 0 ? 0 : (unsigned int)nh;
-}
-
-static unsigned int
-lookup_bulk(const struct bc_tab *t, const void **keys, unsigned int n,
-	    const struct bc_entry **out)
-{
-	return bc_tab_lookup_bulk(t, keys, n, (const void **)out);
-}
-
-/*
- * Only the keys inside the home ranges go to the hash (bc_home.h): a destination outside
- * them cannot be a home address, and a miss costs as much as a hit.
- */
-static unsigned int
-lookup_home(const struct bc_tab *h, const void **keys, const uint8_t *inside,
-	    unsigned int n, unsigned int m, const struct bc_entry **out)
-{
-	const void *k[RTE_HASH_LOOKUP_BULK_MAX];
-	const struct bc_entry *o[RTE_HASH_LOOKUP_BULK_MAX];
-	uint8_t idx[RTE_HASH_LOOKUP_BULK_MAX];
-	unsigned int i, j = 0, hits;
-
-	if (m == n)
-		return lookup_bulk(h, keys, n, out);
-	for (i = 0; i < n; i++) {
-		out[i] = NULL;
-		if (inside[i]) {
-			k[j] = keys[i];
-			idx[j++] = (uint8_t)i;
-		}
-	}
-	if (m == 0)
-		return 0;
-	hits = lookup_bulk(h, k, m, o);
-	for (j = 0; j < m; j++)
-		out[idx[j]] = o[j];
-	return hits;
-}
-
-unsigned int
-bc_lookup6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
-		const struct bc_entry **out)
-{
-	uint32_t live = __atomic_load_n(&bc->home.live6, __ATOMIC_ACQUIRE);
-	uint8_t inside[RTE_HASH_LOOKUP_BULK_MAX];
-	unsigned int i, m = 0;
-
-	if (live == 0)
-		return lookup_bulk(&bc->t6, (const void **)a, n, out);
-	for (i = 0; i < n; i++) {
-		inside[i] = bc_home_covers6(&bc->home, live, a[i]);
-		m += inside[i];
-	}
-	return lookup_home(&bc->t6, (const void **)a, inside, n, m, out);
-}
-
-unsigned int
-bc_lookup4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
-		const struct bc_entry **out)
-{
-	uint32_t live = __atomic_load_n(&bc->home.live4, __ATOMIC_ACQUIRE);
-	uint8_t inside[RTE_HASH_LOOKUP_BULK_MAX];
-	unsigned int i, m = 0;
-
-	if (live == 0)
-		return lookup_bulk(&bc->t4, (const void **)a, n, out);
-	for (i = 0; i < n; i++) {
-		uint32_t v;
-
-		memcpy(&v, a[i], 4);    /* a points into a packet: no alignment promised */
-		inside[i] = bc_home_covers4(&bc->home, live, v);
-		m += inside[i];
-	}
-	return lookup_home(&bc->t4, (const void **)a, inside, n, m, out);
-}
-
-const struct bc_entry *
-bc_get(const struct bc *bc, uint32_t mn)
-{
-	if (mn >= bc->capacity)
-		return NULL;
-	return __atomic_load_n(&bc->slots[mn], __ATOMIC_ACQUIRE);
-}
-
-const struct bc_entry *
-bc_lookup_prefix6(const struct bc *bc, const struct in6_addr *a)
-{
-	const struct rte_lpm6 *l;
-	uint32_t slot;
-
-	if (__atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) == 0)
-		return NULL;
-	l = __atomic_load_n(&bc->lpm6_active, __ATOMIC_ACQUIRE);
-	/* a points into a packet (2 mod 4 after Ethernet): read as bytes, never as members */
-	if (rte_lpm6_lookup(l, (const uint8_t *)a, &slot) != 0)
-		return NULL;
-	return bc_get(bc, bc->pfx_mn[slot]);
-}
-
-const struct bc_entry *
-bc_lookup_prefix4(const struct bc *bc, uint32_t a)
-{
-	uint32_t slot;
-
-	if (__atomic_load_n(&bc->n_pfx4, __ATOMIC_RELAXED) == 0 ||
-	    rte_lpm_lookup(bc->lpm4, rte_be_to_cpu_32(a), &slot) != 0)
-		return NULL;
-	return bc_get(bc, bc->pfx_mn[slot]);
-}
-
-const struct bc_entry *
-bc_find6(const struct bc *bc, const struct in6_addr *a)
-{
-	const struct bc_entry *e = bc_lookup6(bc, a);
-
-	return e != NULL ? e : bc_lookup_prefix6(bc, a);
-}
-
-const struct bc_entry *
-bc_find4(const struct bc *bc, uint32_t a)
-{
-	const struct bc_entry *e = bc_lookup4(bc, a);
-
-	return e != NULL ? e : bc_lookup_prefix4(bc, a);
-}
-
-/* An entry found through a prefix, on its way as the exact lookups' entries are (bc_tab). */
-static inline void
-prefetch_entry(const struct bc_entry *e)
-{
-	rte_prefetch0(e);
-	rte_prefetch0((const uint8_t *)e + RTE_CACHE_LINE_SIZE);
-}
-
-unsigned int
-bc_find6_bulk(const struct bc *bc, const struct in6_addr **a, unsigned int n,
-	      const struct bc_entry **out)
-{
-	unsigned int i, hits = bc_lookup6_bulk(bc, a, n, out);
-
-	/* a mobile network prefix need not be inside a home range: every miss is a candidate */
-	if (hits == n || __atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) == 0)
-		return hits;
-	for (i = 0; i < n; i++)
-		if (out[i] == NULL && (out[i] = bc_lookup_prefix6(bc, a[i])) != NULL) {
-			prefetch_entry(out[i]);
-			hits++;
-		}
-	return hits;
-}
-
-unsigned int
-bc_find4_bulk(const struct bc *bc, const uint32_t **a, unsigned int n,
-	      const struct bc_entry **out)
-{
-	unsigned int i, hits = bc_lookup4_bulk(bc, a, n, out);
-
-	if (hits == n || __atomic_load_n(&bc->n_pfx4, __ATOMIC_RELAXED) == 0)
-		return hits;
-	for (i = 0; i < n; i++) {
-		uint32_t v;
-
-		if (out[i] != NULL)
-			continue;
-		memcpy(&v, a[i], 4);    /* a points into a packet: no alignment promised */
-		if ((out[i] = bc_lookup_prefix4(bc, v)) != NULL) {
-			prefetch_entry(out[i]);
-			hits++;
-		}
-	}
-	return hits;
-}
-
-void
-bc_filter_get(const struct bc *bc, struct bc_filter *f)
-{
-	/* acquire: the ranges below a live count are there (bc_home.h) */
-	f->home = &bc->home;
-	f->live6 = __atomic_load_n(&bc->home.live6, __ATOMIC_ACQUIRE);
-	f->live4 = __atomic_load_n(&bc->home.live4, __ATOMIC_ACQUIRE);
-	f->pfx6 = __atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) != 0;
-	f->pfx4 = __atomic_load_n(&bc->n_pfx4, __ATOMIC_RELAXED) != 0;
-}
-
-unsigned int
-bc_filtered6_bulk(const struct bc *bc, const struct bc_filter *f, const struct in6_addr **a,
-		  unsigned int n, const struct bc_entry **out)
-{
-	if (f->live6 == 0 || f->pfx6)
-		return bc_find6_bulk(bc, a, n, out);
-	return n > 0 ? lookup_bulk(&bc->t6, (const void **)a, n, out) : 0;
-}
-
-unsigned int
-bc_filtered4_bulk(const struct bc *bc, const struct bc_filter *f, const uint32_t **a,
-		  unsigned int n, const struct bc_entry **out)
-{
-	if (f->live4 == 0 || f->pfx4)
-		return bc_find4_bulk(bc, a, n, out);
-	return n > 0 ? lookup_bulk(&bc->t4, (const void **)a, n, out) : 0;
-}
-
-const struct bc_spi_val *
-bc_spi_lookup(const struct bc *bc, uint32_t spi)
-{
-	void *d;
-
-	if (rte_hash_lookup_data(bc->spi_h, &spi, &d) < 0)
-		return NULL;
-	return d;
-}
-
-void
-bc_spi_lookup_bulk(const struct bc *bc, const uint32_t **spi, unsigned int n,
-		   const struct bc_spi_val **out)
-{
-	hash_bulk(bc->spi_h, (const void **)spi, n, (void **)out);
-}
-
 /* ------------------------------------------------------------------ writer: bindings */
 
 struct bc_entry *
@@ -667,7 +350,7 @@ bc_entry_new(struct bc *bc)
 	struct bc_entry *e;
 	uint32_t idx;
 
-	if (freelist_pop(bc, &bc->free_entries, &idx) != 0) {
+	if (bc_freelist_pop(bc, &bc->free_entries, &idx) != 0) {
 		rte_errno = ENOSPC;
 		return NULL;
 	}
@@ -752,7 +435,7 @@ bc_publish(struct bc *bc, struct bc_entry *e)
 	__atomic_store_n(&bc->slots[e->mn], e, __ATOMIC_RELEASE);
 	bc->publishes++;
 	if (old != NULL)
-		retire(bc, BC_OBJ_ENTRY, old->idx);
+		bc_retire(bc, BC_OBJ_ENTRY, old->idx);
 	else
 		bc->n_bindings++;
 	return 0;
@@ -771,7 +454,7 @@ bc_remove(struct bc *bc, uint32_t mn)
 	if ((old->flags & BC_F_HOA4) && bc_lookup4(bc, old->hoa4) == old)
 		bc_tab_del(&bc->t4, &old->hoa4);
 	__atomic_store_n(&bc->slots[mn], NULL, __ATOMIC_RELEASE);
-	retire(bc, BC_OBJ_ENTRY, old->idx);
+	bc_retire(bc, BC_OBJ_ENTRY, old->idx);
 	bc->n_bindings--;
 	return 0;
 }
@@ -833,181 +516,4 @@ bc_keys_count(const struct bc *bc, uint32_t *keys6, uint32_t *keys4)
 {
 	*keys6 = bc_tab_count(&bc->t6);
 	*keys4 = bc_tab_count(&bc->t4);
-}
-
-/* ------------------------------------------------------------------ writer: prefixes */
-
-int
-bc_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len, uint32_t mn)
-{
-	uint32_t host = rte_be_to_cpu_32(prefix), slot;
-	int rc;
-
-	if (len == 0 || len > 32 || mn >= bc->capacity)
-		return -EINVAL;
-	if (rte_lpm_is_rule_present(bc->lpm4, host, len, &slot) == 1)
-		return -EEXIST;
-	if (freelist_pop(bc, &bc->free_pfx, &slot) != 0)
-		return -ENOSPC;
-	bc->pfx_mn[slot] = mn;
-	rc = rte_lpm_add(bc->lpm4, host, len, slot);
-	if (rc != 0) {
-		bc->free_pfx.idx[bc->free_pfx.n++] = slot;
-		return -ENOSPC;
-	}
-	bc->n_prefixes++;
-	__atomic_store_n(&bc->n_pfx4, bc->n_pfx4 + 1, __ATOMIC_RELEASE);
-	return 0;
-}
-
-int
-bc_prefix4_owner(const struct bc *bc, uint32_t prefix, uint8_t len, uint32_t *mn)
-{
-	uint32_t slot;
-
-	if (len == 0 || len > 32 ||
-	    rte_lpm_is_rule_present((struct rte_lpm *)(uintptr_t)bc->lpm4, rte_be_to_cpu_32(prefix),
-				    len, &slot) != 1)
-		return -ENOENT;
-	*mn = bc->pfx_mn[slot];
-	return 0;
-}
-
-int
-bc_prefix6_owner(const struct bc *bc, const struct in6_addr *prefix, uint8_t len, uint32_t *mn)
-{
-	uint32_t slot;
-
-	if (len == 0 || len > 128 ||
-	    rte_lpm6_is_rule_present((struct rte_lpm6 *)(uintptr_t)bc->lpm6_active,
-				     prefix->s6_addr, len, &slot) != 1)
-		return -ENOENT;
-	*mn = bc->pfx_mn[slot];
-	return 0;
-}
-
-int
-bc_prefix4_del(struct bc *bc, uint32_t prefix, uint8_t len)
-{
-	uint32_t host = rte_be_to_cpu_32(prefix), slot;
-
-	if (len == 0 || len > 32 || rte_lpm_is_rule_present(bc->lpm4, host, len, &slot) != 1)
-		return -ENOENT;
-	rte_lpm_delete(bc->lpm4, host, len);
-	retire(bc, BC_OBJ_PFX, slot);   /* a reader may still resolve the slot */
-	bc->n_prefixes--;
-	__atomic_store_n(&bc->n_pfx4, bc->n_pfx4 - 1, __ATOMIC_RELAXED);
-	return 0;
-}
-
-/*
- * rte_lpm6 has no RCU integration in DPDK 22.11: change the idle copy, publish it with one
- * pointer swap, wait for a grace period so that no reader uses the other copy, then make the
- * same change there.
- */
-void
-bc_synchronize(struct bc *bc)
-{
-	rte_rcu_qsbr_synchronize(bc->v, RTE_QSBR_THRID_INVALID);
-}
-
-static void
-lpm6_swap(struct bc *bc)
-{
-	struct rte_lpm6 *idle = bc->lpm6_active == bc->lpm6[0] ? bc->lpm6[1] : bc->lpm6[0];
-
-	__atomic_store_n(&bc->lpm6_active, idle, __ATOMIC_RELEASE);
-	rte_rcu_qsbr_synchronize(bc->v, RTE_QSBR_THRID_INVALID);
-}
-
-static struct rte_lpm6 *
-lpm6_idle(struct bc *bc)
-{
-	return bc->lpm6_active == bc->lpm6[0] ? bc->lpm6[1] : bc->lpm6[0];
-}
-
-int
-bc_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len, uint32_t mn)
-{
-	uint32_t slot;
-
-	if (len == 0 || len > 128 || mn >= bc->capacity)
-		return -EINVAL;
-	if (rte_lpm6_is_rule_present(bc->lpm6_active, prefix->s6_addr, len, &slot) == 1)
-		return -EEXIST;
-	if (freelist_pop(bc, &bc->free_pfx, &slot) != 0)
-		return -ENOSPC;
-	bc->pfx_mn[slot] = mn;
-	if (rte_lpm6_add(lpm6_idle(bc), prefix->s6_addr, len, slot) != 0) {
-		bc->free_pfx.idx[bc->free_pfx.n++] = slot;
-		return -ENOSPC;
-	}
-	lpm6_swap(bc);
-	if (rte_lpm6_add(lpm6_idle(bc), prefix->s6_addr, len, slot) != 0) {
-		/* the copies must not diverge: undo on the active one the same way */
-		rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
-		lpm6_swap(bc);
-		rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
-		retire(bc, BC_OBJ_PFX, slot);
-		return -ENOSPC;
-	}
-	bc->n_prefixes++;
-	__atomic_store_n(&bc->n_pfx6, bc->n_pfx6 + 1, __ATOMIC_RELEASE);
-	return 0;
-}
-
-int
-bc_prefix6_del(struct bc *bc, const struct in6_addr *prefix, uint8_t len)
-{
-	uint32_t slot;
-
-	if (len == 0 || len > 128 ||
-	    rte_lpm6_is_rule_present(bc->lpm6_active, prefix->s6_addr, len, &slot) != 1)
-		return -ENOENT;
-	rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
-	lpm6_swap(bc);
-	rte_lpm6_delete(lpm6_idle(bc), prefix->s6_addr, len);
-	retire(bc, BC_OBJ_PFX, slot);
-	bc->n_prefixes--;
-	__atomic_store_n(&bc->n_pfx6, bc->n_pfx6 - 1, __ATOMIC_RELAXED);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ writer: SPIs */
-
-int
-bc_spi_add(struct bc *bc, const struct bc_spi_val *v)
-{
-	struct bc_spi_val *obj;
-	uint32_t idx;
-	int rc;
-
-	if (rte_hash_lookup(bc->spi_h, &v->spi) >= 0)
-		return -EEXIST;
-	if (freelist_pop(bc, &bc->free_spi, &idx) != 0)
-		return -ENOSPC;
-	obj = &bc->spi_vals[idx];
-	BC_UNPOISON(obj, sizeof(*obj));
-	*obj = *v;
-	rc = rte_hash_add_key_data(bc->spi_h, &v->spi, obj);
-	if (rc != 0) {
-		BC_POISON(obj, sizeof(*obj));
-		bc->free_spi.idx[bc->free_spi.n++] = idx;
-		return -ENOSPC;
-	}
-	bc->n_spis++;
-	return 0;
-}
-
-int
-bc_spi_del(struct bc *bc, uint32_t spi)
-{
-	void *d;
-
-	if (rte_hash_lookup_data(bc->spi_h, &spi, &d) < 0)
-		return -ENOENT;
-	rte_hash_del_key(bc->spi_h, &spi);
-	retire(bc, BC_OBJ_SPI, (uint32_t)((struct bc_spi_val *)d - bc->spi_vals));
-	bc->n_spis--;
-	return 0;
 }
