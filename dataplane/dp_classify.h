@@ -38,72 +38,48 @@ enum dp_class {
 enum dp_class dp_classify(const struct wire_pkt *w, enum wire_err perr, const uint8_t *frame,
 			  const struct dp_ctx *c, uint16_t port, enum ha_drop *why);
 
-/**
- * The common case before the general parser: a frame that wire_pkt_parse + dp_classify
- * would call DP_C_FWD with nothing else to look at, recognised from a few header bytes —
- * unicast to this port's MAC, no VLAN tag; IPv4 without options, a good header checksum
- * (ip4_csum_good: the NIC checked it), not to a local, broadcast or multicast address; or
- * IPv6 without extension headers, not ICMPv6 (neighbour discovery, DHAAD), not to a local,
- * multicast or link-local address. Anything else (0) takes the general path, which decides
- * exactly as before. Pure.
- * @return the IP packet's length (what follows the Ethernet header, padding excluded), or 0.
+/*
+ * The common cases before the general parser, known from a few header bytes of a frame
+ * unicast to this port's MAC without a VLAN tag. Whether the destination is one of ours is
+ * asked once: not ours, it can only be a plain packet to forward (fast_fwd6/4); ours, only a
+ * tunnel to terminate (fast_tunnel6/4).
  */
+
+/* IPv6 not to us, not multicast: to forward when no extension header and not ICMPv6
+ * (neighbour discovery, DHAAD), not to a link-local address. The IP length, or 0. */
 static inline uint16_t
-dp_classify_fast_fwd(const uint8_t *f, uint16_t len, bool ip4_csum_good, const struct dp_ctx *c,
-		     uint16_t port)
+fast_fwd6(const uint8_t *ip, uint16_t avail)
 {
-	const uint8_t *ip = f + 14, *mac = c->port[port].mac;
-	uint16_t et, ip_len, d2, m2;
-	uint32_t d4, m4;
+	uint32_t l6 = WIRE_IP6_HLEN + (uint32_t)wire_rd16(ip + 4);
+	uint8_t nh = ip[6];
 
-	if (len < 14 + 40)            /* 40: IPv6; IPv4 checks its own below */
+	if (l6 > avail || nh == WIRE_PROTO_HOPOPT || nh == WIRE_PROTO_ROUTING ||
+	    nh == WIRE_PROTO_FRAGMENT || nh == WIRE_PROTO_DSTOPTS || nh == WIRE_PROTO_ICMPV6 ||
+	    (ip[24] == 0xfe && (ip[25] & 0xc0) == 0x80))
 		return 0;
-	/* destination MAC: this port's own. Compared as 4 + 2 bytes in registers: an 8-byte
-	 * load of a value just assembled on the stack from narrower stores cannot be forwarded
-	 * from the store buffer and stalled every frame (perf: half of the rx stage's samples) */
-	memcpy(&d4, f, 4);
-	memcpy(&m4, mac, 4);
-	memcpy(&d2, f + 4, 2);
-	memcpy(&m2, mac + 4, 2);
-	if (((d4 ^ m4) | (uint32_t)(d2 ^ m2)) != 0)
+	return (uint16_t)l6;
+}
+
+/* IPv4 to dst, not ours: to forward when without options, not to a broadcast or multicast
+ * address, with a good header checksum (ip4_csum_good: the NIC checked it). The IP length,
+ * or 0. */
+static inline uint16_t
+fast_fwd4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, uint32_t dst)
+{
+	uint16_t ip_len = wire_rd16(ip + 2);
+
+	if (ip[0] != 0x45 || ip_len < WIRE_IP4_HLEN || ip_len > avail ||
+	    (ip[16] & 0xf0) == 0xe0 || dst == 0xffffffffu)
 		return 0;
-	et = wire_rd16(f + 12);
-	if (et == WIRE_ETHERTYPE_IPV4) {
-		uint32_t dst;
-
-		ip_len = wire_rd16(ip + 2);
-		if (ip[0] != 0x45 || ip_len < WIRE_IP4_HLEN || ip_len > len - 14u)
-			return 0;
-		memcpy(&dst, ip + 16, 4);
-		if ((ip[16] & 0xf0) == 0xe0 || dst == 0xffffffffu || dp_local4(c, dst))
-			return 0;
-		if (!ip4_csum_good && wire_csum_ip4(ip, WIRE_IP4_HLEN) != 0)
-			return 0;
-		return ip_len;
-	}
-	if (et == WIRE_ETHERTYPE_IPV6) {
-		uint32_t l6 = WIRE_IP6_HLEN + (uint32_t)wire_rd16(ip + 4);
-		uint8_t nh = ip[6];
-
-		if ((ip[0] >> 4) != 6 || l6 > len - 14u)
-			return 0;
-		ip_len = (uint16_t)l6;
-		if (nh == WIRE_PROTO_HOPOPT || nh == WIRE_PROTO_ROUTING ||
-		    nh == WIRE_PROTO_FRAGMENT || nh == WIRE_PROTO_DSTOPTS ||
-		    nh == WIRE_PROTO_ICMPV6)
-			return 0;
-		if (ip[24] == 0xff || (ip[24] == 0xfe && (ip[25] & 0xc0) == 0x80) ||
-		    dp_local6(c, ip + 24))
-			return 0;
-		return ip_len;
-	}
-	return 0;
+	if (!ip4_csum_good && wire_csum_ip4(ip, WIRE_IP4_HLEN) != 0)
+		return 0;
+	return ip_len;
 }
 
 /*
- * ESP (R4303 §2) at esp, avail bytes of it, after the outer header of a
- * dp_classify_fast_tunnel frame: an SPI the parser takes (wire_esp_parse: 256 and up; 1-255
- * are reserved, and 0 over UDP 4500 is IKE's non-ESP marker). Anything else: the general path.
+ * ESP (R4303 §2) at esp, avail bytes of it, after the outer header of a tunnel to us: an SPI
+ * the parser takes (wire_esp_parse: 256 and up; 1-255 are reserved, and 0 over UDP 4500 is
+ * IKE's non-ESP marker). Anything else: the general path.
  */
 static inline bool
 fast_esp(const uint8_t *esp, uint32_t avail, struct wire_pkt *w)
@@ -119,19 +95,15 @@ fast_esp(const uint8_t *esp, uint32_t avail, struct wire_pkt *w)
 	return true;
 }
 
-/* IPv6 outer header of a dp_classify_fast_tunnel frame: IP-in-IPv6 or ESP to us, nothing
- * between. */
+/* IPv6 to us, not multicast: IP-in-IPv6 or ESP, nothing between. */
 static inline bool
-fast_tunnel6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct wire_pkt *w)
+fast_tunnel6(const uint8_t *ip, uint16_t avail, struct wire_pkt *w)
 {
 	uint16_t plen = wire_rd16(ip + 4);
 	uint8_t nh = ip[6];
 
-	/* a multicast destination is dp_classify's to refuse, whatever the addresses say */
-	if ((ip[0] >> 4) != 6 ||
-	    (nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP && nh != WIRE_PROTO_ESP) ||
-	    plen == 0 || WIRE_IP6_HLEN + (uint32_t)plen > avail || ip[24] == 0xff ||
-	    !dp_local6(c, ip + 24))
+	if ((nh != WIRE_PROTO_IPV6 && nh != WIRE_PROTO_IPIP && nh != WIRE_PROTO_ESP) ||
+	    plen == 0 || WIRE_IP6_HLEN + (uint32_t)plen > avail)
 		return false;
 	w->l3 = WIRE_L3_IP6;
 	w->ip6.payload_len = plen;
@@ -153,8 +125,7 @@ fast_tunnel6(const uint8_t *ip, uint16_t avail, const struct dp_ctx *c, struct w
 	return true;
 }
 
-/* UDP 4191 (R5555 §4.1) or UDP 4500 carrying ESP (R3948) over IPv4, of a
- * dp_classify_fast_tunnel frame. */
+/* UDP 4191 (R5555 §4.1) or UDP 4500 carrying ESP (R3948) over IPv4, to us. */
 static inline bool
 fast_udp4(const uint8_t *ip, bool l4_csum_good, struct wire_pkt *w)
 {
@@ -192,20 +163,18 @@ fast_udp4(const uint8_t *ip, bool l4_csum_good, struct wire_pkt *w)
 	return true;
 }
 
-/* IPv4 outer header of a dp_classify_fast_tunnel frame. */
+/* IPv4 to us (dst): without options, not a fragment, a good header checksum; IP-in-IP, ESP,
+ * or UDP as fast_udp4 takes it. */
 static inline bool
 fast_tunnel4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum_good,
-	     const struct dp_ctx *c, struct wire_pkt *w)
+	     uint32_t dst, struct wire_pkt *w)
 {
 	uint16_t tot = wire_rd16(ip + 2), fo = wire_rd16(ip + 6);
 	uint8_t proto = ip[9];
-	uint32_t dst;
 
-	memcpy(&dst, ip + 16, 4);
 	if (ip[0] != 0x45 || tot <= WIRE_IP4_HLEN || tot > avail || (fo & 0x3fff) != 0 ||
 	    (proto != WIRE_PROTO_IPIP && proto != WIRE_PROTO_IPV6 && proto != WIRE_PROTO_UDP &&
-	     proto != WIRE_PROTO_ESP) ||
-	    !dp_local4(c, dst))
+	     proto != WIRE_PROTO_ESP))
 		return false;
 	if (!ip4_csum_good && wire_csum_ip4(ip, WIRE_IP4_HLEN) != 0)
 		return false;
@@ -234,50 +203,90 @@ fast_tunnel4(const uint8_t *ip, uint16_t avail, bool ip4_csum_good, bool l4_csum
 	return true;
 }
 
+/* What dp_classify_fast found. */
+enum dp_fast {
+	DP_FAST_NO,                   /**< the general path decides (parse + dp_classify) */
+	DP_FAST_FWD,                  /**< DP_C_FWD, nothing else to look at; *ip_len set */
+	DP_FAST_TUNNEL,               /**< DP_C_DECAP or DP_C_ESP (dp_classify_tunnel_class),
+				       *   w filled */
+};
+
 /**
- * The tunnelled traffic the home agent terminates, before the general parser: a frame that
- * wire_pkt_parse + dp_classify would call DP_C_DECAP or DP_C_ESP, recognised by its shape
- * alone — unicast to this port's MAC, no VLAN tag; IPv6 without extension headers, next
- * header IPv6, IPv4 or ESP, to a home agent address; or IPv4 without options and not a
- * fragment, a good header checksum (ip4_csum_good: the NIC checked it, else summed here), to
- * a home agent address, protocol IPv4, IPv6 or ESP, or UDP to port 4191 with a well-formed
- * RFC 5555 header or to port 4500 with ESP (not IKE's marker, not a keepalive), with a good
- * or no UDP checksum (l4_csum_good: the NIC checked it). ESP's SPI is one the parser takes
- * (256 and up). w is then filled exactly as wire_pkt_parse fills it (l4_csum_good
- * included); dp_classify_tunnel_class says which of the two it is. Anything else (false)
- * takes the general path, which decides as before. Pure. Inline, with its helpers above:
- * it runs for every frame the plain check did not take.
+ * The two common cases before the general parser, from a few header bytes: a frame that
+ * wire_pkt_parse + dp_classify would call DP_C_FWD with nothing else to look at, or a tunnel
+ * the home agent terminates (DP_C_DECAP or DP_C_ESP).
+ *
+ * Both are unicast to this port's MAC, no VLAN tag, not to a multicast address. To forward
+ * (DP_FAST_FWD, *ip_len the IP packet's length, padding excluded; w untouched): IPv4 without
+ * options, a good header checksum (ip4_csum_good: the NIC checked it), not to a local or
+ * broadcast address; or IPv6 without extension headers, not ICMPv6 (neighbour discovery,
+ * DHAAD), not to a local or link-local address. A tunnel (DP_FAST_TUNNEL): IPv6 without
+ * extension headers, next header IPv6, IPv4 or ESP, to a home agent address; or IPv4 without
+ * options and not a fragment, a good header checksum, to a home agent address, protocol
+ * IPv4, IPv6 or ESP, or UDP to port 4191 with a well-formed RFC 5555 header or to port 4500
+ * with ESP (not IKE's marker, not a keepalive), with a good or no UDP checksum (l4_csum_good:
+ * the NIC checked it); ESP's SPI one the parser takes (256 and up). w is then filled exactly
+ * as wire_pkt_parse fills it (l4_csum_good included).
+ *
+ * Anything else (DP_FAST_NO) takes the general path, which decides as before. The
+ * destination is looked up among ours once per frame. Pure; inline, with its helpers above:
+ * it runs for every frame.
  */
-static inline bool
-dp_classify_fast_tunnel(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool l4_csum_good,
-			const struct dp_ctx *c, uint16_t port, struct wire_pkt *w)
+static inline enum dp_fast
+dp_classify_fast(const uint8_t *f, uint16_t len, bool ip4_csum_good, bool l4_csum_good,
+		 const struct dp_ctx *c, uint16_t port, struct wire_pkt *w, uint16_t *ip_len)
 {
-	const uint8_t *mac = c->port[port].mac;
-	uint16_t et;
+	const uint8_t *ip = f + WIRE_ETH_HLEN, *mac = c->port[port].mac;
+	uint16_t et, d2, m2, avail = (uint16_t)(len - WIRE_ETH_HLEN);
+	uint32_t d4, m4;
 	bool ok;
 
-	if (len < WIRE_ETH_HLEN + WIRE_IP6_HLEN || memcmp(f, mac, 6) != 0)
-		return false;
-	/* the parser's output has no stale member: whatever it does not set is zero */
-	memset(w, 0, sizeof(*w));
+	if (len < WIRE_ETH_HLEN + WIRE_IP6_HLEN)   /* IPv4 checks its own length below */
+		return DP_FAST_NO;
+	/* destination MAC: this port's own. Compared as 4 + 2 bytes in registers: an 8-byte
+	 * load of a value just assembled on the stack from narrower stores cannot be forwarded
+	 * from the store buffer and stalled every frame (perf: half of the rx stage's samples) */
+	memcpy(&d4, f, 4);
+	memcpy(&m4, mac, 4);
+	memcpy(&d2, f + 4, 2);
+	memcpy(&m2, mac + 4, 2);
+	if (((d4 ^ m4) | (uint32_t)(d2 ^ m2)) != 0)
+		return DP_FAST_NO;
 	et = wire_rd16(f + 12);
-	if (et == WIRE_ETHERTYPE_IPV6)
-		ok = fast_tunnel6(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN), c, w);
-	else if (et == WIRE_ETHERTYPE_IPV4)
-		ok = fast_tunnel4(f + WIRE_ETH_HLEN, (uint16_t)(len - WIRE_ETH_HLEN),
-				  ip4_csum_good, l4_csum_good, c, w);
-	else
-		return false;
+	if (et == WIRE_ETHERTYPE_IPV6) {
+		/* a multicast destination is dp_classify's, whatever the addresses say */
+		if ((ip[0] >> 4) != 6 || ip[24] == 0xff)
+			return DP_FAST_NO;
+		if (!dp_local6(c, ip + 24)) {
+			*ip_len = fast_fwd6(ip, avail);
+			return *ip_len != 0 ? DP_FAST_FWD : DP_FAST_NO;
+		}
+		/* the parser's output has no stale member: whatever it does not set is zero */
+		memset(w, 0, sizeof(*w));
+		ok = fast_tunnel6(ip, avail, w);
+	} else if (et == WIRE_ETHERTYPE_IPV4) {
+		uint32_t dst;
+
+		memcpy(&dst, ip + 16, 4);
+		if (!dp_local4(c, dst)) {
+			*ip_len = fast_fwd4(ip, avail, ip4_csum_good, dst);
+			return *ip_len != 0 ? DP_FAST_FWD : DP_FAST_NO;
+		}
+		memset(w, 0, sizeof(*w));
+		ok = fast_tunnel4(ip, avail, ip4_csum_good, l4_csum_good, dst, w);
+	} else {
+		return DP_FAST_NO;
+	}
 	if (!ok)
-		return false;
+		return DP_FAST_NO;
 	w->l2_len = WIRE_ETH_HLEN;
 	w->ethertype = et;
 	w->l3_off = WIRE_ETH_HLEN;
 	w->l4_csum_good = l4_csum_good;
-	return true;
+	return DP_FAST_TUNNEL;
 }
 
-/** What dp_classify says of a tunnel dp_classify_fast_tunnel took: DP_C_ESP or DP_C_DECAP. */
+/** What dp_classify says of a tunnel dp_classify_fast took: DP_C_ESP or DP_C_DECAP. */
 static inline enum dp_class
 dp_classify_tunnel_class(const struct wire_pkt *w)
 {

@@ -6,9 +6,9 @@
  * -> per class, as bursts: the home agent's own services (dp_home.h), punts to the control
  * plane (dp_punt.h), decapsulation (dp_decap_stage.h), ESP in (dp_esp_in.h), and forwarding
  * (dp_fwd.h: the binding lookup, dp_bind.h, then encapsulation, dp_encap_stage.h, ESP out,
- * dp_esp_out.h, or routing, dp_out.h) -> buffered TX; one RCU quiescent report per iteration. A new tunnel format
- * touches the parser (wire_pkt.c, and dp_classify_fast_tunnel if it is a common one), the
- * decapsulation stage and the encapsulation templates.
+ * dp_esp_out.h, or routing, dp_out.h) -> buffered TX; one RCU quiescent report per
+ * iteration. A new tunnel format touches the parser (wire_pkt.c, and dp_classify_fast if it
+ * is a common one), the decapsulation stage and the encapsulation templates.
  */
 #include <string.h>
 
@@ -104,20 +104,18 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			dp_drop(lc, m, HA_DROP_MULTI_SEGMENT);
 			continue;
 		}
-		/* most frames are plain packets to forward: known from a few bytes */
+		/* most frames are plain packets to forward, or tunnels to us (IP-in-IP, UDP
+		 * 4191, ESP): known from a few bytes */
 		/* GOOD, or NONE (GOOD|BAD: verified, the field itself not filled) */
 		ip4_good = (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0;
 		l4_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD) != 0;
-		ip_len = dp_classify_fast_fwd(f, rte_pktmbuf_data_len(m), ip4_good, c, port);
-		if (ip_len != 0) {
+		switch (dp_classify_fast(f, rte_pktmbuf_data_len(m), ip4_good, l4_good, c, port,
+					 &w[i], &ip_len)) {
+		case DP_FAST_FWD:
 			dp_mbuf_to_ip(m, WIRE_ETH_HLEN, ip_len);
 			fwd[nf++] = m;
 			continue;
-		}
-		/* then the tunnels to us, IP-in-IP, UDP 4191 and ESP, the other common case:
-		 * parsed for their shape only */
-		if (dp_classify_fast_tunnel(f, rte_pktmbuf_data_len(m), ip4_good, l4_good, c,
-					    port, &w[i])) {
+		case DP_FAST_TUNNEL:
 			if (dp_classify_tunnel_class(&w[i]) == DP_C_ESP) {
 				ew[ne] = &w[i];
 				esp[ne++] = m;
@@ -127,6 +125,8 @@ worker_rx(struct dp_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n
 			dw[nd] = &w[i];
 			dec[nd++] = m;
 			continue;
+		case DP_FAST_NO:
+			break;
 		}
 		e = wire_pkt_parse(f, rte_pktmbuf_data_len(m), ip4_good ? WIRE_PKT_F_NO_IP4_CSUM : 0,
 				   &w[i]);
