@@ -4,7 +4,7 @@
  * mobile nodes and of the traffic of one fast path, built with the project's own wire
  * library (and, for ESP, its own SAs on rte_ipsec, as the mobile nodes would encrypt).
  *
- *   bench-gen --kind v6|pub|nat|tlv|mix --bindings N --bu FILE [--esp] [--esp-sig]
+ *   bench-gen --kind v6|pub|nat|tlv|mix --bindings N --bu FILE [--esp] [--esp-sig] [--router]
  *   bench-gen --kind ... --bindings N --path PATH --size BYTES|imix --packets K
  *             --traffic FILE [--esp] [--seed S]
  *   --mac-traffic M, --mac-bu M: other destination MACs (a real NIC's, for pktgen-dpdk)
@@ -15,6 +15,8 @@
  * (UDP 4500 mapping 33000 + k); correspondent 2001:db8:c::10 / 203.0.113.200.
  * route4 / route6 (plain routing, no binding): a home-link host 192.0.2.2 / 2001:db8:1::2
  * to 203.0.113.1..200 / 2001:db8:c::1:0 + k, past the default gateway of the access port.
+ * --router: after the nodes' BUs, one of a mobile router (HoA 2001:db8:1::ff:0:0, CoA
+ * 2001:db8:b::ff:0:0, R flag, no prefix option: the prefixes its configuration gives it).
  * Frames are addressed to the HA's port MACs 02:70:63:61:70:00 (net_pcap, traffic) and
  * 02:00:00:00:02:00 (BUs), which tools/bench sets in its config.
  */
@@ -68,6 +70,7 @@ struct opts {
 	uint32_t seed;
 	bool esp;
 	bool esp_sig;
+	bool router;
 };
 
 static struct in6_addr ha6, cn6, hoa6_0, coa6_0, host6, far6_0;
@@ -189,6 +192,27 @@ bu_frame(const struct opts *o, uint32_t k, uint8_t *f)
 	wire_ip6_hdr_build(f + off + 28, &h, &ha6, next, (uint16_t)n, 64);
 	memcpy(f + off + 68, mh, (size_t)n);
 	return off + 68 + (size_t)n;
+}
+
+/* The mobile router's BU (--router): RFC 3963 implicit mode, from its IPv6 care-of address. */
+static size_t
+router_bu_frame(uint8_t *f)
+{
+	struct wire_bu_args a = { .seq = 1, .flags = WIRE_BU_A | WIRE_BU_H | WIRE_BU_R,
+				  .lifetime = 1000, .has_altcoa = true };
+	struct in6_addr h;
+	uint8_t mh[256];
+	size_t off;
+	int n;
+
+	inet_pton(AF_INET6, "2001:db8:1::ff:0:0", &h);
+	inet_pton(AF_INET6, "2001:db8:b::ff:0:0", &a.altcoa);
+	n = wire_mh_bu_build(mh, sizeof(mh), &a, &h, &ha6);
+	off = eth(f, MAC_BU, WIRE_ETHERTYPE_IPV6);
+	wire_ip6_hdr_build(f + off, &a.altcoa, &ha6, WIRE_PROTO_DSTOPTS, (uint16_t)(24 + n), 64);
+	wire_hao_dstopt_build(f + off + 40, WIRE_PROTO_MH, &h);
+	memcpy(f + off + 64, mh, (size_t)n);
+	return off + 64 + (size_t)n;
 }
 
 /* ------------------------------------------------------------------ payload */
@@ -394,6 +418,8 @@ write_bus(const struct opts *o)
 	for (k = 0; k < o->n; k++)
 		if (wire_pcap_write(&pc, f, (uint32_t)bu_frame(o, k, f)) != 0)
 			return -1;
+	if (o->router && wire_pcap_write(&pc, f, (uint32_t)router_bu_frame(f)) != 0)
+		return -1;
 	/*
 	 * ESP: each node's first payload packet shows the NAT's mapping of its port 4500. The
 	 * preload runs bursts of 32 frames: a packet in the same burst as its node's BU comes
@@ -475,6 +501,7 @@ main(int argc, char **argv)
 		{ "path", required_argument, NULL, 'p' }, { "size", required_argument, NULL, 's' },
 		{ "packets", required_argument, NULL, 'c' }, { "seed", required_argument, NULL, 'r' },
 		{ "esp", no_argument, NULL, 'e' }, { "esp-sig", no_argument, NULL, 'g' },
+		{ "router", no_argument, NULL, 'R' },
 		{ "mac-traffic", required_argument, NULL, 'T' }, { "mac-bu", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -493,6 +520,7 @@ main(int argc, char **argv)
 		case 'r': o.seed = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'e': o.esp = true; break;
 		case 'g': o.esp_sig = true; break;
+		case 'R': o.router = true; break;
 		case 'T':
 		case 'B':
 			if (parse_mac(optarg, c == 'T' ? MAC_TRAFFIC : MAC_BU) != 0) {
