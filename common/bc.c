@@ -264,6 +264,7 @@ bc_create(const struct bc_params *p)
 			goto fail;
 	}
 	bc->lpm6_active = bc->lpm6[0];
+	bc->pfxsum = &bc->pfxsum_copy[0];     /* zeroed: no range */
 
 	bc->spi_h = hash_create(bc, "spi", p->spis, sizeof(uint32_t), socket);
 	bc->spi_vals = rte_zmalloc_socket("bc_spi", sizeof(struct bc_spi_val) * p->spis,
@@ -497,6 +498,8 @@ bc_stats_get(const struct bc *bc, struct bc_stats *st)
 	st->retired = bc->retired;
 	st->home_ranges6 = bc->home.live6;
 	st->home_ranges4 = bc->home.live4;
+	st->prefix_ranges6 = bc->pfxsum->n6;
+	st->prefix_ranges4 = bc->pfxsum->n4;
 }
 
 bool

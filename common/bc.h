@@ -26,6 +26,7 @@
 
 #include "bc_entry.h"
 #include "bc_home.h"
+#include "bc_pfxsum.h"
 
 struct bc;
 
@@ -64,6 +65,9 @@ struct bc_stats {
 	uint64_t retired;
 	uint32_t home_ranges6;        /**< home ranges the IPv6 lookups filter by (0: off) */
 	uint32_t home_ranges4;        /**< ... the IPv4 ones */
+	uint32_t prefix_ranges6;      /**< ranges covering the IPv6 mobile network prefixes
+				       *   registered (bc_pfxsum.h) */
+	uint32_t prefix_ranges4;      /**< ... the IPv4 ones */
 };
 
 /* ------------------------------------------------------------------ lifecycle (CP) */
@@ -124,14 +128,17 @@ unsigned int bc_find4_bulk(const struct bc *bc, const uint32_t **a, unsigned int
 /**
  * What can have a binding, for one burst's gathering of keys (DP reader, RCU online): taken
  * once per burst (bc_filter_get), asked per address inline (bc_filter_may6/4), and what
- * passed is looked up with bc_filtered6/4_bulk. A destination outside the home ranges, with
- * no prefix registered, then costs the range check alone: no key, no call chain. Never
- * hides a binding: with prefixes, or with the ranges off, every address may.
+ * passed is looked up with bc_filtered6/4_bulk. A destination outside the home ranges, and
+ * outside the ranges that cover the registered mobile network prefixes (bc_pfxsum.h), then
+ * costs the range checks alone: no key, no call chain. Never hides a binding: every
+ * prefix's addresses may, and with the ranges off every address may.
  */
 struct bc_filter {
 	const struct bc_home *home;
+	const struct bc_pfxsum *pfx;  /**< what covers every registered prefix */
 	uint32_t live6, live4;        /**< ranges in use (bc_home.h); 0: every address may */
-	bool pfx6, pfx4;              /**< prefixes of the family registered: every address may */
+	bool pfx6, pfx4;              /**< prefixes of the family registered: what pfx covers
+				       *   may too */
 };
 
 void bc_filter_get(const struct bc *bc, struct bc_filter *f);
@@ -139,7 +146,8 @@ void bc_filter_get(const struct bc *bc, struct bc_filter *f);
 static inline bool
 bc_filter_may6(const struct bc_filter *f, const void *a)
 {
-	return f->live6 == 0 || f->pfx6 || bc_home_covers6(f->home, f->live6, a);
+	return f->live6 == 0 || bc_home_covers6(f->home, f->live6, a) ||
+	       (f->pfx6 && bc_pfxsum_covers6(f->pfx, a));
 }
 
 /** a: an IPv4 address in network order, any alignment (a packet's header). */
@@ -149,7 +157,8 @@ bc_filter_may4(const struct bc_filter *f, const void *a)
 	uint32_t v;
 
 	memcpy(&v, a, 4);
-	return f->live4 == 0 || f->pfx4 || bc_home_covers4(f->home, f->live4, v);
+	return f->live4 == 0 || bc_home_covers4(f->home, f->live4, v) ||
+	       (f->pfx4 && bc_pfxsum_covers4(f->pfx, v));
 }
 
 /**

@@ -16,6 +16,7 @@
 
 #include "bc.h"
 #include "bc_home.h"
+#include "bc_pfxsum.h"
 #include "bc_tab.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -60,7 +61,9 @@ struct bc {
 	uint32_t capacity;
 	struct bc_home home;             /* the ranges every key is in (the workers read its
 					  * live counts; the rest is the writer's) */
+	const struct bc_pfxsum *pfxsum;  /* what covers every prefix: one of pfxsum_copy[] */
 	/* writer only */
+	struct bc_pfxsum pfxsum_copy[2]; /* the one readers may hold, and the one to edit */
 	struct rte_lpm6 *lpm6[2];
 	struct rte_rcu_qsbr *v;
 	struct rte_rcu_qsbr_dq *dq;

@@ -223,8 +223,10 @@ bc_filter_get(const struct bc *bc, struct bc_filter *f)
 	f->home = &bc->home;
 	f->live6 = __atomic_load_n(&bc->home.live6, __ATOMIC_ACQUIRE);
 	f->live4 = __atomic_load_n(&bc->home.live4, __ATOMIC_ACQUIRE);
-	f->pfx6 = __atomic_load_n(&bc->n_pfx6, __ATOMIC_RELAXED) != 0;
-	f->pfx4 = __atomic_load_n(&bc->n_pfx4, __ATOMIC_RELAXED) != 0;
+	/* a prefix counted is covered by the summary published before it (bc_prefix.c) */
+	f->pfx6 = __atomic_load_n(&bc->n_pfx6, __ATOMIC_ACQUIRE) != 0;
+	f->pfx4 = __atomic_load_n(&bc->n_pfx4, __ATOMIC_ACQUIRE) != 0;
+	f->pfx = __atomic_load_n(&bc->pfxsum, __ATOMIC_ACQUIRE);
 }
 
 unsigned int

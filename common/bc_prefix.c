@@ -9,13 +9,52 @@
 #include <rte_hash.h>
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
+#include <rte_rcu_qsbr.h>
 
 #include "bc_impl.h"
+
+/*
+ * The summary of the prefixes (bc_pfxsum.h) is edited on the copy no reader holds, then
+ * published, then the other copy waited out (a grace period: the next edit writes it). A
+ * prefix goes into its table and is counted only after a summary covering it is out: a
+ * reader whose filter sees the count sees that summary (bc_filter_get).
+ */
+static struct bc_pfxsum *
+pfxsum_edit(struct bc *bc)
+{
+	struct bc_pfxsum *idle = bc->pfxsum == &bc->pfxsum_copy[0] ? &bc->pfxsum_copy[1] :
+				 &bc->pfxsum_copy[0];
+
+	*idle = *bc->pfxsum;
+	return idle;
+}
+
+static void
+pfxsum_publish(struct bc *bc, struct bc_pfxsum *s)
+{
+	__atomic_store_n(&bc->pfxsum, s, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(bc->v, RTE_QSBR_THRID_INVALID);
+}
+
+/* The family's last prefix gone: its summary starts again from nothing (it only widens
+ * while prefixes come and go). */
+static void
+pfxsum_clear(struct bc *bc, int family)
+{
+	struct bc_pfxsum *s = pfxsum_edit(bc);
+
+	if (family == 6)
+		s->n6 = 0;
+	else
+		s->n4 = 0;
+	pfxsum_publish(bc, s);
+}
 
 int
 bc_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len, uint32_t mn)
 {
 	uint32_t host = rte_be_to_cpu_32(prefix), slot;
+	struct bc_pfxsum *sum;
 	int rc;
 
 	if (len == 0 || len > 32 || mn >= bc->capacity)
@@ -24,6 +63,9 @@ bc_prefix4_add(struct bc *bc, uint32_t prefix, uint8_t len, uint32_t mn)
 		return -EEXIST;
 	if (bc_freelist_pop(bc, &bc->free_pfx, &slot) != 0)
 		return -ENOSPC;
+	sum = pfxsum_edit(bc);
+	if (bc_pfxsum_add4(sum, prefix, len))
+		pfxsum_publish(bc, sum);
 	bc->pfx_mn[slot] = mn;
 	rc = rte_lpm_add(bc->lpm4, host, len, slot);
 	if (rc != 0) {
@@ -72,6 +114,8 @@ bc_prefix4_del(struct bc *bc, uint32_t prefix, uint8_t len)
 	bc_retire(bc, BC_OBJ_PFX, slot);   /* a reader may still resolve the slot */
 	bc->n_prefixes--;
 	__atomic_store_n(&bc->n_pfx4, bc->n_pfx4 - 1, __ATOMIC_RELAXED);
+	if (bc->n_pfx4 == 0)
+		pfxsum_clear(bc, 4);
 	return 0;
 }
 
@@ -104,6 +148,7 @@ lpm6_idle(struct bc *bc)
 int
 bc_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len, uint32_t mn)
 {
+	struct bc_pfxsum *sum;
 	uint32_t slot;
 
 	if (len == 0 || len > 128 || mn >= bc->capacity)
@@ -112,6 +157,9 @@ bc_prefix6_add(struct bc *bc, const struct in6_addr *prefix, uint8_t len, uint32
 		return -EEXIST;
 	if (bc_freelist_pop(bc, &bc->free_pfx, &slot) != 0)
 		return -ENOSPC;
+	sum = pfxsum_edit(bc);
+	if (bc_pfxsum_add6(sum, prefix, len))
+		pfxsum_publish(bc, sum);
 	bc->pfx_mn[slot] = mn;
 	if (rte_lpm6_add(lpm6_idle(bc), prefix->s6_addr, len, slot) != 0) {
 		bc->free_pfx.idx[bc->free_pfx.n++] = slot;
@@ -145,6 +193,8 @@ bc_prefix6_del(struct bc *bc, const struct in6_addr *prefix, uint8_t len)
 	bc_retire(bc, BC_OBJ_PFX, slot);
 	bc->n_prefixes--;
 	__atomic_store_n(&bc->n_pfx6, bc->n_pfx6 - 1, __ATOMIC_RELAXED);
+	if (bc->n_pfx6 == 0)
+		pfxsum_clear(bc, 6);
 	return 0;
 }
 

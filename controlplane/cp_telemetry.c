@@ -243,6 +243,9 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 		/* the ranges the workers' lookups filter destinations by (0: none) */
 		rte_tel_data_add_dict_u64(bcd, "home_ranges6", st.home_ranges6);
 		rte_tel_data_add_dict_u64(bcd, "home_ranges4", st.home_ranges4);
+		/* ... and the ranges covering the mobile network prefixes (bc_pfxsum.h) */
+		rte_tel_data_add_dict_u64(bcd, "prefix_ranges6", st.prefix_ranges6);
+		rte_tel_data_add_dict_u64(bcd, "prefix_ranges4", st.prefix_ranges4);
 		rte_tel_data_add_dict_container(d, "binding_cache", bcd, 0);
 	}
 	if (app->sadb != NULL) {

@@ -504,7 +504,7 @@ filter_agrees(const struct bc *bc, const struct bc_filter *f, const void *const 
  * The forwarding stage's filter (bc_filter_get once per burst, bc_filter_may6/4 per address,
  * bc_filtered6/4_bulk for what passed) never hides a binding: with the ranges on and no
  * prefix it turns the destinations outside away (and only those), with a mobile network
- * prefix outside the ranges it lets everything through, and so with the ranges switched off
+ * prefix where they are it lets them through, and so with the ranges switched off
  * by a home address outside them; what it lets through finds what bc_find*_bulk finds.
  */
 Test(bc, the_burst_filter_never_hides_a_binding)
@@ -526,7 +526,7 @@ Test(bc, the_burst_filter_never_hides_a_binding)
 	cr_assert_eq(bc_prefix6_add(bc, &mnp, 48, 2), 0);
 	cr_assert_eq(bc_prefix4_add(bc, htonl(0xcb007100u), 25, 2), 0);
 	bc_filter_get(bc, &f);
-	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 32, "prefixes: all may");
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 32, "in the prefixes");
 	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 32);
 	/* no prefixes again, and node 7 gets the (odd, outside) destinations 7 as its home
 	 * addresses: the ranges go off, everything may, node 7 is found */
@@ -543,6 +543,57 @@ Test(bc, the_burst_filter_never_hides_a_binding)
 	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 32);
 	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 32);
 	cr_assert_eq(bc_find6(bc, &a6[7]), e);
+	bc_free(bc);
+}
+
+/*
+ * With mobile network prefixes registered the filter still turns away what neither the home
+ * ranges nor the prefixes' summary (bc_pfxsum.h) cover: node 2's prefixes away from the odd
+ * destinations leave those out, a prefix's own addresses may and find their node, node 4's
+ * prefixes where the odd destinations are let them all in (found through node 4), and with
+ * the family's last prefix gone the summary is empty again.
+ */
+Test(bc, the_filter_turns_away_what_no_prefix_covers)
+{
+	struct bc *bc = mk_bc(64, 16, 16);
+	struct in6_addr a6[32], far6, near6, in6;
+	uint32_t a4[32], in4 = htonl(0xc0000205u);             /* 192.0.2.5 */
+	const struct in6_addr *p6[32];
+	const uint32_t *p4[32];
+	struct bc_filter f;
+	struct bc_stats st;
+
+	ranges_and_even_nodes(bc, a6, a4, p6, p4);
+	inet_pton(AF_INET6, "2001:db8:dd::", &far6);
+	inet_pton(AF_INET6, "2001:db8:dd:5::9", &in6);
+	cr_assert_eq(bc_prefix6_add(bc, &far6, 48, 2), 0);
+	cr_assert_eq(bc_prefix4_add(bc, htonl(0xc0000200u), 25, 2), 0);   /* 192.0.2.0/25 */
+	bc_filter_get(bc, &f);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 16, "odd: outside both");
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 16);
+	cr_assert(bc_filter_may6(&f, &in6));
+	cr_assert(bc_filter_may4(&f, &in4));
+	cr_assert_eq(bc_find6(bc, &in6)->mn, 2);
+	cr_assert_eq(bc_find4(bc, in4)->mn, 2);
+	inet_pton(AF_INET6, "2001:db8:cc::", &near6);
+	cr_assert_eq(bc_prefix6_add(bc, &near6, 48, 4), 0);
+	cr_assert_eq(bc_prefix4_add(bc, htonl(0xcb007100u), 25, 4), 0);   /* 203.0.113.0/25 */
+	bc_filter_get(bc, &f);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 32);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 32);
+	cr_assert_eq(bc_find6(bc, &a6[1])->mn, 4);
+	bc_stats_get(bc, &st);
+	cr_assert_eq(st.prefix_ranges6, 2);
+	cr_assert_eq(st.prefix_ranges4, 2);
+	cr_assert_eq(bc_prefix6_del(bc, &far6, 48), 0);
+	cr_assert_eq(bc_prefix6_del(bc, &near6, 48), 0);
+	cr_assert_eq(bc_prefix4_del(bc, htonl(0xc0000200u), 25), 0);
+	cr_assert_eq(bc_prefix4_del(bc, htonl(0xcb007100u), 25), 0);
+	bc_stats_get(bc, &st);
+	cr_assert_eq(st.prefix_ranges6 + st.prefix_ranges4, 0);
+	bc_filter_get(bc, &f);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p6, 6), 16);
+	cr_assert_eq(filter_agrees(bc, &f, (const void *const *)p4, 4), 16);
 	bc_free(bc);
 }
 
