@@ -36,6 +36,8 @@ if [ $quick -eq 0 ]; then
 fi
 echo "== benchmark, quick: every path forwards and prints its line (no thresholds)"
 BUILD="$top/build-test" "$top/tools/bench" --quick
+echo "== benchmark, quick, with a mobile router's prefixes registered (--nemo)"
+BUILD="$top/build-test" "$top/tools/bench" --quick --nemo --paths "route6 decap6in6"
 echo "== wire micro-benchmark (numbers only, no thresholds)"
 "$top/build-test/tools/wire-bench" 1000000
 echo "== all tests passed"
