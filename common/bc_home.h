@@ -16,6 +16,8 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "bc_range.h"
+
 #define BC_HOME_MAX 16                /* ranges per family; more: the filter goes off */
 
 struct bc_home {
@@ -24,39 +26,22 @@ struct bc_home {
 	/* writer only */
 	uint32_t n6, n4;
 	bool off6, off4;              /* a key outside, or too many ranges: off for good */
-	struct {
-		uint64_t net[2], mask[2]; /* network byte order, as read from a header */
-	} r6[BC_HOME_MAX];
-	struct {
-		uint32_t net, mask;       /* network byte order */
-	} r4[BC_HOME_MAX];
+	struct bc_range6 r6[BC_HOME_MAX];
+	struct bc_range4 r4[BC_HOME_MAX];
 };
 
 /** Is a (16 bytes, any alignment) inside one of the first n IPv6 ranges? Pure. */
 static inline bool
 bc_home_covers6(const struct bc_home *h, uint32_t n, const void *a)
 {
-	uint64_t x[2];
-	uint32_t i;
-
-	memcpy(x, a, 16);
-	for (i = 0; i < n; i++)
-		if (((x[0] ^ h->r6[i].net[0]) & h->r6[i].mask[0]) == 0 &&
-		    ((x[1] ^ h->r6[i].net[1]) & h->r6[i].mask[1]) == 0)
-			return true;
-	return false;
+	return bc_ranges6_cover(h->r6, n, a);
 }
 
 /** Is a (network order) inside one of the first n IPv4 ranges? Pure. */
 static inline bool
 bc_home_covers4(const struct bc_home *h, uint32_t n, uint32_t a)
 {
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		if (((a ^ h->r4[i].net) & h->r4[i].mask) == 0)
-			return true;
-	return false;
+	return bc_ranges4_cover(h->r4, n, a);
 }
 
 /**

@@ -15,43 +15,28 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "bc_range.h"
+
 #define BC_PFXSUM_MAX 8               /* ranges per family; more prefixes widen them */
 
 struct bc_pfxsum {
 	uint32_t n6, n4;
-	struct {
-		uint64_t net[2], mask[2]; /* network byte order, as read from a header */
-	} r6[BC_PFXSUM_MAX];
-	struct {
-		uint32_t net, mask;       /* network byte order */
-	} r4[BC_PFXSUM_MAX];
+	struct bc_range6 r6[BC_PFXSUM_MAX];
+	struct bc_range4 r4[BC_PFXSUM_MAX];
 };
 
 /** Is a (16 bytes, any alignment) inside one of s's IPv6 ranges? Pure. */
 static inline bool
 bc_pfxsum_covers6(const struct bc_pfxsum *s, const void *a)
 {
-	uint64_t x[2];
-	uint32_t i;
-
-	memcpy(x, a, 16);
-	for (i = 0; i < s->n6; i++)
-		if (((x[0] ^ s->r6[i].net[0]) & s->r6[i].mask[0]) == 0 &&
-		    ((x[1] ^ s->r6[i].net[1]) & s->r6[i].mask[1]) == 0)
-			return true;
-	return false;
+	return bc_ranges6_cover(s->r6, s->n6, a);
 }
 
 /** Is a (network order) inside one of s's IPv4 ranges? Pure. */
 static inline bool
 bc_pfxsum_covers4(const struct bc_pfxsum *s, uint32_t a)
 {
-	uint32_t i;
-
-	for (i = 0; i < s->n4; i++)
-		if (((a ^ s->r4[i].net) & s->r4[i].mask) == 0)
-			return true;
-	return false;
+	return bc_ranges4_cover(s->r4, s->n4, a);
 }
 
 /**
