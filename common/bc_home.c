@@ -19,21 +19,14 @@ publish4(struct bc_home *h)
 bool
 bc_home_add6(struct bc_home *h, const struct in6_addr *prefix, uint8_t len, bool empty)
 {
-	uint64_t net[2], mask[2] = { 0, 0 };
-	uint8_t m[16] = { 0 };
+	struct bc_range6 r;
 	uint32_t i;
 
 	if (len > 128)
 		return !h->off6 && h->n6 > 0;
-	for (i = 0; i < 16; i++)
-		m[i] = len >= 8 * (i + 1) ? 0xff :
-		       len > 8 * i ? (uint8_t)(0xff << (8 - (len - 8 * i))) : 0;
-	memcpy(mask, m, 16);
-	memcpy(net, prefix, 16);
-	net[0] &= mask[0];
-	net[1] &= mask[1];
+	r = bc_range6_of(prefix, len);
 	for (i = 0; i < h->n6; i++)
-		if (memcmp(h->r6[i].net, net, 16) == 0 && memcmp(h->r6[i].mask, mask, 16) == 0)
+		if (memcmp(&h->r6[i], &r, sizeof(r)) == 0)
 			return !h->off6;
 	if (h->n6 == 0 && !empty)
 		h->off6 = true;
@@ -41,9 +34,7 @@ bc_home_add6(struct bc_home *h, const struct in6_addr *prefix, uint8_t len, bool
 		h->off6 = true;
 	} else {
 		/* the new range is written before the count that makes readers look at it */
-		memcpy(h->r6[h->n6].net, net, 16);
-		memcpy(h->r6[h->n6].mask, mask, 16);
-		h->n6++;
+		h->r6[h->n6++] = r;
 	}
 	publish6(h);
 	return !h->off6;
@@ -52,22 +43,21 @@ bc_home_add6(struct bc_home *h, const struct in6_addr *prefix, uint8_t len, bool
 bool
 bc_home_add4(struct bc_home *h, uint32_t prefix, uint8_t len, bool empty)
 {
-	uint32_t mask, i;
+	struct bc_range4 r;
+	uint32_t i;
 
 	if (len > 32)
 		return !h->off4 && h->n4 > 0;
-	mask = len == 0 ? 0 : htonl(~0u << (32 - len));
+	r = bc_range4_of(prefix, len);
 	for (i = 0; i < h->n4; i++)
-		if (h->r4[i].net == (prefix & mask) && h->r4[i].mask == mask)
+		if (h->r4[i].net == r.net && h->r4[i].mask == r.mask)
 			return !h->off4;
 	if (h->n4 == 0 && !empty)
 		h->off4 = true;
 	if (h->n4 == BC_HOME_MAX) {
 		h->off4 = true;
 	} else {
-		h->r4[h->n4].net = prefix & mask;
-		h->r4[h->n4].mask = mask;
-		h->n4++;
+		h->r4[h->n4++] = r;
 	}
 	publish4(h);
 	return !h->off4;

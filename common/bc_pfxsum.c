@@ -41,10 +41,9 @@ r6_get(const struct bc_pfxsum *s, uint32_t i)
 static void
 r6_put(struct bc_pfxsum *s, uint32_t i, struct r6 r)
 {
-	s->r6[i].net[0] = htobe64(r.hi);
-	s->r6[i].net[1] = htobe64(r.lo);
-	s->r6[i].mask[0] = htobe64(mask64(r.len));
-	s->r6[i].mask[1] = htobe64(mask64(r.len > 64 ? r.len - 64u : 0));
+	uint64_t w[2] = { htobe64(r.hi), htobe64(r.lo) };
+
+	s->r6[i] = bc_range6_of(w, r.len);
 }
 
 /* Does a cover b? */
@@ -142,8 +141,7 @@ r4_get(const struct bc_pfxsum *s, uint32_t i, uint32_t *net, unsigned int *len)
 static void
 r4_put(struct bc_pfxsum *s, uint32_t i, uint32_t net, unsigned int len)
 {
-	s->r4[i].net = htonl(net & mask32(len));
-	s->r4[i].mask = htonl(mask32(len));
+	s->r4[i] = bc_range4_of(htonl(net), len);
 }
 
 static void

@@ -40,8 +40,8 @@ dp_bind_begin(const struct dp_lcore *lc, struct dp_bind_keys *k)
 
 /**
  * Add addr (16 bytes, or 4 in network order) for packet index i, unless no binding can own
- * it (outside the home ranges, no prefix registered): then nothing is looked up and the
- * caller's answer for i stays NULL. Plain routing and the correspondents of decapsulated
+ * it (outside the home ranges and outside the ranges covering the registered prefixes,
+ * bc_filter_may6/4): then nothing is looked up and the caller's answer for i stays NULL. Plain routing and the correspondents of decapsulated
  * packets stop here instead of passing through the lookup's calls.
  */
 static inline void
